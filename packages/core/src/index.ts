@@ -1,1 +1,89 @@
-export {};
+export { applyEnvOverrides } from "./config/apply-env-overrides.js";
+export {
+  type ApiKeyConfig,
+  apiKeyConfigSchema,
+  type BudgetWindow,
+  budgetWindowSchema,
+  type CortexConfig,
+  cortexConfigSchema,
+  type NeuronEndpointConfig,
+  neuronEndpointConfigSchema,
+} from "./config/cortex-config.js";
+export {
+  type CatalogueModel,
+  catalogueModelSchema,
+  type ModelsCatalogue,
+  modelsCatalogueSchema,
+} from "./config/models-catalogue.js";
+export {
+  type AdmissionConfig,
+  admissionConfigSchema,
+  type NeuronConfig,
+  type NeuronModelConfig,
+  neuronConfigSchema,
+  neuronModelConfigSchema,
+} from "./config/neuron-config.js";
+export { type ParseConfigResult, parseConfig } from "./config/parse-config.js";
+export {
+  contextLengthExceeded,
+  insufficientQuota,
+  internalError,
+  invalidApiKey,
+  invalidRequest,
+  missingModelField,
+  modelNotFound,
+  modelOverloaded,
+  payloadTooLarge,
+  rateLimitExceeded,
+  routeNotFound,
+  serviceUnavailable,
+  upstreamError,
+} from "./errors/error-constructors.js";
+export { HelexaError, type HelexaErrorOptions, type OpenAiErrorType } from "./errors/helexa-error.js";
+export {
+  type AnthropicErrorEnvelope,
+  anthropicErrorEnvelopeSchema,
+  errorFromUpstream,
+  type OpenAiErrorEnvelope,
+  openAiErrorEnvelopeSchema,
+  type RenderedError,
+  renderAnthropicError,
+  renderOpenAiError,
+  toAnthropicErrorType,
+} from "./errors/render-error.js";
+export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
+export {
+  type Activation,
+  activationSchema,
+  type DeviceHealth,
+  deviceHealthSchema,
+  type Health,
+  healthSchema,
+  type LoadProgress,
+  loadProgressSchema,
+  type ModelLoad,
+  modelLoadSchema,
+} from "./wire/health.js";
+export {
+  type EndpointReply,
+  endpointReplySchema,
+  type LifecycleReply,
+  type LoadSpec,
+  lifecycleReplySchema,
+  loadSpecSchema,
+  type UnloadSpec,
+  unloadSpecSchema,
+} from "./wire/load-spec.js";
+export {
+  type ModelCost,
+  type ModelInfo,
+  type ModelLimit,
+  type ModelList,
+  type ModelStatus,
+  modelCostSchema,
+  modelInfoSchema,
+  modelLimitSchema,
+  modelListSchema,
+  modelStatusSchema,
+} from "./wire/models.js";
+export { type BuildInfo, buildInfoSchema } from "./wire/version.js";

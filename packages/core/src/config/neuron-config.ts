@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** Per-model admission: `max_in_flight` is the model's `sequences`; these bound the wait. */
+export const admissionConfigSchema = z.object({
+  /** Requests waiting per model beyond those running. */
+  max_queue_depth: z.number().int().nonnegative().default(8),
+  /** A queued request that waits longer than this is refused with 503 + Retry-After. */
+  max_wait_secs: z.number().positive().default(30),
+});
+export type AdmissionConfig = z.infer<typeof admissionConfigSchema>;
+
+/** One `[[models]]` entry of `neuron.toml`: a model the neuron may serve. */
+export const neuronModelConfigSchema = z
+  .object({
+    id: z.string().min(1),
+    /** Local GGUF file; relative paths resolve against the config file's folder. */
+    path: z.string().min(1).optional(),
+    /** `hf:org/repo:quant`, `hf:org/repo/file.gguf` or `https://…/model.gguf`. */
+    uri: z.string().min(1).optional(),
+    /** Context size per sequence. Default: the model's training context, capped at 8192. */
+    context_size: z.number().int().positive().optional(),
+    /** Requests decoded concurrently (= max_in_flight). */
+    sequences: z.number().int().positive().default(1),
+    /** Load at start-up, after the listener is up. */
+    preload: z.boolean().default(false),
+    /** GPUs for this model's worker (`CUDA_VISIBLE_DEVICES`). */
+    devices: z.array(z.number().int().nonnegative()).optional(),
+    /** Layers offloaded to the GPU: "auto", "max" or a count. */
+    gpu_layers: z
+      .union([z.literal("auto"), z.literal("max"), z.number().int().nonnegative()])
+      .default("auto"),
+    /** Per-model override of `[admission]`. */
+    admission: admissionConfigSchema.partial().optional(),
+  })
+  .refine((model) => model.path !== undefined || model.uri !== undefined, {
+    message: "expected one of `path` or `uri`",
+    path: ["path"],
+  });
+export type NeuronModelConfig = z.infer<typeof neuronModelConfigSchema>;
+
+/** `neuron.toml`. */
+export const neuronConfigSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(13131),
+  host: z.string().default("0.0.0.0"),
+  /** llama.cpp CPU threads. Default chosen by the neuron from the core count (1 on ≤2 cores). */
+  threads: z.number().int().positive().optional(),
+  gpu: z.enum(["auto", "cuda", "vulkan", "cpu"]).default("auto"),
+  /** When set, inference and lifecycle calls need `Authorization: Bearer <auth_token>`. */
+  auth_token: z.string().min(1).optional(),
+  /** Where downloaded models are stored; relative to the config file. */
+  models_dir: z.string().default("models"),
+  /** Largest request body accepted. */
+  max_body_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  /** On SIGTERM, how long running requests may finish before workers are ended. */
+  drain_timeout_secs: z.number().nonnegative().default(30),
+  admission: admissionConfigSchema.default({ max_queue_depth: 8, max_wait_secs: 30 }),
+  models: z.array(neuronModelConfigSchema).default([]),
+});
+export type NeuronConfig = z.infer<typeof neuronConfigSchema>;

@@ -1,0 +1,61 @@
+/** OpenAI `error.type` values helexa emits. */
+export type OpenAiErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "insufficient_quota"
+  | "api_error"
+  | "overloaded_error";
+
+export interface HelexaErrorOptions {
+  statusCode: number;
+  type: OpenAiErrorType;
+  code: string | null;
+  message: string;
+  param?: string | null;
+  /** Diagnostic fields rendered inside `error` (e.g. `max`, `prompt_len`). */
+  extras?: Record<string, unknown>;
+  /** Seconds for the `Retry-After` header; set only on conditions a client should retry. */
+  retryAfterSecs?: number;
+  /** Fleet backpressure (admission full, no capacity): Anthropic clients get 529 `overloaded_error`. */
+  isOverload?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * An expected failure with everything needed to answer it in either dialect. Thrown by handlers and
+ * rendered by one `onError` per app.
+ */
+export class HelexaError extends Error {
+  readonly statusCode: number;
+  readonly type: OpenAiErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly extras: Record<string, unknown>;
+  readonly retryAfterSecs: number | undefined;
+  readonly isOverload: boolean;
+
+  constructor(options: HelexaErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "HelexaError";
+    this.statusCode = options.statusCode;
+    this.type = options.type;
+    this.code = options.code;
+    this.param = options.param ?? null;
+    this.extras = options.extras ?? {};
+    this.retryAfterSecs = options.retryAfterSecs;
+    this.isOverload = options.isOverload ?? false;
+  }
+
+  /** Whether a client may retry the same request later (a `Retry-After` is set, or the status says so). */
+  get isRetryable(): boolean {
+    return this.retryAfterSecs !== undefined || this.statusCode === 429 || this.statusCode === 503;
+  }
+
+  /** Type guard that also works across package copies. */
+  static is(value: unknown): value is HelexaError {
+    return value instanceof HelexaError || (value instanceof Error && value.name === "HelexaError");
+  }
+}

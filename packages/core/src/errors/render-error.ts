@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { HelexaError, type OpenAiErrorType } from "./helexa-error.js";
+
+/** The OpenAI error envelope; extra diagnostics sit inside `error`. */
+export const openAiErrorEnvelopeSchema = z.object({
+  error: z.looseObject({
+    message: z.string(),
+    type: z.string(),
+    code: z.string().nullable().optional(),
+    param: z.string().nullable().optional(),
+  }),
+});
+export type OpenAiErrorEnvelope = z.infer<typeof openAiErrorEnvelopeSchema>;
+
+/** The Anthropic error envelope. */
+export const anthropicErrorEnvelopeSchema = z.object({
+  type: z.literal("error"),
+  error: z.object({ type: z.string(), message: z.string() }),
+});
+export type AnthropicErrorEnvelope = z.infer<typeof anthropicErrorEnvelopeSchema>;
+
+/** A rendered error: status, headers and JSON body, ready for any HTTP framework. */
+export interface RenderedError<Body> {
+  status: number;
+  headers: Record<string, string>;
+  body: Body;
+}
+
+function retryHeaders(error: HelexaError): Record<string, string> {
+  return error.retryAfterSecs === undefined ? {} : { "retry-after": String(Math.ceil(error.retryAfterSecs)) };
+}
+
+/** Renders `{error:{message,type,code,param,...extras}}` with `Retry-After` when the error carries one. */
+export function renderOpenAiError(error: HelexaError): RenderedError<OpenAiErrorEnvelope> {
+  return {
+    status: error.statusCode,
+    headers: retryHeaders(error),
+    body: {
+      error: {
+        ...error.extras,
+        message: error.message,
+        type: error.type,
+        code: error.code,
+        param: error.param,
+      },
+    },
+  };
+}
+
+/**
+ * Anthropic's error type for a status. Fleet backpressure becomes 529 `overloaded_error`, which
+ * Anthropic SDKs retry; a budget 429 stays `rate_limit_error`.
+ */
+export function toAnthropicErrorType(status: number, isOverload: boolean): { status: number; type: string } {
+  if (isOverload && (status === 503 || status === 429)) return { status: 529, type: "overloaded_error" };
+  if (status === 400 || status === 413 || status === 422) return { status, type: "invalid_request_error" };
+  if (status === 401) return { status, type: "authentication_error" };
+  if (status === 403) return { status, type: "permission_error" };
+  if (status === 404) return { status, type: "not_found_error" };
+  if (status === 429) return { status, type: "rate_limit_error" };
+  if (status === 503 || status === 529) return { status: 529, type: "overloaded_error" };
+  return { status, type: "api_error" };
+}
+
+/** Renders `{type:"error", error:{type,message}}` with the Anthropic status mapping. */
+export function renderAnthropicError(error: HelexaError): RenderedError<AnthropicErrorEnvelope> {
+  const mapped = toAnthropicErrorType(error.statusCode, error.isOverload);
+  return {
+    status: mapped.status,
+    headers: retryHeaders(error),
+    body: { type: "error", error: { type: mapped.type, message: error.message } },
+  };
+}
+
+/**
+ * Rebuilds a `HelexaError` from an upstream status and body (an OpenAI envelope, a flat `{"error":"…"}`
+ * from an original neuron, or anything else), so it can be re-rendered in another dialect.
+ */
+export function errorFromUpstream(status: number, body: unknown, retryAfterSecs?: number): HelexaError {
+  const parsed = openAiErrorEnvelopeSchema.safeParse(body);
+  let message = `upstream returned ${status}`;
+  let type: OpenAiErrorType = status >= 500 ? "api_error" : "invalid_request_error";
+  let code: string | null = null;
+  let param: string | null = null;
+  let extras: Record<string, unknown> = {};
+  if (parsed.success) {
+    const { message: m, type: t, code: c, param: p, ...rest } = parsed.data.error;
+    message = m;
+    type = t as OpenAiErrorType;
+    code = c ?? null;
+    param = p ?? null;
+    extras = rest;
+  } else if (
+    typeof body === "object" &&
+    body !== null &&
+    typeof (body as { error?: unknown }).error === "string"
+  ) {
+    message = (body as { error: string }).error;
+  }
+  return new HelexaError({
+    statusCode: status,
+    type,
+    code,
+    message,
+    param,
+    extras,
+    ...(retryAfterSecs === undefined ? {} : { retryAfterSecs }),
+    // Only 503 is fleet backpressure; a 429 is a budget and stays a rate limit.
+    isOverload: status === 503,
+  });
+}
