@@ -1,0 +1,29 @@
+import type { Identity } from "../entitlements/entitlements.js";
+
+/** The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission. */
+export type UpstreamRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses" | "/v1/tokenize";
+
+/** Which API the client spoke: decides the error dialect and how usage is read. */
+export type ClientDialect = "openai" | "anthropic";
+
+export interface DispatchRequest {
+  route: UpstreamRoute;
+  /** The OpenAI-shaped body to send (already translated for Anthropic clients). `model` may be an alias. */
+  body: Record<string, unknown>;
+  /** The client's headers; hop-by-hop, `authorization`, `x-api-key` and `x-helexa-*` never reach a neuron. */
+  headers: Headers;
+  /** Aborted when the client disconnects: the upstream request is aborted too. */
+  signal: AbortSignal;
+  identity: Identity | null;
+  dialect: ClientDialect;
+  /** The original client body, for token estimation in its own dialect. */
+  originalBody?: unknown;
+}
+
+/**
+ * Resolves the model, pre-validates the prompt, reserves budget, picks a replica (cold-loading and
+ * retrying on backpressure), and returns the neuron's response with its body still streaming. Usage is
+ * read from that body as it passes and settled once. Throws `HelexaError` for refusals made before any
+ * neuron answered; a neuron's own error response is returned as is.
+ */
+export type Dispatch = (request: DispatchRequest) => Promise<Response>;
