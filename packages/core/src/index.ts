@@ -1,3 +1,9 @@
+export {
+  admissionRetryAfterSecs,
+  MAX_ADMISSION_RETRY_AFTER_SECS,
+  MIN_ADMISSION_RETRY_AFTER_SECS,
+} from "./admission/admission-retry-after-secs.js";
+export { CLIENT_ADVICE_HEADER, clientAdvice } from "./advice/client-advice.js";
 export { applyEnvOverrides } from "./config/apply-env-overrides.js";
 export {
   type ApiKeyConfig,
@@ -51,6 +57,11 @@ export {
   renderOpenAiError,
   toAnthropicErrorType,
 } from "./errors/render-error.js";
+export {
+  DEFAULT_CHARS_PER_TOKEN,
+  type EstimatePromptTokensOptions,
+  estimatePromptTokens,
+} from "./estimate/estimate-prompt-tokens.js";
 export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
 export {
   type Activation,
