@@ -1,3 +1,5 @@
+import type { KeyUsage } from "./key-usage.js";
+
 /** Who is calling: the configured key's ids, never its secret. */
 export interface Identity {
   keyId: string;
@@ -15,6 +17,8 @@ export interface SettleDetails {
   model: string;
   node: string | null;
   outcome: "ok" | "error" | "aborted";
+  /** The gateway's request id, stored in the ledger row so an operator can match it to the logs. */
+  requestId?: string;
 }
 
 /** A budget hold taken before dispatch; settled or released exactly once. */
@@ -27,13 +31,21 @@ export interface Reservation {
 /**
  * API keys, budgets and the usage ledger. `authenticate` throws a 401 `HelexaError` for a wrong key (or a
  * missing one under `require_auth`) and returns null for an allowed anonymous caller. `reserve` throws a 429
- * `HelexaError` (rolling: `rate_limit_exceeded` + Retry-After; balance: `insufficient_quota`) when the hold
- * would pass the cap. `settle` and `release` are idempotent per reservation.
+ * `HelexaError` (rolling: `rate_limit_exceeded` + Retry-After; balance, or a request larger than the whole
+ * cap: `insufficient_quota`) when the hold would pass the cap. `settle` and `release` are idempotent per
+ * reservation: only the first call for a reservation has an effect.
+ *
+ * Additions to the first contract: `usageFor` (the body of `GET /v1/usage`) and `SettleDetails.requestId`.
  */
 export interface Entitlements {
   authenticate(headers: Headers): Identity | null;
   reserve(identity: Identity | null, tokens: number): Reservation;
+  /** Records the request's usage (one ledger row) and turns the hold into spend. */
   settle(reservation: Reservation, usage: Usage, details: SettleDetails): void;
+  /** Drops the hold and records a zero-usage row with `details.outcome`, so failed requests are counted. */
   release(reservation: Reservation, details: SettleDetails): void;
+  /** The key's allocation now: cap, spend in the current window, holds, and when the window frees. */
+  usageFor(identity: Identity): KeyUsage;
+  /** Closes the ledger. Call after the HTTP server has drained; later settles are logged and dropped. */
   dispose(): void;
 }

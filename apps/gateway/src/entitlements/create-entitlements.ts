@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { type CortexConfig, invalidApiKey } from "@helexa/core";
+import type { EntitlementMetrics } from "./entitlement-metrics.js";
+import type { Entitlements, Identity, Reservation, SettleDetails, Usage } from "./entitlements.js";
+import { BudgetBook } from "./internal/budget-book.js";
+import { createKeyTable } from "./internal/key-table.js";
+import { noopLogger } from "./internal/noop-logger.js";
+import { readApiKey } from "./internal/read-api-key.js";
+import { createRequestRecorder } from "./internal/record-request.js";
+import { refusalError } from "./internal/refusal-error.js";
+import { toKeyUsage } from "./internal/to-key-usage.js";
+import { openLedger } from "./ledger.js";
+
+/** The subset of a pino logger entitlements use. Fields never hold a key. */
+export interface EntitlementsLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface CreateEntitlementsOptions {
+  config: CortexConfig["entitlements"];
+  /** The SQLite ledger file (see `resolveLedgerPath`); created with its folder on first start. */
+  ledgerPath: string;
+  /** USD for a request (`computeCost(catalogue cost, usage)`); default 0. Errors and NaN count as 0. */
+  costFor?: (model: string, usage: Usage) => number;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  clock?: () => number;
+  logger?: EntitlementsLogger;
+  metrics?: EntitlementMetrics;
+}
+
+interface Pending {
+  reservation: Reservation;
+  uid: string;
+}
+
+/**
+ * Keys, budgets and the ledger. With no keys configured, presented keys are ignored and every caller is
+ * anonymous (an OpenAI SDK always sends some key); with keys configured, an unknown key is a 401 even when
+ * `require_auth` is off. Anonymous requests are recorded in the ledger (null key) but never limited.
+ */
+export function createEntitlements(options: CreateEntitlementsOptions): Entitlements {
+  const { config } = options;
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? noopLogger;
+  const metrics = options.metrics;
+  const keys = createKeyTable(config.keys);
+  const ledger = openLedger(options.ledgerPath);
+  const book = new BudgetBook(keys.budgets, ledger);
+  const pending = new Map<number, Pending>();
+  const recorder = createRequestRecorder({ ledger, book, logger, metrics, costFor: options.costFor });
+  let nextId = 1;
+  let disposed = false;
+
+  for (const warning of keys.warnings) logger.warn({}, warning);
+  if (config.require_auth && config.keys.length === 0) {
+    logger.warn({}, "entitlements.require_auth is set but no keys are configured: every request gets 401");
+  }
+  logger.info(
+    { ledger: ledger.path, require_auth: config.require_auth, key_ids: [...keys.budgets.keys()] },
+    "entitlements ready",
+  );
+  metrics?.setBudgetSource(() =>
+    [...keys.budgets.keys()]
+      .map((keyId) => ({ keyId, ...book.snapshot(keyId, clock()) }))
+      .map((sample) => ({
+        keyId: sample.keyId,
+        hardCap: sample.budget.hardCap,
+        spent: sample.spent,
+        reserved: sample.reserved,
+      })),
+  );
+
+  const take = (reservation: Reservation, action: string): Pending | null => {
+    const open = pending.get(reservation.id);
+    if (open === undefined || open.reservation !== reservation) {
+      logger.debug({ reservation: reservation.id, action }, "reservation already settled or released");
+      return null;
+    }
+    pending.delete(reservation.id);
+    if (reservation.identity !== null) {
+      book.release(reservation.identity.keyId, reservation.tokens, clock());
+    }
+    return open;
+  };
+
+  return {
+    authenticate(headers) {
+      const presented = readApiKey(headers);
+      if (presented === null) {
+        if (!config.require_auth) return null;
+        metrics?.authFailures.inc({ reason: "missing_key", source: "none" });
+        throw invalidApiKey("missing API key; send 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
+      }
+      if (config.keys.length === 0 && !config.require_auth) return null;
+      const identity = keys.lookup(presented.secret);
+      if (identity === null) {
+        metrics?.authFailures.inc({ reason: "unknown_key", source: presented.source });
+        logger.info({ source: presented.source }, "refused an unknown API key");
+        throw invalidApiKey("invalid API key");
+      }
+      return { ...identity };
+    },
+
+    reserve(identity, tokens) {
+      if (!Number.isFinite(tokens) || tokens < 0) throw new RangeError(`cannot reserve ${tokens} tokens`);
+      const amount = Math.ceil(tokens);
+      if (identity !== null) {
+        const outcome = book.tryReserve(identity.keyId, amount, clock());
+        if (!outcome.ok) {
+          metrics?.budgetRejections.inc({
+            key_id: identity.keyId,
+            account_id: identity.accountId,
+            reason: outcome.reason,
+          });
+          logger.info({ key_id: identity.keyId, tokens: amount, reason: outcome.reason }, "budget refused");
+          throw refusalError(outcome, amount);
+        }
+      }
+      const reservation: Reservation = Object.freeze({ id: nextId++, identity, tokens: amount });
+      pending.set(reservation.id, { reservation, uid: randomUUID() });
+      return reservation;
+    },
+
+    settle(reservation, usage, details) {
+      const open = take(reservation, "settle");
+      if (open !== null) recorder.record(open.reservation, open.uid, usage, details, clock(), disposed);
+    },
+
+    release(reservation, details: SettleDetails) {
+      const open = take(reservation, "release");
+      const zero = { promptTokens: 0, completionTokens: 0 };
+      if (open !== null) recorder.record(open.reservation, open.uid, zero, details, clock(), disposed);
+    },
+
+    usageFor(identity: Identity) {
+      return toKeyUsage(identity, book.snapshot(identity.keyId, clock()), clock());
+    },
+
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      pending.clear();
+      ledger.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { CortexConfig } from "@helexa/core";
+import { parseSince } from "./internal/parse-since.js";
+import { readCortexConfig } from "./internal/read-cortex-config.js";
+import { buildUsageReport, renderUsageReport } from "./internal/usage-report.js";
+import { openLedger } from "./ledger.js";
+import { resolveLedgerPath } from "./resolve-ledger-path.js";
+
+export interface UsageCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** For `CORTEX_*` overrides; default none. */
+  env?: Record<string, string | undefined>;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  now?: () => number;
+}
+
+export const USAGE_HELP = `Usage: cortex usage [options]
+
+Per-key and per-model totals (requests, tokens, cost) from the usage ledger. Read-only: safe while cortex runs.
+
+Options:
+  -c, --config FILE   cortex.toml (default: ./cortex.toml); gives the ledger path and each key's budget
+      --ledger FILE   read this ledger file instead of the config's ledger.path
+      --since WHEN    only rows since a duration ago (24h, 7d, 90m) or an ISO date
+      --json          print JSON instead of tables
+  -h, --help          show this help
+`;
+
+/**
+ * `cortex usage`. `argv` are the arguments after the subcommand. Prints to `io` and returns the exit code:
+ * 0 on success, 1 when the config or ledger cannot be read, 2 for bad arguments.
+ */
+export async function runUsageCommand(argv: readonly string[], io: UsageCommandIo): Promise<number> {
+  const now = (io.now ?? Date.now)();
+  let values: { config?: string; ledger?: string; since?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: "string", short: "c" },
+        ledger: { type: "string" },
+        since: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`cortex usage: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE_HELP}`);
+    return 2;
+  }
+  if (values.help === true) {
+    io.stdout(USAGE_HELP);
+    return 0;
+  }
+  let sinceMs = 0;
+  if (values.since !== undefined) {
+    const since = parseSince(values.since, now);
+    if (!since.ok) {
+      io.stderr(`cortex usage: ${since.error}\n`);
+      return 2;
+    }
+    sinceMs = since.ms;
+  }
+
+  const configFile = values.config ?? "cortex.toml";
+  let config: CortexConfig | null = null;
+  if (values.config !== undefined || values.ledger === undefined || existsSync(configFile)) {
+    const loaded = readCortexConfig(configFile, io.env ?? {});
+    if (!loaded.ok) {
+      io.stderr(`cortex usage: ${loaded.error}\n`);
+      return 1;
+    }
+    config = loaded.config;
+  }
+  const ledgerPath = values.ledger ?? resolveLedgerPath(configFile, config?.ledger.path ?? "");
+  if (!existsSync(ledgerPath)) {
+    io.stderr(`cortex usage: no ledger at ${ledgerPath} yet (cortex creates it on first start)\n`);
+    return 1;
+  }
+
+  let ledger: ReturnType<typeof openLedger>;
+  try {
+    ledger = openLedger(ledgerPath, { readonly: true });
+  } catch (error) {
+    io.stderr(`cortex usage: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  try {
+    const report = buildUsageReport(ledger.database, config?.entitlements.keys ?? [], {
+      sinceMs,
+      nowMs: now,
+    });
+    io.stdout(
+      values.json === true
+        ? `${JSON.stringify({ ledger: ledgerPath, ...report }, null, 2)}\n`
+        : renderUsageReport(ledgerPath, report),
+    );
+    return 0;
+  } finally {
+    ledger.close();
+  }
+}
