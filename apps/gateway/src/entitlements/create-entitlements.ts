@@ -142,7 +142,6 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
     dispose() {
       if (disposed) return;
       disposed = true;
-      pending.clear();
       ledger.close();
     },
   };

@@ -88,7 +88,8 @@ function readOnlyLedger(path: string, database: Database.Database): Ledger {
     "SELECT prompt_tokens + completion_tokens AS tokens FROM key_totals WHERE key_id = ?",
   );
   const buckets = database.prepare(
-    `SELECT ((time_ms + @bucketMs - 1) / @bucketMs) * @bucketMs AS timeMs,
+    `SELECT ((time_ms + CAST(@bucketMs AS INTEGER) - 1) / CAST(@bucketMs AS INTEGER)) * CAST(@bucketMs AS INTEGER)
+       AS timeMs,
        sum(prompt_tokens + completion_tokens) AS tokens
      FROM requests WHERE key_id = @keyId AND time_ms > @sinceMs
      GROUP BY 1 HAVING tokens > 0 ORDER BY 1`,

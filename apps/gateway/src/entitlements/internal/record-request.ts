@@ -55,7 +55,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       const row = {
         reservationUid: uid,
         requestId: details.requestId ?? null,
-        timeMs: nowMs,
+        timeMs: Math.floor(nowMs),
         keyId: identity?.keyId ?? null,
         accountId: identity?.accountId ?? null,
         model: details.model,
