@@ -62,6 +62,44 @@ export {
   type EstimatePromptTokensOptions,
   estimatePromptTokens,
 } from "./estimate/estimate-prompt-tokens.js";
+export { buildEvictionInput } from "./eviction/build-eviction-input.js";
+export {
+  type EvictionInput,
+  type EvictionPlan,
+  type EvictionStrategy,
+  evictionStrategySchema,
+  planEviction,
+} from "./eviction/plan-eviction.js";
+export {
+  type FleetDevice,
+  type FleetDeviceHealth,
+  type FleetModelEntry,
+  type FleetNode,
+  type FleetSnapshot,
+  fleetDeviceHealthSchema,
+  fleetDeviceSchema,
+  fleetModelEntrySchema,
+  fleetNodeSchema,
+  fleetSnapshotSchema,
+  isNodeRoutable,
+} from "./fleet/fleet-snapshot.js";
+export { buildLoadSpec, qualifiedModelId } from "./routing/build-load-spec.js";
+export { isFeasibleOn } from "./routing/is-feasible-on.js";
+export { type PlanRouteOptions, planRoute } from "./routing/plan-route.js";
+export { compareReplicaLoad, type ReplicaLoad, replicaLoad } from "./routing/replica-load.js";
+export { resolveAlias } from "./routing/resolve-alias.js";
+export {
+  MODEL_RECOVERING_RETRY_AFTER_SECS,
+  NO_CAPACITY_RETRY_AFTER_SECS,
+  NO_HEALTHY_NODES_RETRY_AFTER_SECS,
+  type PlanRouteResult,
+  type RouteCandidate,
+  type RoutePlan,
+  type RouteReason,
+  type RouteRefusal,
+} from "./routing/route-plan.js";
+export { routeRefusalToError } from "./routing/route-refusal-to-error.js";
+export { freeVramMb, selectLoadDevices } from "./routing/select-load-devices.js";
 export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
 export {
   type Activation,

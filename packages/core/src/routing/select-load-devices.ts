@@ -1,0 +1,46 @@
+import type { CatalogueModel } from "../config/models-catalogue.js";
+import type { FleetNode } from "../fleet/fleet-snapshot.js";
+
+/**
+ * The GPU indices a cold load of `model` should use on `node`, ascending, or null to let the neuron
+ * choose (a CPU host, `min_devices: 0`, or unknown topology). Among the GPUs meeting
+ * `min_device_vram_mb`, it takes the `min_devices` with the most free VRAM when every one of them has a
+ * live reading (ties by index), so a second model goes to the idle GPU instead of evicting the first;
+ * without readings it takes the first in discovery order, as the original did. When too few GPUs qualify
+ * it falls back to `0..min_devices`, also as the original did.
+ */
+export function selectLoadDevices(model: CatalogueModel, node: FleetNode): number[] | null {
+  const devices = node.devices ?? [];
+  const count = model.min_devices;
+  if (count === 0 || devices.length === 0) return null;
+  const floor = model.min_device_vram_mb ?? 0;
+  const qualifying = devices.filter((device) => device.vram_total_mb >= floor);
+  if (qualifying.length < count) return Array.from({ length: count }, (_, index) => index);
+  const free = new Map((node.device_health ?? []).map((reading) => [reading.index, reading.vram_free_mb]));
+  const allRead = qualifying.every((device) => free.has(device.index));
+  const ranked = allRead
+    ? [...qualifying].sort((a, b) => (free.get(b.index) ?? 0) - (free.get(a.index) ?? 0) || a.index - b.index)
+    : qualifying;
+  return ranked
+    .slice(0, count)
+    .map((device) => device.index)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Free VRAM, in MiB, on the given GPUs of a node (all of its GPUs when `devices` is null), or undefined
+ * when a reading is missing. A CPU host has 0.
+ */
+export function freeVramMb(node: FleetNode, devices: readonly number[] | null): number | undefined {
+  const readings = new Map(
+    (node.device_health ?? []).map((reading) => [reading.index, reading.vram_free_mb]),
+  );
+  const indices = devices ?? (node.devices ?? []).map((device) => device.index);
+  let total = 0;
+  for (const index of indices) {
+    const free = readings.get(index);
+    if (free === undefined) return undefined;
+    total += free;
+  }
+  return total;
+}
