@@ -1,0 +1,114 @@
+import { Agent } from "node:http";
+import type { BenchGroup, Measurement } from "../bench-types.js";
+import { measureStream, type StreamTiming } from "../internal/measure-stream.js";
+import { percentile } from "../internal/percentile.js";
+import { startGatewayTargets, stopTargets } from "../internal/start-gateway-targets.js";
+
+function pooled(timings: readonly StreamTiming[], pick: (timing: StreamTiming) => number[]): number[] {
+  return timings.flatMap(pick);
+}
+
+function streamingFigures(byTarget: Map<string, StreamTiming[]>): Measurement[] {
+  const direct = byTarget.get("direct")!;
+  const directTtfb = percentile(
+    pooled(direct, (timing) => [timing.timeToFirstByteMs]),
+    50,
+  );
+  const directDelay = percentile(
+    pooled(direct, (timing) => timing.chunkDelaysMs),
+    99,
+  );
+  const figures: Measurement[] = [
+    { name: "direct time to first byte p50", unit: "ms", value: directTtfb },
+    { name: "direct chunk delay p99", unit: "ms", value: directDelay },
+  ];
+  for (const [name, timings] of byTarget) {
+    if (name === "direct") continue;
+    const isCortex = name === "cortex";
+    const unbuffered = timings.filter((timing) => timing.firstArrivalWallMs < timing.lastWriteWallMs).length;
+    figures.push(
+      {
+        name: `${name} added time to first byte p50`,
+        unit: "ms",
+        value:
+          percentile(
+            pooled(timings, (timing) => [timing.timeToFirstByteMs]),
+            50,
+          ) - directTtfb,
+        ...(isCortex ? { target: { comparison: "<=", value: 1, description: "issue 5" } as const } : {}),
+      },
+      {
+        name: `${name} added chunk delay p99`,
+        unit: "ms",
+        value:
+          percentile(
+            pooled(timings, (timing) => timing.chunkDelaysMs),
+            99,
+          ) - directDelay,
+      },
+      {
+        // A stream counts as unbuffered when its first chunk arrived before the stub wrote its last one.
+        name: `${name} unbuffered streams`,
+        unit: "fraction",
+        value: unbuffered / timings.length,
+        ...(isCortex
+          ? { target: { comparison: ">=", value: 1, description: "issue 5: no buffering" } as const }
+          : {}),
+      },
+    );
+  }
+  return figures;
+}
+
+/** Streaming overhead: time to first byte and per-chunk delay through each gateway vs direct; no buffering. */
+export const streamingGroup: BenchGroup = {
+  name: "streaming",
+  description:
+    "streamed chat completions (SSE chunks at a fixed gap): added time to first byte and chunk delay",
+  async setup(context) {
+    const chunks = context.quick ? 5 : 20;
+    const gapMs = context.quick ? 5 : 10;
+    const streams = context.quick ? 4 : 25;
+    context.note(
+      `Each stream: ${chunks} chunks ${gapMs} ms apart; ${streams} streams per target per round, one at a time.`,
+    );
+    const targets = await startGatewayTargets(context, { chunks, gapMs });
+    const agents = new Map(
+      targets.map((target) => [target.name, new Agent({ keepAlive: true, maxSockets: 1 })]),
+    );
+    const dispose = async () => {
+      for (const agent of agents.values()) agent.destroy();
+      await stopTargets(targets);
+    };
+    // A peer gateway that cannot stream loses its column (with the reason); direct and cortex must work.
+    const active = [...targets];
+    const measure = async (target: (typeof targets)[number]) => {
+      const timing = await measureStream(target, agents.get(target.name)!);
+      if (!timing.sawDone || timing.chunkDelaysMs.length !== chunks)
+        throw new Error(
+          `${target.name}: a stream ended after ${timing.chunkDelaysMs.length}/${chunks} chunks ` +
+            `${timing.sawDone ? "with" : "without"} [DONE]`,
+        );
+      return timing;
+    };
+    return {
+      async measureRound() {
+        const byTarget = new Map<string, StreamTiming[]>(active.map((target) => [target.name, []]));
+        for (let index = 0; index < streams; index += 1) {
+          for (const target of [...active]) {
+            try {
+              byTarget.get(target.name)!.push(await measure(target));
+            } catch (error) {
+              if (target.name === "direct" || target.name === "cortex") throw error;
+              context.note(`${target.name} dropped: ${error instanceof Error ? error.message : error}`);
+              active.splice(active.indexOf(target), 1);
+              byTarget.delete(target.name);
+            }
+          }
+        }
+        return streamingFigures(byTarget);
+      },
+      dispose,
+    };
+  },
+};
