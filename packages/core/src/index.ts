@@ -45,11 +45,30 @@ export {
   serviceUnavailable,
   upstreamError,
 } from "./errors/error-constructors.js";
+export { errorFromUpstream } from "./errors/error-from-upstream.js";
+export {
+  fromAnthropicError,
+  type MappedAnthropicError,
+  openAiErrorTypeForStatus,
+} from "./errors/from-anthropic-error.js";
+export {
+  internalTranslationError,
+  invalidAnthropicBody,
+  upstreamMalformedResponse,
+  upstreamStatusError,
+} from "./errors/gateway-error-constructors.js";
 export { HelexaError, type HelexaErrorOptions, type OpenAiErrorType } from "./errors/helexa-error.js";
+export {
+  chainedConversationNotSupported,
+  cudaUnavailable,
+  INSUFFICIENT_VRAM_RETRY_AFTER_SECS,
+  insufficientVram,
+  templateRenderFailed,
+  visionUnsupported,
+} from "./errors/neuron-error-constructors.js";
 export {
   type AnthropicErrorEnvelope,
   anthropicErrorEnvelopeSchema,
-  errorFromUpstream,
   type OpenAiErrorEnvelope,
   openAiErrorEnvelopeSchema,
   type RenderedError,

@@ -16,17 +16,21 @@ export function missingModelField(message = "request body must be JSON with a st
   });
 }
 
-/** 400 `context_length_exceeded`; `extras` carry `max` plus `prompt_len` or `estimated_prompt_tokens`. */
+/**
+ * 400 `context_length_exceeded`; `extras` carry `max` plus `prompt_len` (exact count, the neuron's wording)
+ * or `estimated_prompt_tokens` (cortex pre-validation, the seed's `057bc71e` wording).
+ */
 export function contextLengthExceeded(max: number, promptTokens: number, estimated: boolean) {
-  const counted = estimated ? "an estimated" : "";
   return new HelexaError({
     statusCode: 400,
     type: "invalid_request_error",
     code: "context_length_exceeded",
     param: "messages",
-    message:
-      `This model's maximum context length is ${max} tokens. However, your messages resulted in ` +
-      `${counted ? `${counted} ` : ""}${promptTokens} tokens. Please reduce the length of the messages.`,
+    message: estimated
+      ? `This model's maximum context length is ${max} tokens. Your request is estimated at ~${promptTokens} ` +
+        "tokens. Please reduce the length of the messages."
+      : `This model's maximum context length is ${max} tokens. However, your messages resulted in ` +
+        `${promptTokens} tokens. Please reduce the length of the messages.`,
     extras: estimated ? { max, estimated_prompt_tokens: promptTokens } : { max, prompt_len: promptTokens },
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HelexaError, type OpenAiErrorType } from "./helexa-error.js";
+import type { HelexaError } from "./helexa-error.js";
 
 /** The OpenAI error envelope; extra diagnostics sit inside `error`. */
 export const openAiErrorEnvelopeSchema = z.object({
@@ -70,42 +70,4 @@ export function renderAnthropicError(error: HelexaError): RenderedError<Anthropi
     headers: retryHeaders(error),
     body: { type: "error", error: { type: mapped.type, message: error.message } },
   };
-}
-
-/**
- * Rebuilds a `HelexaError` from an upstream status and body (an OpenAI envelope, a flat `{"error":"…"}`
- * from an original neuron, or anything else), so it can be re-rendered in another dialect.
- */
-export function errorFromUpstream(status: number, body: unknown, retryAfterSecs?: number): HelexaError {
-  const parsed = openAiErrorEnvelopeSchema.safeParse(body);
-  let message = `upstream returned ${status}`;
-  let type: OpenAiErrorType = status >= 500 ? "api_error" : "invalid_request_error";
-  let code: string | null = null;
-  let param: string | null = null;
-  let extras: Record<string, unknown> = {};
-  if (parsed.success) {
-    const { message: m, type: t, code: c, param: p, ...rest } = parsed.data.error;
-    message = m;
-    type = t as OpenAiErrorType;
-    code = c ?? null;
-    param = p ?? null;
-    extras = rest;
-  } else if (
-    typeof body === "object" &&
-    body !== null &&
-    typeof (body as { error?: unknown }).error === "string"
-  ) {
-    message = (body as { error: string }).error;
-  }
-  return new HelexaError({
-    statusCode: status,
-    type,
-    code,
-    message,
-    param,
-    extras,
-    ...(retryAfterSecs === undefined ? {} : { retryAfterSecs }),
-    // Only 503 is fleet backpressure; a 429 is a budget and stays a rate limit.
-    isOverload: status === 503,
-  });
 }
