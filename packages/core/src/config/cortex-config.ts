@@ -54,6 +54,8 @@ export const cortexConfigSchema = z.object({
       .default(16 * 1024 * 1024),
     /** A stalled upstream (no bytes for this long) is cut; long but live streams are not. */
     upstream_idle_timeout_ms: z.number().int().positive().default(120_000),
+    /** Bound on the wait for a non-streaming reply's headers (the neuron sends them after generating). */
+    upstream_response_timeout_ms: z.number().int().positive().default(600_000),
     /** Attempts across replicas when a neuron answers with backpressure or cannot be reached. */
     max_attempts: z.number().int().positive().default(3),
     /** How long a request waits for a cold load before 503 + Retry-After. */

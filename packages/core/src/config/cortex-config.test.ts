@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { cortexConfigSchema } from "./cortex-config.js";
+import { parseConfig } from "./parse-config.js";
+
+/** original-cortex.md §2.3 `cortex.toml`, as smol-toml parses it. */
+const EXAMPLE = {
+  gateway: { listen: "0.0.0.0:31313", metrics_listen: "0.0.0.0:31314" },
+  eviction: { strategy: "lru", defrag_after_cycles: 50 },
+  neurons: [
+    { name: "beast", endpoint: "http://beast.internal:13131" },
+    { name: "benjy", endpoint: "http://benjy.internal:13131" },
+  ],
+  entitlements: {
+    require_auth: false,
+    keys: [
+      {
+        key: "sk-example-rolling",
+        account_id: "team-research",
+        key_id: "research-ci",
+        hard_cap: 5_000_000,
+        window: { kind: "rolling", seconds: 3600 },
+      },
+      {
+        key: "sk-example-balance",
+        account_id: "team-research",
+        key_id: "research-prepaid",
+        hard_cap: 20_000_000,
+        window: { kind: "balance" },
+      },
+      { key: "sk-example-infra", account_id: "operator", key_id: "infra" },
+    ],
+  },
+};
+
+describe("cortexConfigSchema", () => {
+  it("loads the original's example as written", () => {
+    const result = parseConfig(cortexConfigSchema, EXAMPLE, "cortex.toml");
+    if (!result.ok) throw new Error(result.error);
+    expect(result.config.neurons.map((neuron) => neuron.name)).toEqual(["beast", "benjy"]);
+    expect(result.config.eviction).toEqual({ strategy: "lru", defrag_after_cycles: 50 });
+    const [rolling, balance, infra] = result.config.entitlements.keys;
+    expect(rolling?.window).toEqual({ kind: "rolling", seconds: 3600 });
+    expect(balance?.hard_cap).toBe(20_000_000);
+    expect(infra?.hard_cap).toBeUndefined();
+    expect(infra?.window).toEqual({ kind: "balance" });
+  });
+
+  it("fills every default from the minimal config", () => {
+    const minimal = {
+      gateway: { listen: "127.0.0.1:31313", metrics_listen: "127.0.0.1:31314" },
+      neurons: [{ name: "a", endpoint: "http://127.0.0.1:13131" }],
+    };
+    const result = parseConfig(cortexConfigSchema, minimal, "cortex.toml");
+    if (!result.ok) throw new Error(result.error);
+    expect(result.config.gateway).toMatchObject({
+      poll_interval_ms: 2000,
+      poll_timeout_ms: 5000,
+      max_attempts: 3,
+    });
+    expect(result.config.eviction).toEqual({ strategy: "lru", defrag_after_cycles: 0 });
+    expect(result.config.entitlements).toEqual({ require_auth: false, keys: [] });
+    expect(result.config.models_config).toBeUndefined();
+  });
+
+  it("accepts a key given only as its SHA-256, and refuses both or neither", () => {
+    const gateway = { listen: "127.0.0.1:1", metrics_listen: "127.0.0.1:2" };
+    const sha = "a".repeat(64);
+    const keys = (entry: object) => ({ gateway, entitlements: { keys: [{ account_id: "x", ...entry }] } });
+    expect(parseConfig(cortexConfigSchema, keys({ key_sha256: sha }), "cortex.toml").ok).toBe(true);
+    const both = parseConfig(cortexConfigSchema, keys({ key: "k", key_sha256: sha }), "cortex.toml");
+    const neither = parseConfig(cortexConfigSchema, keys({}), "cortex.toml");
+    expect(!both.ok && both.issues).toEqual([
+      "cortex.toml: entitlements.keys[0].key: expected exactly one of `key` or `key_sha256`",
+    ]);
+    expect(neither.ok).toBe(false);
+  });
+
+  it("names the file and the field of every problem", () => {
+    const bad = {
+      gateway: { listen: "no-port", metrics_listen: "127.0.0.1:31314", poll_interval_ms: "fast" },
+      eviction: { strategy: "fifo" },
+      neurons: [{ name: "a", endpoint: "not a url" }],
+    };
+    const result = parseConfig(cortexConfigSchema, bad, "cortex.toml");
+    if (result.ok) throw new Error("expected a failure");
+    const fields = result.issues.map((issue) => issue.split(": ")[1]);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        "gateway.listen",
+        "gateway.poll_interval_ms",
+        "eviction.strategy",
+        "neurons[0].endpoint",
+      ]),
+    );
+    expect(result.issues.every((issue) => issue.startsWith("cortex.toml: "))).toBe(true);
+    expect(result.error).toContain("gateway.listen: expected host:port");
+  });
+
+  it("reports a missing [gateway] at its path", () => {
+    const result = parseConfig(cortexConfigSchema, {}, "cortex.toml");
+    expect(!result.ok && result.issues[0]).toMatch(/^cortex\.toml: gateway: /);
+  });
+});
