@@ -1,6 +1,7 @@
 import type { BenchGroup } from "./bench-types.js";
 import { gatewayGroup } from "./groups/gateway-group.js";
+import { routingGroup } from "./groups/routing-group.js";
 import { streamingGroup } from "./groups/streaming-group.js";
 
 /** Every group `pnpm bench` knows, in the order it runs them. */
-export const benchGroups: readonly BenchGroup[] = [gatewayGroup, streamingGroup];
+export const benchGroups: readonly BenchGroup[] = [gatewayGroup, streamingGroup, routingGroup];
