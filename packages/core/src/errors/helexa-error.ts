@@ -9,6 +9,7 @@ export type OpenAiErrorType =
   | "api_error"
   | "overloaded_error";
 
+/** Everything a `HelexaError` carries; `param`, `extras`, `retryAfterSecs` and `isOverload` are optional. */
 export interface HelexaErrorOptions {
   statusCode: number;
   type: OpenAiErrorType;
