@@ -18,6 +18,13 @@ export interface DispatchRequest {
   dialect: ClientDialect;
   /** The original client body, for token estimation in its own dialect. */
   originalBody?: unknown;
+  /**
+   * The exact request text `body` was parsed from. Sent to the neuron as is unless an alias rewrote
+   * `model`, so an unchanged body is never re-serialised.
+   */
+  rawBody?: string;
+  /** `performance.now()` when cortex began handling the request, for `Server-Timing` and the overhead metric. */
+  startedAt?: number;
 }
 
 /**

@@ -1,0 +1,129 @@
+import { routeNotFound } from "@helexa/core";
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { Registry } from "prom-client";
+import { type ColdLoader, createColdLoader } from "./cold-load/create-cold-loader.js";
+import { createDispatch, type DispatchSettings } from "./dispatch/create-dispatch.js";
+import type { Dispatch } from "./dispatch/dispatch.js";
+import type { Entitlements } from "./entitlements/entitlements.js";
+import { createErrorHandler } from "./errors/create-error-handler.js";
+import { methodNotAllowed } from "./errors/method-not-allowed.js";
+import { dialectOfPath, renderErrorResponse } from "./errors/render-error-response.js";
+import type { FleetState } from "./fleet/fleet-state.js";
+import type { FetchFunction } from "./fleet/neuron-client.js";
+import type { AppEnv } from "./internal/app-env.js";
+import type { Logger } from "./internal/logger.js";
+import { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
+import { createAuthMiddleware } from "./middleware/create-auth-middleware.js";
+import { createChatCompletionsRoute } from "./routes/chat-completions.js";
+import { createCompletionsRoute } from "./routes/completions.js";
+import { createHealthRoute } from "./routes/health.js";
+import { createModelsRoute } from "./routes/models.js";
+import { createResponsesRoute } from "./routes/responses.js";
+
+/** What `createApp` needs; everything with I/O or time is injected. */
+export interface AppDeps {
+  fleet: FleetState;
+  fetch: FetchFunction;
+  clock: { now(): number };
+  registry: Registry;
+  logger: Logger;
+  entitlements?: Entitlements | undefined;
+  config: AppConfig;
+  /** Refreshes one node after a cold load (the poller's `pollNode`); a no-op when absent. */
+  refreshNode?: (name: string) => Promise<void>;
+  /** More sub-apps built on the same dispatch (the Anthropic routes), mounted after the OpenAI ones. */
+  extraRoutes?: ReadonlyArray<(context: RouteContext) => Hono<AppEnv>>;
+}
+
+/** What an extra sub-app gets to build itself. */
+export interface RouteContext {
+  dispatch: Dispatch;
+  fleet: FleetState;
+  config: AppConfig;
+}
+
+/** The slice of `cortex.toml` the app uses (plain numbers, so tests can set them directly). */
+export interface AppConfig extends DispatchSettings {
+  maxBodyBytes: number;
+  coldLoadTimeoutMs: number;
+  controlTimeoutMs: number;
+  defragAfterCycles: number;
+}
+
+/** The built app plus the pieces other sub-apps (Anthropic routes) and `main` reuse. */
+export interface CortexApp {
+  app: Hono<AppEnv>;
+  dispatch: Dispatch;
+  metrics: CortexMetrics;
+  coldLoader: ColdLoader;
+}
+
+/** Known routes, so a wrong method gets 405 rather than 404. */
+const KNOWN_PATHS: Record<string, string> = {
+  "/v1/chat/completions": "POST",
+  "/v1/completions": "POST",
+  "/v1/responses": "POST",
+  "/v1/messages": "POST",
+  "/v1/models": "GET",
+  "/health": "GET",
+  "/": "GET",
+};
+
+/** The cortex API: CORS, auth (when entitlements are given), one sub-app per upstream API, one onError. */
+export function createCortexApp(deps: AppDeps): CortexApp {
+  const { fleet, config } = deps;
+  const metrics = createCortexMetrics(deps.registry, fleet);
+  const coldLoader = createColdLoader({
+    fleet,
+    fetch: deps.fetch,
+    logger: deps.logger,
+    metrics,
+    loadTimeoutMs: config.coldLoadTimeoutMs,
+    controlTimeoutMs: config.controlTimeoutMs,
+    defragAfterCycles: config.defragAfterCycles,
+    refreshNode: deps.refreshNode ?? (async () => {}),
+  });
+  const dispatch = createDispatch({
+    fleet,
+    fetch: deps.fetch,
+    clock: deps.clock,
+    metrics,
+    logger: deps.logger,
+    entitlements: deps.entitlements,
+    coldLoader,
+    settings: config,
+  });
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound((c) => {
+    const dialect = dialectOfPath(c.req.path);
+    const allowed = KNOWN_PATHS[c.req.path];
+    if (allowed !== undefined && allowed !== c.req.method) {
+      return renderErrorResponse(methodNotAllowed(c.req.method, c.req.path), dialect);
+    }
+    return renderErrorResponse(routeNotFound(c.req.method, c.req.path), dialect);
+  });
+  app.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice"] }));
+  if (deps.entitlements !== undefined)
+    app.use("*", createAuthMiddleware({ entitlements: deps.entitlements }));
+  app.route("/", createHealthRoute(fleet));
+  app.route(
+    "/",
+    createModelsRoute(
+      fleet,
+      () => deps.clock.now(),
+      () => coldLoader.inProgress(),
+    ),
+  );
+  app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
+  app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
+  app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
+  for (const build of deps.extraRoutes ?? []) app.route("/", build({ dispatch, fleet, config }));
+  return { app, dispatch, metrics, coldLoader };
+}
+
+/** `createCortexApp(deps).app`: the Hono app alone. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  return createCortexApp(deps).app;
+}

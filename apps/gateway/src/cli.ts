@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { ConfigError } from "./config/load-cortex-config.js";
+import { startCortex } from "./main.js";
+import { runStatusCommand } from "./status/run-status-command.js";
+
+const HELP = `cortex — the helexa fleet gateway
+
+Usage:
+  cortex serve --config FILE          run the gateway (CORTEX_* env vars override the file, __ nests)
+  cortex status [--url URL] [--key KEY]
+                                      nodes, health, loaded models, load per replica, free VRAM
+  cortex usage --config FILE          per-key and per-model usage from the ledger
+  cortex --help | --version
+
+Defaults: --config cortex.toml, --url $CORTEX_URL or http://127.0.0.1:31313, --key $CORTEX_API_KEY.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === "--version" || command === "-V") {
+    process.stdout.write("cortex 0.1.0\n");
+    return 0;
+  }
+  if (command === "serve") {
+    const { values } = parseArgs({ args: rest, options: { config: { type: "string", short: "c" } } });
+    const running = await startCortex({ configPath: values.config ?? "cortex.toml", env: process.env });
+    const shutdown = () => {
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+    return -1;
+  }
+  if (command === "status") {
+    const { values } = parseArgs({
+      args: rest,
+      options: { url: { type: "string", short: "u" }, key: { type: "string", short: "k" } },
+    });
+    const url = values.url ?? process.env.CORTEX_URL ?? "http://127.0.0.1:31313";
+    process.stdout.write(await runStatusCommand({ url, key: values.key ?? process.env.CORTEX_API_KEY }));
+    return 0;
+  }
+  if (command === "usage") {
+    // Provided by the entitlements module (ledger); loaded lazily so `serve` never pays for it.
+    const specifier = "./entitlements/usage-command.js";
+    const module = (await import(specifier).catch(() => null)) as {
+      runUsageCommand?: (args: string[]) => Promise<number>;
+    } | null;
+    if (typeof module?.runUsageCommand !== "function") {
+      process.stderr.write("cortex: the usage command is not available in this build\n");
+      return 1;
+    }
+    return module.runUsageCommand(rest);
+  }
+  process.stderr.write(`cortex: unknown command '${command}'\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cortex: ${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,160 @@
+import type { LoadSpec, ModelInfo } from "@helexa/core";
+import type { FleetState } from "../fleet/fleet-state.js";
+import { describeFetchError, type FetchFunction, postNeuronJson } from "../fleet/neuron-client.js";
+import type { NodeState } from "../fleet/node-state.js";
+import type { Logger } from "../internal/logger.js";
+import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
+
+/** What a cold load ended with. */
+export type ColdLoadResult = { ok: true; node: string } | { ok: false; node: string; message: string };
+
+/** A model load cortex asks for: where, with what spec, and what to evict there first. */
+export interface ColdLoadRequest {
+  model: string;
+  node: string;
+  loadSpec: LoadSpec;
+  evict: readonly string[];
+}
+
+export interface ColdLoaderOptions {
+  fleet: FleetState;
+  fetch: FetchFunction;
+  logger: Logger;
+  metrics: CortexMetrics;
+  /** Bound on one `POST /models/load`. */
+  loadTimeoutMs: number;
+  /** Bound on one `POST /models/unload` and on the follow-up poll. */
+  controlTimeoutMs: number;
+  /** Log a "consider restarting" warning after this many evictions on a node (0 = never). */
+  defragAfterCycles: number;
+  /** Refreshes one node's state right after a load, so its limits are known before the next round. */
+  refreshNode: (name: string) => Promise<void>;
+}
+
+/** Single-flight model loads with eviction first. */
+export interface ColdLoader {
+  /** Loads a model; a second call for a model already loading joins that load instead of starting one. */
+  load(request: ColdLoadRequest): Promise<ColdLoadResult>;
+  /** Loads in progress, for `/v1/models` (`status: "loading"`). */
+  inProgress(): Array<{ model: string; node: string }>;
+}
+
+export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
+  const { fleet, logger, metrics } = options;
+  const loads = new Map<string, { node: string; promise: Promise<ColdLoadResult> }>();
+
+  const run = async (request: ColdLoadRequest): Promise<ColdLoadResult> => {
+    const node = fleet.node(request.node);
+    if (node === undefined) return { ok: false, node: request.node, message: "unknown node" };
+    const started = performance.now();
+    for (const victim of request.evict) {
+      const evicted = await evict(node, victim);
+      if (!evicted.ok) return { ok: false, node: node.name, message: evicted.message };
+    }
+    logger.info({ event: "cold_load_started", model: request.model, node: node.name }, "loading model");
+    const reply = await postNeuronJson(
+      options.fetch,
+      node,
+      "/models/load",
+      request.loadSpec,
+      options.loadTimeoutMs,
+    );
+    const alreadyLoaded = !reply.ok && JSON.stringify(reply.body ?? "").includes("already loaded");
+    const seconds = (performance.now() - started) / 1000;
+    if (!reply.ok && !alreadyLoaded) {
+      metrics.coldLoadDuration.observe({ model: request.model, node: node.name, outcome: "error" }, seconds);
+      const detail = describeReply(reply.body) ?? reply.message;
+      logger.warn(
+        { event: "cold_load_failed", model: request.model, node: node.name, reason: detail },
+        "model load failed",
+      );
+      return { ok: false, node: node.name, message: detail };
+    }
+    metrics.coldLoadDuration.observe({ model: request.model, node: node.name, outcome: "ok" }, seconds);
+    logger.info({ event: "cold_load_done", model: request.model, node: node.name, seconds }, "model loaded");
+    markLoaded(node, request.model);
+    await options.refreshNode(node.name).catch(() => {});
+    return { ok: true, node: node.name };
+  };
+
+  const evict = async (
+    node: NodeState,
+    model: string,
+  ): Promise<{ ok: true } | { ok: false; message: string }> => {
+    const busy = (node.active.get(model) ?? 0) + (node.load.get(model)?.in_flight ?? 0);
+    if (busy > 0) return { ok: false, message: `cannot evict '${model}': requests in flight` };
+    const reply = await postNeuronJson(
+      options.fetch,
+      node,
+      "/models/unload",
+      { model_id: model, force: false },
+      options.controlTimeoutMs,
+    );
+    if (!reply.ok)
+      return {
+        ok: false,
+        message: `evicting '${model}' failed: ${describeReply(reply.body) ?? reply.message}`,
+      };
+    const entry = node.models.get(model);
+    if (entry !== undefined) node.models.set(model, { ...entry, status: "unloaded" });
+    node.evictions++;
+    metrics.evictions.inc({ model, node: node.name });
+    logger.info({ event: "evicted", model, node: node.name, evictions: node.evictions }, "model evicted");
+    if (options.defragAfterCycles > 0 && node.evictions >= options.defragAfterCycles) {
+      logger.warn(
+        { event: "defrag_threshold", node: node.name, evictions: node.evictions },
+        "VRAM fragmentation threshold reached — consider restarting the neuron",
+      );
+    }
+    return { ok: true };
+  };
+
+  return {
+    load(request) {
+      const existing = loads.get(request.model);
+      if (existing !== undefined) return existing.promise;
+      const promise = run(request)
+        .catch(
+          (error: unknown): ColdLoadResult => ({
+            ok: false,
+            node: request.node,
+            message: describeFetchError(error),
+          }),
+        )
+        .finally(() => loads.delete(request.model));
+      loads.set(request.model, { node: request.node, promise });
+      return promise;
+    },
+    inProgress() {
+      return [...loads].map(([model, load]) => ({ model, node: load.node }));
+    },
+  };
+}
+
+/** Until the next poll, the node serves the model (the original inserted the same entry). */
+function markLoaded(node: NodeState, model: string): void {
+  const entry: ModelInfo = node.models.get(model) ?? {
+    id: model,
+    harness: "llama.cpp",
+    status: "loaded",
+    devices: [],
+    capabilities: [],
+    tool_call: false,
+    reasoning: false,
+  };
+  node.models.set(model, { ...entry, status: "loaded" });
+}
+
+function describeReply(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error === "string") return error;
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === "string"
+  ) {
+    return (error as { message: string }).message;
+  }
+  return undefined;
+}

@@ -1,0 +1,186 @@
+import {
+  type EvictionStrategy,
+  estimatePromptTokens,
+  missingModelField,
+  planRoute,
+  type RouteCandidate,
+  routeRefusalToError,
+} from "@helexa/core";
+import type { ColdLoader } from "../cold-load/create-cold-loader.js";
+import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
+import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
+import type { FleetState } from "../fleet/fleet-state.js";
+import type { FetchFunction } from "../fleet/neuron-client.js";
+import type { Logger } from "../internal/logger.js";
+import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
+import type { Dispatch, DispatchRequest } from "./dispatch.js";
+import { awaitColdLoad } from "./internal/await-cold-load.js";
+import { commitKeepAlive } from "./internal/commit-keep-alive.js";
+import { forward } from "./internal/forward.js";
+import { preValidate, requestedOutputTokens } from "./internal/pre-validate.js";
+import { createSettleGuard } from "./internal/settle-guard.js";
+import { buildUpstreamBody } from "./internal/upstream-body.js";
+
+/** Dispatch tuning, from `[gateway]` in `cortex.toml`. */
+export interface DispatchSettings {
+  maxAttempts: number;
+  upstreamIdleTimeoutMs: number;
+  /** Bound on the wait for response headers of a non-streaming request (the whole generation). */
+  upstreamResponseTimeoutMs: number;
+  coldLoadWaitMs: number;
+  unhealthyAfterFailures: number;
+  evictionStrategy: EvictionStrategy;
+  /** A streaming request waiting on a cold load gets SSE keep-alives after this long… */
+  keepAliveAfterMs: number;
+  /** …every this long. */
+  keepAliveIntervalMs: number;
+}
+
+export interface DispatchDeps {
+  fleet: FleetState;
+  fetch: FetchFunction;
+  clock: { now(): number };
+  metrics: CortexMetrics;
+  logger: Logger;
+  entitlements?: Entitlements | undefined;
+  coldLoader: ColdLoader;
+  settings: DispatchSettings;
+}
+
+/**
+ * The one implementation of `Dispatch`: plan (aliases, health, least-busy replicas, cold load), prompt
+ * pre-validation, budget reservation, cold load (single-flight, with SSE keep-alives for streams), then
+ * the neuron call with fall-through to the next replica on backpressure. Refusals throw `HelexaError`;
+ * the caller renders them in its dialect.
+ */
+export function createDispatch(deps: DispatchDeps): Dispatch {
+  const { fleet, metrics, settings } = deps;
+  const catalogue = fleet.catalogue;
+
+  const plan = (requested: string): { model: string; candidates: RouteCandidate[] } => {
+    const result = planRoute(buildFleetSnapshot(fleet), requested, catalogue.models, catalogue.aliases, {
+      evictionStrategy: settings.evictionStrategy,
+    });
+    if (result.ok) return result.plan;
+    const error = routeRefusalToError(result.refusal);
+    metrics.refusals.inc({ code: error.code ?? "unknown" });
+    throw error;
+  };
+
+  const replan = (requested: string): RouteCandidate[] => {
+    try {
+      return plan(requested).candidates;
+    } catch {
+      return [];
+    }
+  };
+
+  return async function dispatch(request: DispatchRequest): Promise<Response> {
+    const startedAt = request.startedAt ?? performance.now();
+    const requested = request.body.model;
+    if (typeof requested !== "string" || requested === "") throw missingModelField();
+    const planned = plan(requested);
+    const model = planned.model;
+    let candidates = planned.candidates;
+    const metered = request.route !== "/v1/tokenize";
+    const estimateBody = request.originalBody ?? request.body;
+    let estimate: number | null = null;
+    if (metered) {
+      try {
+        const checked = preValidate(
+          fleet,
+          model,
+          candidates,
+          estimateBody,
+          request.headers.get("user-agent"),
+        );
+        candidates = checked.candidates;
+        estimate = checked.estimate;
+      } catch (error) {
+        metrics.refusals.inc({ code: "context_length_exceeded" });
+        throw error;
+      }
+    }
+    const promptEstimate = () => {
+      estimate ??= estimatePromptTokens(estimateBody);
+      return estimate;
+    };
+    let reservation: Reservation | null = null;
+    if (metered && deps.entitlements !== undefined) {
+      const tokens = promptEstimate() + requestedOutputTokens(fleet, model, candidates, request.body);
+      reservation = deps.entitlements.reserve(request.identity, tokens);
+    }
+    const guard = createSettleGuard(deps.entitlements, reservation, model);
+    const stream = request.body.stream === true;
+    const cold = candidates[0]?.coldLoad === true;
+
+    const serve = async (): Promise<Response> => {
+      let waitedMs = 0;
+      try {
+        if (cold) {
+          const waitStarted = performance.now();
+          const node = await awaitColdLoad({
+            coldLoader: deps.coldLoader,
+            model,
+            candidates,
+            maxAttempts: settings.maxAttempts,
+            waitMs: settings.coldLoadWaitMs,
+            signal: request.signal,
+          });
+          waitedMs += performance.now() - waitStarted;
+          candidates = loadedCandidates(replan(requested), node);
+        }
+        return await forward({
+          fleet,
+          fetch: deps.fetch,
+          metrics,
+          logger: deps.logger,
+          now: () => deps.clock.now(),
+          route: request.route,
+          model,
+          candidates,
+          body: buildUpstreamBody(
+            request,
+            model,
+            metered && reservation !== null && request.identity !== null,
+          ),
+          clientHeaders: request.headers,
+          identity: request.identity,
+          signal: request.signal,
+          stream,
+          guard,
+          startedAt,
+          waitedMs,
+          maxAttempts: settings.maxAttempts,
+          idleTimeoutMs: settings.upstreamIdleTimeoutMs,
+          responseTimeoutMs: settings.upstreamResponseTimeoutMs,
+          unhealthyAfterFailures: settings.unhealthyAfterFailures,
+          coldStart: cold,
+          promptEstimate,
+        });
+      } catch (error) {
+        guard.release(null, request.signal.aborted ? "aborted" : "error");
+        throw error;
+      }
+    };
+
+    if (cold && stream) {
+      return commitKeepAlive(serve(), {
+        afterMs: settings.keepAliveAfterMs,
+        intervalMs: settings.keepAliveIntervalMs,
+        route: request.route,
+      });
+    }
+    return serve();
+  };
+}
+
+/** After a cold load: the replicas now serving the model, the freshly loaded node first if still cold-listed. */
+function loadedCandidates(replanned: RouteCandidate[], loadedOn: string): RouteCandidate[] {
+  const warm = replanned.filter((candidate) => !candidate.coldLoad);
+  if (warm.some((candidate) => candidate.node === loadedOn)) return warm;
+  return [
+    { node: loadedOn, coldLoad: false, reason: "least_busy", score: 0, busy: 0, queueFull: false, evict: [] },
+    ...warm,
+  ];
+}

@@ -1,0 +1,145 @@
+import { upstreamError } from "@helexa/core";
+import type { Usage } from "../../entitlements/entitlements.js";
+import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
+import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
+import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
+import { readUsage } from "../../proxy/read-usage.js";
+import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
+import type { UpstreamRoute } from "../dispatch.js";
+import { errorFrame } from "./error-frame.js";
+import type { SettleGuard } from "./settle-guard.js";
+import type { UpstreamCall } from "./upstream-call.js";
+
+const decoder = new TextDecoder();
+const TAIL_BYTES = 64 * 1024;
+
+/** Everything needed to turn the chosen neuron's answer into the client's response. */
+export interface FinishContext {
+  route: UpstreamRoute;
+  model: string;
+  node: string;
+  fleet: FleetState;
+  metrics: CortexMetrics;
+  guard: SettleGuard;
+  ticket: ReplicaTicket;
+  call: UpstreamCall;
+  /** performance.now() when cortex began the request / this attempt. */
+  startedAt: number;
+  attemptStartedAt: number;
+  /** ms spent awaiting neurons and loads before this attempt's headers. */
+  waitedMs: number;
+  idleTimeoutMs: number;
+  /** Prompt tokens to settle with when the reply carried no usage. */
+  promptEstimate: () => number;
+}
+
+/**
+ * Builds the client's response from the neuron's: status and headers (minus hop-by-hop) pass through with
+ * `Server-Timing: cortex;dur=<ms>`. An SSE body streams through a tap that reads usage at the end; any
+ * other body is small and read whole (one write downstream). Usage is settled once; an error reply
+ * releases the reservation.
+ */
+export async function finishResponse(upstream: Response, context: FinishContext): Promise<Response> {
+  const { metrics, model, node } = context;
+  const labels = { model, node };
+  const headersAt = performance.now();
+  metrics.requests.inc(labels);
+  metrics.requestDuration.observe(labels, (headersAt - context.attemptStartedAt) / 1000);
+  const headers = buildDownstreamHeaders(upstream.headers);
+  const isStream = upstream.body !== null && (headers["content-type"] ?? "").startsWith("text/event-stream");
+
+  if (isStream && upstream.ok) {
+    context.call.clearTimer();
+    const body = tapStream(upstream.body as ReadableStream<Uint8Array>, {
+      idleTimeoutMs: context.idleTimeoutMs,
+      abortUpstream: (reason) => {
+        context.call.abortReason = reason;
+        context.call.controller.abort(new Error(reason));
+      },
+      errorFrame: (message) => errorFrame(context.route, message),
+      onFinish: (result) => settleStream(result, context),
+    });
+    stampOverhead(headers, context, headersAt);
+    return new Response(body, { status: upstream.status, headers });
+  }
+
+  context.call.rearm(context.idleTimeoutMs);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await upstream.arrayBuffer());
+  } catch (error) {
+    context.call.dispose();
+    context.fleet.finishRequest(context.ticket);
+    metrics.requestErrors.inc(labels);
+    const aborted = context.call.abortReason === null && context.call.controller.signal.aborted;
+    context.guard.release(node, aborted ? "aborted" : "error");
+    throw upstreamError("failed to read the upstream response", "upstream_connection_error", error);
+  }
+  const bodyRead = performance.now();
+  context.call.dispose();
+  context.fleet.finishRequest(context.ticket);
+  if (upstream.ok) {
+    const usage = readUsage(
+      decoder.decode(bytes.byteLength > TAIL_BYTES ? bytes.subarray(-TAIL_BYTES) : bytes),
+    );
+    recordTokens(context, usage);
+    context.guard.settle(
+      usage ?? { promptTokens: context.promptEstimate(), completionTokens: 0 },
+      node,
+      "ok",
+    );
+  } else {
+    context.guard.release(node, "error");
+  }
+  stampOverhead(headers, context, headersAt, bodyRead - headersAt);
+  return new Response(bytes, { status: upstream.status, headers });
+}
+
+function settleStream(result: TapResult, context: FinishContext): void {
+  const { metrics, model, node } = context;
+  const labels = { model, node };
+  context.call.dispose();
+  context.fleet.finishRequest(context.ticket);
+  if (result.outcome === "error") metrics.requestErrors.inc(labels);
+  const usage = readUsage(result.tail);
+  recordTokens(context, usage);
+  if (result.firstDataAt !== null) {
+    metrics.timeToFirstToken.observe(labels, (result.firstDataAt - context.attemptStartedAt) / 1000);
+    const completion = usage?.completionTokens ?? 0;
+    if (completion > 0 && result.lastDataAt !== null) {
+      const window = result.lastDataAt - result.firstDataAt;
+      const span = window >= 100 ? window : result.lastDataAt - context.attemptStartedAt;
+      if (span > 0) metrics.tokensPerSecond.observe(labels, completion / (span / 1000));
+    }
+  }
+  const settled: Usage = usage ?? {
+    promptTokens: context.promptEstimate(),
+    completionTokens: result.dataChunks,
+  };
+  context.guard.settle(settled, node, result.outcome);
+}
+
+function recordTokens(context: FinishContext, usage: Usage | null): void {
+  if (usage === null) return;
+  const labels = { model: context.model, node: context.node };
+  if (usage.promptTokens > 0) context.metrics.promptTokens.inc(labels, usage.promptTokens);
+  if (usage.completionTokens > 0) context.metrics.completionTokens.inc(labels, usage.completionTokens);
+}
+
+/** `Server-Timing: cortex;dur=<ms>`: cortex's own time, i.e. elapsed minus every wait on a neuron. */
+function stampOverhead(
+  headers: Record<string, string>,
+  context: FinishContext,
+  headersAt: number,
+  bodyReadMs = 0,
+): void {
+  const upstreamWait = headersAt - context.attemptStartedAt;
+  const overheadMs = Math.max(
+    0,
+    performance.now() - context.startedAt - context.waitedMs - upstreamWait - bodyReadMs,
+  );
+  const timing = `cortex;dur=${overheadMs.toFixed(3)}`;
+  const existing = headers["server-timing"];
+  headers["server-timing"] = existing === undefined ? timing : `${existing}, ${timing}`;
+  context.metrics.gatewayOverhead.observe({ route: context.route }, overheadMs / 1000);
+}

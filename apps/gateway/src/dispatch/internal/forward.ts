@@ -1,0 +1,120 @@
+import { type RouteCandidate, upstreamError } from "@helexa/core";
+import type { Identity } from "../../entitlements/entitlements.js";
+import type { FleetState } from "../../fleet/fleet-state.js";
+import { describeFetchError, type FetchFunction } from "../../fleet/neuron-client.js";
+import { markUnreachable } from "../../fleet/poll-node.js";
+import type { Logger } from "../../internal/logger.js";
+import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
+import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
+import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
+import type { UpstreamRoute } from "../dispatch.js";
+import { clientClosed, upstreamTimeout } from "./dispatch-errors.js";
+import { finishResponse } from "./finish-response.js";
+import type { SettleGuard } from "./settle-guard.js";
+import { startUpstreamCall } from "./upstream-call.js";
+
+/** Errors that mean nothing is listening there: the node is marked unhealthy at once. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+export interface ForwardContext {
+  fleet: FleetState;
+  fetch: FetchFunction;
+  metrics: CortexMetrics;
+  logger: Logger;
+  now: () => number;
+  route: UpstreamRoute;
+  model: string;
+  candidates: readonly RouteCandidate[];
+  body: string;
+  clientHeaders: Headers;
+  identity: Identity | null;
+  signal: AbortSignal;
+  stream: boolean;
+  guard: SettleGuard;
+  startedAt: number;
+  /** ms already spent waiting (cold load); attempts add to it. */
+  waitedMs: number;
+  maxAttempts: number;
+  idleTimeoutMs: number;
+  responseTimeoutMs: number;
+  unhealthyAfterFailures: number;
+  coldStart: boolean;
+  promptEstimate: () => number;
+}
+
+/**
+ * Sends the request to the candidates in order. Backpressure (503/429) or an unreachable neuron, before
+ * anything reached the client, moves it to the next candidate (at most `maxAttempts`). The last
+ * candidate's answer, whatever it is, goes to the client intact; if it could not be reached either, the
+ * last backpressure reply seen is returned, else 502.
+ */
+export async function forward(context: ForwardContext): Promise<Response> {
+  const { fleet, metrics, model, signal } = context;
+  const attempts = context.candidates.slice(0, context.maxAttempts);
+  let backpressure: { status: number; headers: Record<string, string>; bytes: ArrayBuffer } | null = null;
+  let lastFailure = "no candidate";
+  for (let index = 0; index < attempts.length; index++) {
+    const candidate = attempts[index] as RouteCandidate;
+    const isLast = index === attempts.length - 1;
+    const node = fleet.node(candidate.node);
+    if (node === undefined) continue;
+    const labels = { model, node: node.name };
+    const ticket = fleet.startRequest(node, model, context.now());
+    const attemptStartedAt = performance.now();
+    const headers = buildUpstreamHeaders(context.clientHeaders, node.authToken, context.identity);
+    const { call, response } = startUpstreamCall(
+      context.fetch,
+      `${node.endpoint}${context.route}`,
+      { headers, body: context.body },
+      signal,
+      context.stream ? context.idleTimeoutMs : context.responseTimeoutMs,
+    );
+    let upstream: Response;
+    try {
+      upstream = await response;
+    } catch (error) {
+      context.waitedMs += performance.now() - attemptStartedAt;
+      call.dispose();
+      fleet.finishRequest(ticket);
+      if (signal.aborted) throw clientClosed();
+      metrics.requestErrors.inc(labels);
+      if (call.abortReason !== null) throw upstreamTimeout(node.name);
+      const reason = describeFetchError(error);
+      if (UNREACHABLE.has(reason)) markUnreachable(node, reason, context.unhealthyAfterFailures);
+      context.logger.warn({ event: "upstream_failed", model, node: node.name, reason }, "neuron unreachable");
+      lastFailure = `${node.name}: ${reason}`;
+      if (!isLast) metrics.retries.inc({ ...labels, reason: "unreachable" });
+      continue;
+    }
+    if ((upstream.status === 503 || upstream.status === 429) && !isLast) {
+      const bytes = await upstream.arrayBuffer().catch(() => new ArrayBuffer(0));
+      context.waitedMs += performance.now() - attemptStartedAt;
+      call.dispose();
+      fleet.finishRequest(ticket);
+      backpressure = { status: upstream.status, headers: buildDownstreamHeaders(upstream.headers), bytes };
+      metrics.retries.inc({ ...labels, reason: "backpressure" });
+      continue;
+    }
+    if (context.coldStart) metrics.coldStarts.inc(labels);
+    return finishResponse(upstream, {
+      route: context.route,
+      model,
+      node: node.name,
+      fleet,
+      metrics,
+      guard: context.guard,
+      ticket,
+      call,
+      startedAt: context.startedAt,
+      attemptStartedAt,
+      waitedMs: context.waitedMs,
+      idleTimeoutMs: context.idleTimeoutMs,
+      promptEstimate: context.promptEstimate,
+    });
+  }
+  context.guard.release(null, "error");
+  if (backpressure !== null) {
+    return new Response(backpressure.bytes, { status: backpressure.status, headers: backpressure.headers });
+  }
+  throw upstreamError(`upstream request failed (${lastFailure})`);
+}

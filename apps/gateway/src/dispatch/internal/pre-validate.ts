@@ -1,0 +1,83 @@
+import {
+  type CatalogueModel,
+  clientAdvice,
+  contextLengthExceeded,
+  estimatePromptTokens,
+  type RouteCandidate,
+} from "@helexa/core";
+import { attachHeaders } from "../../errors/render-error-response.js";
+import type { FleetState } from "../../fleet/fleet-state.js";
+
+/** Candidates whose context can hold the prompt, and the estimate used (null when no limit is known). */
+export interface PreValidation {
+  candidates: RouteCandidate[];
+  estimate: number | null;
+}
+
+/**
+ * Fail-fast prompt check (seed `057bc71e`, improved): estimates the prompt (calibrated by the neuron's
+ * measured characters per token when one is reported) and drops candidates whose advertised context
+ * (the neuron's `limit.context`, else the catalogue's) is smaller. If none is left, throws 400
+ * `context_length_exceeded` with `max` and `estimated_prompt_tokens`, plus `X-Helexa-Advice` for known
+ * clients. Skipped when no candidate has a known limit. No neuron is touched.
+ */
+export function preValidate(
+  fleet: FleetState,
+  model: string,
+  candidates: RouteCandidate[],
+  body: unknown,
+  userAgent: string | null,
+): PreValidation {
+  const profile = fleet.catalogueModel(model);
+  const contexts = candidates.map((candidate) => contextOf(fleet, candidate.node, model, profile));
+  if (contexts.every((context) => context === undefined)) return { candidates, estimate: null };
+  const estimate = estimatePromptTokens(body, { charsPerToken: charsPerToken(fleet, candidates, model) });
+  const fitting = candidates.filter((_, index) => {
+    const context = contexts[index];
+    return context === undefined || estimate <= context;
+  });
+  if (fitting.length > 0) return { candidates: fitting, estimate };
+  const max = Math.max(...contexts.map((context) => context ?? 0));
+  const error = contextLengthExceeded(max, estimate, true);
+  const advice = clientAdvice(userAgent);
+  throw advice === undefined ? error : attachHeaders(error, { "x-helexa-advice": advice });
+}
+
+function contextOf(
+  fleet: FleetState,
+  nodeName: string,
+  model: string,
+  profile: CatalogueModel | undefined,
+): number | undefined {
+  return fleet.node(nodeName)?.models.get(model)?.limit?.context ?? profile?.limit?.context;
+}
+
+/** The first measured characters-per-token among the candidates (one model, one tokenizer). */
+function charsPerToken(fleet: FleetState, candidates: RouteCandidate[], model: string): number | undefined {
+  for (const candidate of candidates) {
+    const ratio = fleet.node(candidate.node)?.load.get(model)?.chars_per_token;
+    if (ratio !== undefined) return ratio;
+  }
+  return undefined;
+}
+
+/** The output tokens a request may produce: what it asks for, else the model's advertised output limit. */
+export function requestedOutputTokens(
+  fleet: FleetState,
+  model: string,
+  candidates: RouteCandidate[],
+  body: Record<string, unknown>,
+): number {
+  for (const key of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
+    const value = body[key];
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return Math.floor(value);
+  }
+  for (const candidate of candidates) {
+    const output = fleet.node(candidate.node)?.models.get(model)?.limit?.output;
+    if (output !== undefined) return output;
+  }
+  return fleet.catalogueModel(model)?.limit?.output ?? DEFAULT_OUTPUT_TOKENS;
+}
+
+/** The original's fallback when neither the request nor any neuron says how long a reply may be. */
+export const DEFAULT_OUTPUT_TOKENS = 4096;

@@ -1,0 +1,73 @@
+import type { Logger } from "../internal/logger.js";
+import type { FleetState } from "./fleet-state.js";
+import type { FetchFunction } from "./neuron-client.js";
+import { pollNode } from "./poll-node.js";
+
+export interface PollerOptions {
+  fleet: FleetState;
+  fetch: FetchFunction;
+  logger: Logger;
+  intervalMs: number;
+  timeoutMs: number;
+  unhealthyAfterFailures: number;
+  now: () => number;
+  /** Called after every poll round (metrics gauges). */
+  onRound?: () => void;
+}
+
+export interface Poller {
+  /** One round over every node, concurrently. */
+  pollOnce(): Promise<void>;
+  /** Polls one node now (after a cold load, so its limits are known before the next round). */
+  pollNode(name: string): Promise<void>;
+  /** First round at once, then every `intervalMs` after the previous round ends. */
+  start(): void;
+  stop(): void;
+}
+
+/** The fleet poller. Rounds never overlap; a slow node delays only its own round by at most the timeout. */
+export function createPoller(options: PollerOptions): Poller {
+  const { fleet, logger } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let current: Promise<void> | undefined;
+
+  const pollOne = async (name: string) => {
+    const node = fleet.node(name);
+    if (node === undefined) return;
+    const outcome = await pollNode(node, options);
+    if (outcome.wasHealthy !== outcome.healthy) {
+      if (outcome.healthy) logger.info({ event: "node_healthy", node: node.name }, "node is healthy");
+      else
+        logger.warn({ event: "node_unhealthy", node: node.name, reason: outcome.error }, "node is unhealthy");
+    }
+  };
+
+  const pollOnce = async () => {
+    await Promise.all(fleet.nodes.map((node) => pollOne(node.name)));
+    options.onRound?.();
+  };
+
+  const loop = () => {
+    current = pollOnce()
+      .catch((error: unknown) => logger.error({ event: "poll_failed", err: error }, "poll round failed"))
+      .finally(() => {
+        if (running) timer = setTimeout(loop, options.intervalMs);
+      });
+  };
+
+  return {
+    pollOnce,
+    pollNode: pollOne,
+    start() {
+      if (running) return;
+      running = true;
+      loop();
+    },
+    stop() {
+      running = false;
+      if (timer !== undefined) clearTimeout(timer);
+      void current;
+    },
+  };
+}

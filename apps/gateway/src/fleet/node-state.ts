@@ -1,0 +1,67 @@
+import type { Activation, DeviceHealth, Discovery, ModelInfo, ModelLoad } from "@helexa/core";
+
+/** cortex's record of one neuron, written by the poller and by dispatch's own bookkeeping. */
+export interface NodeState {
+  readonly name: string;
+  /** Base URL without a trailing slash. */
+  readonly endpoint: string;
+  /** Sent as `Authorization: Bearer` to this neuron; never logged. */
+  readonly authToken: string | undefined;
+  /** True after a successful `/models` poll; false after `unhealthy_after_failures` failures in a row. */
+  healthy: boolean;
+  /** The neuron's `/health` says it drains: route nothing new there. */
+  draining: boolean;
+  consecutiveFailures: number;
+  /** Epoch ms of the last successful `/models` poll. */
+  lastPoll: number | null;
+  lastError: string | null;
+  discovery: Discovery | null;
+  activation: Activation | null;
+  devices: DeviceHealth[];
+  /** `/models`, keyed by id; entries the neuron stops reporting are pruned. */
+  models: Map<string, ModelInfo>;
+  /** `/health` per-model admission load, keyed by id. */
+  load: Map<string, ModelLoad>;
+  /** Requests cortex dispatched per model since the last `/health` poll and not yet finished. */
+  sincePoll: Map<string, number>;
+  /** Bumped on each `/health` poll, so requests from an older epoch do not decrement `sincePoll`. */
+  loadEpoch: number;
+  /** Requests cortex has in flight per model right now (eviction never touches these). */
+  active: Map<string, number>;
+  /** Epoch ms of the last request routed per model (LRU eviction). */
+  lastAccessed: Map<string, number>;
+  /** Successful evictions on this node (original `lifecycle_cycles`). */
+  evictions: number;
+}
+
+/** A node as configured, unhealthy until its first successful poll. */
+export function createNodeState(options: { name: string; endpoint: string; authToken?: string }): NodeState {
+  return {
+    name: options.name,
+    endpoint: options.endpoint.replace(/\/+$/, ""),
+    authToken: options.authToken,
+    healthy: false,
+    draining: false,
+    consecutiveFailures: 0,
+    lastPoll: null,
+    lastError: null,
+    discovery: null,
+    activation: null,
+    devices: [],
+    models: new Map(),
+    load: new Map(),
+    sincePoll: new Map(),
+    loadEpoch: 0,
+    active: new Map(),
+    lastAccessed: new Map(),
+    evictions: 0,
+  };
+}
+
+/** Free VRAM on the node in MiB from its last `/health`, or null when it reported no devices. */
+export function freeVramMb(node: NodeState): number | null {
+  if (node.devices.length === 0) return null;
+  let free = 0;
+  for (const device of node.devices) free += device.vram_free_mb;
+  return free;
+}

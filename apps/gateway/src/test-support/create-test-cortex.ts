@@ -1,0 +1,88 @@
+import type { ModelsCatalogue } from "@helexa/core";
+import { Registry } from "prom-client";
+import { type AppConfig, type CortexApp, createCortexApp } from "../app.js";
+import type { Entitlements } from "../entitlements/entitlements.js";
+import { createPoller, type Poller } from "../fleet/create-poller.js";
+import { FleetState } from "../fleet/fleet-state.js";
+import type { FetchFunction } from "../fleet/neuron-client.js";
+import { silentLogger } from "../internal/logger.js";
+
+/** Defaults for tests: short timeouts, three attempts, quick keep-alives. */
+export const TEST_APP_CONFIG: AppConfig = {
+  maxAttempts: 3,
+  upstreamIdleTimeoutMs: 10_000,
+  upstreamResponseTimeoutMs: 10_000,
+  coldLoadWaitMs: 10_000,
+  unhealthyAfterFailures: 2,
+  evictionStrategy: "lru",
+  keepAliveAfterMs: 200,
+  keepAliveIntervalMs: 100,
+  maxBodyBytes: 1024 * 1024,
+  coldLoadTimeoutMs: 10_000,
+  controlTimeoutMs: 5_000,
+  defragAfterCycles: 0,
+};
+
+export interface TestCortex extends CortexApp {
+  fleet: FleetState;
+  registry: Registry;
+  poller: Poller;
+  /** `app.request` with a JSON body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  metricsText(): Promise<string>;
+}
+
+/** A cortex app over real HTTP neurons (fake or real), polled once before it is returned. */
+export async function createTestCortex(options: {
+  neurons: Array<{ name: string; url: string; authToken?: string }>;
+  catalogue?: Partial<ModelsCatalogue>;
+  entitlements?: Entitlements;
+  config?: Partial<AppConfig>;
+  fetch?: FetchFunction;
+  poll?: boolean;
+}): Promise<TestCortex> {
+  const catalogue: ModelsCatalogue = { models: [], aliases: {}, ...options.catalogue };
+  const fleet = new FleetState(
+    options.neurons.map((neuron) => ({
+      name: neuron.name,
+      endpoint: neuron.url,
+      ...(neuron.authToken === undefined ? {} : { auth_token: neuron.authToken }),
+    })),
+    catalogue,
+  );
+  const fetch = options.fetch ?? globalThis.fetch;
+  const poller = createPoller({
+    fleet,
+    fetch,
+    logger: silentLogger,
+    intervalMs: 60_000,
+    timeoutMs: 2_000,
+    unhealthyAfterFailures: options.config?.unhealthyAfterFailures ?? TEST_APP_CONFIG.unhealthyAfterFailures,
+    now: Date.now,
+  });
+  const registry = new Registry();
+  const cortex = createCortexApp({
+    fleet,
+    fetch,
+    clock: { now: Date.now },
+    registry,
+    logger: silentLogger,
+    entitlements: options.entitlements,
+    config: { ...TEST_APP_CONFIG, ...options.config },
+    refreshNode: (name) => poller.pollNode(name),
+  });
+  if (options.poll !== false) await poller.pollOnce();
+  return {
+    ...cortex,
+    fleet,
+    registry,
+    poller,
+    post: async (path, body, headers = {}) =>
+      cortex.app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    metricsText: () => registry.metrics(),
+  };
+}
