@@ -1,0 +1,133 @@
+import { errorFromUpstream, type HelexaError, upstreamError } from "@helexa/core";
+import { type Context, Hono } from "hono";
+import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
+import type { AppEnv } from "../internal/app-env.js";
+import { readJsonBody } from "../routes/internal/read-json-body.js";
+import { convertAnthropicRequest, parseAnthropicMessagesRequest } from "./convert-anthropic-request.js";
+import { convertChatCompletionToAnthropic } from "./convert-chat-completion-to-anthropic.js";
+import {
+  convertCountTokensRequest,
+  convertTokenizeReply,
+  parseAnthropicCountTokensRequest,
+} from "./convert-count-tokens.js";
+import { createAnthropicSseStream, type ScheduleInterval } from "./create-anthropic-sse-stream.js";
+
+export interface MessagesRoutesOptions {
+  dispatch: Dispatch;
+  /** Request bodies over this many bytes get 413. Default 32 MiB (Anthropic's own limit). */
+  maxBodyBytes?: number;
+  /** Idle time before a stream sends a `ping`. Default 10 000 ms. */
+  pingIntervalMs?: number;
+  /** Injected for tests; defaults to `setInterval`. */
+  scheduleInterval?: ScheduleInterval;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Anthropic's API on cortex: `POST /v1/messages` (streaming and not) and `POST /v1/messages/count_tokens`.
+ * Bodies are validated and translated to OpenAI chat for the neuron, replies translated back. Refusals
+ * are thrown as `HelexaError` for the app's `onError`, which renders `/v1/messages*` in Anthropic's
+ * envelope; a neuron's error reply is re-rendered the same way, keeping its `Retry-After`, with fleet
+ * backpressure (503) becoming 529 `overloaded_error`.
+ */
+export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEnv> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const baseRequest = (c: Context<AppEnv>, originalBody: unknown) => ({
+    headers: c.req.raw.headers,
+    signal: c.req.raw.signal,
+    identity: c.get("identity") ?? null,
+    dialect: "anthropic" as const,
+    originalBody,
+  });
+
+  return new Hono<AppEnv>()
+    .post("/v1/messages", async (c) => {
+      const startedAt = performance.now();
+      const { body } = await readJsonBody(c.req.raw, maxBodyBytes, false);
+      const request = parseAnthropicMessagesRequest(body);
+      const dispatchRequest: DispatchRequest = {
+        ...baseRequest(c, body),
+        route: "/v1/chat/completions",
+        body: convertAnthropicRequest(request),
+        startedAt,
+      };
+      const upstream = await options.dispatch(dispatchRequest);
+      if (!upstream.ok) throw await upstreamFailure(upstream);
+      const headers = passThroughHeaders(upstream);
+      const stopSequences = request.stop_sequences ?? [];
+      if (request.stream === true) {
+        if (upstream.body === null)
+          throw upstreamError("upstream sent no stream", "upstream_malformed_response");
+        const stream = createAnthropicSseStream(upstream.body, {
+          model: request.model,
+          stopSequences,
+          ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+          ...(options.scheduleInterval === undefined ? {} : { scheduleInterval: options.scheduleInterval }),
+        });
+        return new Response(stream, {
+          status: 200,
+          headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" },
+        });
+      }
+      const message = convertChatCompletionToAnthropic(await readUpstreamJson(upstream), {
+        model: request.model,
+        stopSequences,
+      });
+      return c.json(message, 200, headers);
+    })
+    .post("/v1/messages/count_tokens", async (c) => {
+      const startedAt = performance.now();
+      const { body } = await readJsonBody(c.req.raw, maxBodyBytes, false);
+      const request = parseAnthropicCountTokensRequest(body);
+      const upstream = await options.dispatch({
+        ...baseRequest(c, body),
+        route: "/v1/tokenize",
+        body: convertCountTokensRequest(request),
+        startedAt,
+      });
+      if (!upstream.ok) throw await upstreamFailure(upstream);
+      return c.json(
+        convertTokenizeReply(await readUpstreamJson(upstream)),
+        200,
+        passThroughHeaders(upstream),
+      );
+    });
+}
+
+/** A neuron's error reply as a `HelexaError`, its message and `Retry-After` kept. */
+async function upstreamFailure(upstream: Response): Promise<HelexaError> {
+  const text = await upstream.text().catch(() => "");
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: errorFromUpstream falls back to "upstream returned <status>"
+  }
+  const retryAfter = Number(upstream.headers.get("retry-after") ?? Number.NaN);
+  return errorFromUpstream(
+    upstream.status,
+    body,
+    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+  );
+}
+
+async function readUpstreamJson(upstream: Response): Promise<unknown> {
+  let text: string;
+  try {
+    text = await upstream.text();
+  } catch (error) {
+    throw upstreamError("failed to read the upstream response", "upstream_connection_error", error);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw upstreamError("malformed upstream response", "upstream_malformed_response", error);
+  }
+}
+
+/** Headers worth keeping from the neuron's reply (cortex's timing); the body's own headers are rebuilt. */
+function passThroughHeaders(upstream: Response): Record<string, string> {
+  const timing = upstream.headers.get("server-timing");
+  return timing === null ? {} : { "server-timing": timing };
+}
