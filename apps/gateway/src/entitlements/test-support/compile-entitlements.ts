@@ -1,0 +1,40 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const entitlementsDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const gatewayDir = dirname(dirname(entitlementsDir));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "test-support" ? [] : sources(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+/**
+ * Compiles this folder's sources (not tests) to plain ESM for a child `node` process, one file at a time
+ * with `transpileModule`: no type check and no other gateway code involved, so it works while the rest of
+ * the gateway is mid-change. The output goes under `apps/gateway/.test-results/` (gitignored), where bare
+ * imports (`@helexa/core`, `better-sqlite3`) resolve through `apps/gateway/node_modules` and the
+ * gateway's `"type": "module"` applies. Returns the output folder.
+ */
+export function compileEntitlements(name: string): string {
+  const outDir = join(gatewayDir, ".test-results", `${name}-${process.pid}`);
+  for (const file of sources(entitlementsDir)) {
+    const output = ts.transpileModule(readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
+    });
+    const target = join(outDir, relative(entitlementsDir, file)).replace(/\.ts$/, ".js");
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, output.outputText);
+  }
+  return outDir;
+}
