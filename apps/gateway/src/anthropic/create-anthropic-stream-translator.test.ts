@@ -83,7 +83,7 @@ describe("createAnthropicStreamTranslator", () => {
     expect(events[2]).toMatchObject({ delta: { type: "thinking_delta", thinking: "Let me " } });
   });
 
-  it("streams several tool calls, each its own block fed by input_json_delta", () => {
+  it("streams several tool calls, each its own block carrying its input as input_json_delta", () => {
     const events = translate([
       roleChunk(),
       contentChunk("Checking both."),
@@ -110,8 +110,49 @@ describe("createAnthropicStreamTranslator", () => {
     expect(events).toContainEqual({
       type: "content_block_delta",
       index: 1,
-      delta: { type: "input_json_delta", partial_json: '{"city":' },
+      delta: { type: "input_json_delta", partial_json: '{"city":"Paris"}' },
     });
+  });
+
+  it("assembles parallel tool calls whose argument pieces interleave", () => {
+    const events = translate([
+      toolCallStartChunk(0, "call_a", "read"),
+      toolCallStartChunk(1, "call_b", "read"),
+      toolArgumentsChunk(1, '{"path":'),
+      toolArgumentsChunk(0, '{"path":"a.txt"}'),
+      toolArgumentsChunk(1, '"b.txt"}'),
+      finishChunk("tool_calls"),
+    ]);
+    expect(accumulateAnthropicEvents(events).message.content).toEqual([
+      { type: "tool_use", id: "call_a", name: "read", input: { path: "a.txt" } },
+      { type: "tool_use", id: "call_b", name: "read", input: { path: "b.txt" } },
+    ]);
+  });
+
+  it("sends an object a client can parse even when the model's arguments are not JSON", () => {
+    const events = translate([
+      toolCallStartChunk(0, "c", "f"),
+      toolArgumentsChunk(0, "{oops"),
+      finishChunk("tool_calls"),
+    ]);
+    expect(accumulateAnthropicEvents(events).message.content).toEqual([
+      { type: "tool_use", id: "c", name: "f", input: {} },
+    ]);
+  });
+
+  it("keeps text that follows tool calls after them, in order", () => {
+    const events = translate([
+      contentChunk("before"),
+      toolCallStartChunk(0, "c", "f"),
+      toolArgumentsChunk(0, '{"x":1}'),
+      contentChunk("after"),
+      finishChunk("tool_calls"),
+    ]);
+    expect(accumulateAnthropicEvents(events).message.content).toEqual([
+      { type: "text", text: "before" },
+      { type: "tool_use", id: "c", name: "f", input: { x: 1 } },
+      { type: "text", text: "after" },
+    ]);
   });
 
   it("handles a server that sends whole tool calls in one chunk, and a call without an id", () => {

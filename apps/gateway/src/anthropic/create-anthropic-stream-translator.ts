@@ -1,7 +1,8 @@
 import type { AnthropicResponseBlock } from "./anthropic-response.js";
 import type { AnthropicStreamErrorType, AnthropicStreamEvent } from "./anthropic-stream-event.js";
-import { messageId, toolUseId } from "./internal/anthropic-ids.js";
+import { messageId } from "./internal/anthropic-ids.js";
 import { convertUsage } from "./internal/convert-usage.js";
+import { createToolCallBuffer } from "./internal/create-tool-call-buffer.js";
 import { mapStopReason } from "./internal/map-stop-reason.js";
 import { streamErrorFromChunk } from "./internal/stream-error-from-chunk.js";
 import {
@@ -38,20 +39,13 @@ export interface AnthropicStreamTranslator {
   readonly sawFinishReason: boolean;
 }
 
-interface ToolCallState {
-  id: string | undefined;
-  name: string | undefined;
-  /** Argument text received before the call's name (so before its block could start). */
-  pending: string;
-  blockIndex: number | undefined;
-}
-
 /**
  * A stateful OpenAI-chunk → Anthropic-event translator. Reasoning (`reasoning_content`) streams as a
- * `thinking` block, content as a `text` block, each tool call (by its OpenAI `index`) as its own
- * `tool_use` block fed by `input_json_delta`; switching kind closes the open block and opens the next, so
- * block indexes run 0, 1, 2… in order. Usage comes from the final usage chunk (requested with
- * `stream_options.include_usage`), falling back to a count of deltas.
+ * `thinking` block and content as a `text` block, delta by delta; switching kind closes the open block and
+ * opens the next, so block indexes run 0, 1, 2… in order. Tool calls are collected until they are complete
+ * (the next text or the end) and then sent, one `tool_use` block each, with their whole input as one
+ * `input_json_delta`: a client always gets a parseable object, as in the non-streaming reply. Usage comes
+ * from the final usage chunk (requested with `stream_options.include_usage`), else a count of deltas.
  */
 export function createAnthropicStreamTranslator(
   options: AnthropicStreamTranslatorOptions,
@@ -60,9 +54,9 @@ export function createAnthropicStreamTranslator(
   let started = false;
   let ended = false;
   let nextIndex = 0;
-  let open: { kind: AnthropicResponseBlock["type"]; index: number; callKey?: number } | null = null;
-  const calls = new Map<number, ToolCallState>();
-  let lastCallKey: number | undefined;
+  let open: { kind: "text" | "thinking"; index: number } | null = null;
+  const toolCalls = createToolCallBuffer();
+  let toolUseBlocks = 0;
   let finishReason: string | null | undefined;
   let matchedStop: string | number | null | undefined;
   let usage: OpenAiUsage | undefined;
@@ -101,57 +95,42 @@ export function createAnthropicStreamTranslator(
     events.push({ type: "content_block_stop", index: open.index });
     open = null;
   };
-  const openBlock = (block: AnthropicResponseBlock, callKey?: number) => {
-    closeOpen();
-    const index = nextIndex++;
-    events.push({ type: "content_block_start", index, content_block: block });
-    open = callKey === undefined ? { kind: block.type, index } : { kind: block.type, index, callKey };
-    return index;
+  const flushToolCalls = () => {
+    for (const call of toolCalls.drain()) {
+      const index = nextIndex++;
+      toolUseBlocks++;
+      events.push({
+        type: "content_block_start",
+        index,
+        content_block: { type: "tool_use", id: call.id, name: call.name, input: {} },
+      });
+      if (Object.keys(call.input).length > 0) {
+        const delta = { type: "input_json_delta" as const, partial_json: JSON.stringify(call.input) };
+        events.push({ type: "content_block_delta", index, delta });
+      }
+      events.push({ type: "content_block_stop", index });
+    }
   };
   const streamText = (kind: "text" | "thinking", text: string) => {
+    if (toolCalls.size > 0) flushToolCalls();
     if (open?.kind !== kind) {
-      openBlock(
-        kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" },
-      );
+      closeOpen();
+      open = { kind, index: nextIndex++ };
+      const block: AnthropicResponseBlock =
+        kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
+      events.push({ type: "content_block_start", index: open.index, content_block: block });
     }
-    const index = open!.index;
     const delta =
       kind === "text"
         ? { type: "text_delta" as const, text }
         : { type: "thinking_delta" as const, thinking: text };
-    events.push({ type: "content_block_delta", index, delta });
+    events.push({ type: "content_block_delta", index: open.index, delta });
     deltaCount++;
   };
-  const streamToolCall = (entry: OpenAiToolCallDelta) => {
-    const key = callKeyOf(entry, calls, lastCallKey);
-    lastCallKey = key;
-    let state = calls.get(key);
-    if (state === undefined) {
-      state = { id: undefined, name: undefined, pending: "", blockIndex: undefined };
-      calls.set(key, state);
-    }
-    if (entry.id && state.id === undefined) state.id = entry.id;
-    if (entry.function?.name && state.name === undefined) state.name = entry.function.name;
-    let partial = entry.function?.arguments ?? "";
-    if (state.blockIndex === undefined) {
-      if (state.name === undefined) {
-        state.pending += partial;
-        return;
-      }
-      state.blockIndex = openBlock(
-        { type: "tool_use", id: state.id ?? toolUseId(), name: state.name, input: {} },
-        key,
-      );
-      partial = state.pending + partial;
-      state.pending = "";
-    }
-    if (partial === "") return;
-    events.push({
-      type: "content_block_delta",
-      index: state.blockIndex,
-      delta: { type: "input_json_delta", partial_json: partial },
-    });
-    deltaCount++;
+  const addToolCall = (entry: OpenAiToolCallDelta) => {
+    closeOpen(); // the text before a tool call is complete
+    toolCalls.add(entry);
+    if (entry.function?.arguments) deltaCount++;
   };
 
   const translator: AnthropicStreamTranslator = {
@@ -173,7 +152,8 @@ export function createAnthropicStreamTranslator(
       if (ended) return [];
       ensureStarted();
       closeOpen();
-      const hasToolUse = [...calls.values()].some((call) => call.blockIndex !== undefined);
+      flushToolCalls();
+      const hasToolUse = toolUseBlocks > 0;
       const stop = mapStopReason({ finishReason, matchedStop, stopSequences, hasToolUse });
       const converted = convertUsage(usage, deltaCount);
       events.push({
@@ -221,25 +201,11 @@ export function createAnthropicStreamTranslator(
     const reasoning = delta?.reasoning_content ?? delta?.reasoning;
     if (reasoning) streamText("thinking", reasoning);
     if (delta?.content) streamText("text", delta.content);
-    for (const entry of delta?.tool_calls ?? []) streamToolCall(entry);
+    for (const entry of delta?.tool_calls ?? []) addToolCall(entry);
     if (choice.finish_reason) finishReason = choice.finish_reason;
     const matched = choice.stop_reason ?? choice.matched_stop;
     if (matched !== undefined && matched !== null) matchedStop = matched;
   }
 
   return translator;
-}
-
-/** The call a tool-call delta belongs to: its OpenAI `index`, else a new call for a new id, else the last one. */
-function callKeyOf(
-  entry: OpenAiToolCallDelta,
-  calls: Map<number, ToolCallState>,
-  last: number | undefined,
-): number {
-  if (entry.index !== undefined) return entry.index;
-  if (entry.id) {
-    for (const [key, call] of calls) if (call.id === entry.id) return key;
-    return calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
-  }
-  return last ?? 0;
 }
