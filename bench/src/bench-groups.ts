@@ -1,7 +1,15 @@
 import type { BenchGroup } from "./bench-types.js";
 import { gatewayGroup } from "./groups/gateway-group.js";
+import { memoryGroup } from "./groups/memory-group.js";
+import { neuronGroup } from "./groups/neuron-group.js";
 import { routingGroup } from "./groups/routing-group.js";
 import { streamingGroup } from "./groups/streaming-group.js";
 
 /** Every group `pnpm bench` knows, in the order it runs them. */
-export const benchGroups: readonly BenchGroup[] = [gatewayGroup, streamingGroup, routingGroup];
+export const benchGroups: readonly BenchGroup[] = [
+  gatewayGroup,
+  streamingGroup,
+  neuronGroup,
+  routingGroup,
+  memoryGroup,
+];
