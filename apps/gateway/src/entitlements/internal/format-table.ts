@@ -1,14 +1,19 @@
-/** A plain-text table: a header row, then rows; numeric-looking cells are right-aligned. */
+/** A plain-text table: a header row, then rows; columns of numbers (and `-` for none) are right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
-  const numeric = /^-?[\d,.$]+$|^-$/;
+  const isNumber = (cell: string) => /^-?\$?[\d,.]+$/.test(cell);
+  const numeric = header.map(
+    (_, column) =>
+      rows.some((row) => isNumber(row[column] ?? "")) &&
+      rows.every((row) => isNumber(row[column] ?? "") || row[column] === "-"),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => {
         const width = widths[column] ?? cell.length;
-        return numeric.test(cell) ? cell.padStart(width) : cell.padEnd(width);
+        return numeric[column] ? cell.padStart(width) : cell.padEnd(width);
       })
       .join("  ")
       .trimEnd();
