@@ -1,1 +1,13 @@
-export {};
+export { createApp, openPaths } from "./app.js";
+export type { NeuronAppDeps } from "./app-deps.js";
+export { defaultThreads } from "./config/default-threads.js";
+export { type NeuronConfigResult, parseNeuronConfigText } from "./config/parse-neuron-config-text.js";
+export { resolveNeuronConfig } from "./config/resolve-neuron-config.js";
+export type { ResolvedModelConfig, ResolvedNeuronConfig } from "./config/resolved-neuron-config.js";
+export type { EngineRequest } from "./ipc/engine-request.js";
+export type { FinishReason, GenerationEvent, GenerationUsage } from "./ipc/generation-event.js";
+export type { WorkerLoadSpec, WorkerModelInfo } from "./ipc/worker-protocol.js";
+export { createNeuronMetrics, type NeuronMetrics } from "./metrics/neuron-metrics.js";
+export { type RunningNeuron, type StartNeuronOptions, startNeuron } from "./start-neuron.js";
+export type { BackendFactory, LoadProgressUpdate, ModelBackend } from "./supervisor/model-backend.js";
+export { ModelRegistry } from "./supervisor/model-registry.js";

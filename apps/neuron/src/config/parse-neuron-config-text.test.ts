@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { parseNeuronConfigText } from "./parse-neuron-config-text.js";
+import { resolveNeuronConfig } from "./resolve-neuron-config.js";
+
+const minimal = `
+port = 13131
+threads = 1
+gpu = "auto"
+
+[admission]
+max_queue_depth = 2
+max_wait_secs = 30
+
+[[models]]
+id = "tiny"
+path = "tiny.gguf"
+context_size = 2048
+sequences = 2
+preload = true
+`;
+
+describe("parseNeuronConfigText", () => {
+  it("accepts the minimal config from the issue and resolves paths against the file's folder", () => {
+    const parsed = parseNeuronConfigText(minimal, "neuron.toml", {});
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const resolved = resolveNeuronConfig(parsed.config, "/etc/neuron", 16);
+    expect(resolved.models[0]?.path).toBe("/etc/neuron/tiny.gguf");
+    expect(resolved.models_dir).toBe("/etc/neuron/models");
+    expect(resolved.threads).toBe(1);
+    expect(resolved.admission).toEqual({ max_queue_depth: 2, max_wait_secs: 30 });
+  });
+
+  it("applies NEURON_* overrides with __ nesting", () => {
+    const parsed = parseNeuronConfigText(minimal, "neuron.toml", {
+      NEURON_PORT: "9999",
+      NEURON_ADMISSION__MAX_QUEUE_DEPTH: "5",
+      NEURON_LOG_LEVEL: "debug",
+    });
+    expect(parsed.ok && parsed.config.port).toBe(9999);
+    expect(parsed.ok && parsed.config.admission.max_queue_depth).toBe(5);
+  });
+
+  it("names the file and the field on a type error", () => {
+    const parsed = parseNeuronConfigText(
+      `[[models]]\nid = "x"\npath = "a"\nsequences = "two"\n`,
+      "n.toml",
+      {},
+    );
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error).toContain("n.toml: models[0].sequences");
+  });
+
+  it("reports invalid TOML with the file name", () => {
+    const parsed = parseNeuronConfigText("port = = 1", "bad.toml", {});
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error).toMatch(/^bad\.toml: invalid TOML/);
+  });
+});
+
+describe("resolveNeuronConfig threads", () => {
+  it("defaults to 1 thread on 2 cores and half the cores (max 8) above", () => {
+    const parsed = parseNeuronConfigText("", "n.toml", {});
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(resolveNeuronConfig(parsed.config, "/", 2).threads).toBe(1);
+    expect(resolveNeuronConfig(parsed.config, "/", 6).threads).toBe(3);
+    expect(resolveNeuronConfig(parsed.config, "/", 64).threads).toBe(8);
+  });
+});

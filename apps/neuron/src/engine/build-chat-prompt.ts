@@ -1,0 +1,85 @@
+import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
+import type { EngineChatRequest, EngineTool } from "../ipc/engine-request.js";
+import { convertChatHistory } from "./convert-chat-history.js";
+import { RequestRejection } from "./request-rejection.js";
+
+/** A chat request rendered for `LlamaChat`: the history to pass, how tools apply, and the exact prompt tokens. */
+export interface ChatPrompt {
+  history: ChatHistoryItem[];
+  /** Tools the model may call on its own (`tool_choice: "auto"`). */
+  functions: ChatModelFunctions | undefined;
+  /** When a tool call is forced, the JSON schema the whole answer must follow (`{name, arguments}`). */
+  forcedToolSchema: Record<string, unknown> | undefined;
+  tokens: Token[];
+  /** Characters of message text (for the chars-per-token estimate). */
+  characters: number;
+}
+
+type ChatPromptInput = Pick<EngineChatRequest, "messages" | "tools" | "toolChoice">;
+
+/**
+ * Renders the request exactly as `LlamaChat.generateResponse` will on a fresh evaluation, so the token
+ * count checked before admission is the one that is evaluated.
+ */
+export function buildChatPrompt(
+  model: LlamaModel,
+  chatWrapper: ChatWrapper,
+  request: ChatPromptInput,
+): ChatPrompt {
+  let history = convertChatHistory(request.messages);
+  const tools = request.toolChoice === "none" ? [] : request.tools;
+  const choice = request.toolChoice;
+  let functions: ChatModelFunctions | undefined;
+  let forcedToolSchema: Record<string, unknown> | undefined;
+  if (tools.length > 0) {
+    const all = toFunctions(tools);
+    if (choice === "auto") functions = all;
+    else {
+      const forced = typeof choice === "object" ? tools.filter((tool) => tool.name === choice.name) : tools;
+      if (forced.length === 0) {
+        const name = typeof choice === "object" ? choice.name : "";
+        throw new RequestRejection(400, `tool_choice names '${name}', which is not in tools`, "tool_choice");
+      }
+      history = [
+        ...chatWrapper.addAvailableFunctionsSystemMessageToHistory(history, all, { documentParams: true }),
+      ];
+      forcedToolSchema = forcedCallSchema(forced);
+    }
+  } else if (typeof choice === "object" || choice === "required") {
+    throw new RequestRejection(400, "tool_choice requires a non-empty tools list", "tool_choice");
+  }
+  const rendered =
+    history.at(-1)?.type === "model" ? history : [...history, { type: "model" as const, response: [] }];
+  const { contextText } = chatWrapper.generateContextState({
+    chatHistory: rendered,
+    availableFunctions: functions,
+    documentFunctionParams: true,
+  });
+  const characters = request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  return { history, functions, forcedToolSchema, tokens: contextText.tokenize(model.tokenizer), characters };
+}
+
+function toFunctions(tools: readonly EngineTool[]): ChatModelFunctions {
+  const functions: Record<string, ChatModelFunctions[string]> = {};
+  for (const tool of tools) {
+    functions[tool.name] = {
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      ...(tool.parameters === undefined
+        ? {}
+        : { params: tool.parameters as ChatModelFunctions[string]["params"] }),
+    };
+  }
+  return functions;
+}
+
+/** `{"name": <one of the tools>, "arguments": <its parameters>}`. */
+function forcedCallSchema(tools: readonly EngineTool[]): Record<string, unknown> {
+  const variants = tools.map((tool) => ({
+    type: "object",
+    properties: {
+      name: { const: tool.name },
+      arguments: tool.parameters ?? { type: "object", properties: {} },
+    },
+  }));
+  return variants.length === 1 ? (variants[0] as Record<string, unknown>) : { oneOf: variants };
+}

@@ -1,0 +1,53 @@
+import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { WorkerMessage } from "../ipc/worker-protocol.js";
+
+/**
+ * Collects generation events and sends them as one IPC message per event-loop turn: the tokens every
+ * parallel sequence produced in one batch decode travel together, so IPC cost stays per batch, not per
+ * token. Terminal events flush at once.
+ */
+export class EventOutbox {
+  #items: Array<{ id: number; event: GenerationEvent }> = [];
+  #scheduled = false;
+
+  constructor(private readonly send: (message: WorkerMessage) => void) {}
+
+  push(id: number, event: GenerationEvent): void {
+    const last = this.#items.at(-1);
+    if (last !== undefined && last.id === id && canMerge(last.event, event)) {
+      last.event = merge(last.event, event);
+    } else this.#items.push({ id, event });
+    if (event.type === "done" || event.type === "error") {
+      this.flush();
+      return;
+    }
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#items.length === 0) return;
+    const items = this.#items;
+    this.#items = [];
+    this.send({ type: "events", items });
+  }
+}
+
+type Delta = Extract<GenerationEvent, { type: "delta" }>;
+
+function canMerge(previous: GenerationEvent, next: GenerationEvent): boolean {
+  if (previous.type !== "delta" || next.type !== "delta") return false;
+  // Keep content and reasoning in separate events so their order survives.
+  return (previous.content === undefined) === (next.content === undefined);
+}
+
+function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
+  const a = previous as Delta;
+  const b = next as Delta;
+  return a.content === undefined
+    ? { type: "delta", reasoning: (a.reasoning ?? "") + (b.reasoning ?? "") }
+    : { type: "delta", content: a.content + (b.content ?? "") };
+}

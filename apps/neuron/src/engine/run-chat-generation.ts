@@ -1,0 +1,103 @@
+import type { LlamaChatResponseChunk, LlamaGrammar } from "node-llama-cpp";
+import type { EngineChatRequest } from "../ipc/engine-request.js";
+import type { FinishReason, GenerationEvent } from "../ipc/generation-event.js";
+import { buildChatPrompt } from "./build-chat-prompt.js";
+import { callId } from "./call-id.js";
+import { checkPromptFits } from "./check-prompt-fits.js";
+import { emitForcedToolCall } from "./emit-forced-tool-call.js";
+import type { ModelRuntime } from "./load-model-runtime.js";
+import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
+
+type Emit = (event: GenerationEvent) => void;
+
+/** Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing). */
+export async function runChatGeneration(
+  runtime: ModelRuntime,
+  request: EngineChatRequest,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
+  const prompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request);
+  const contextSize = runtime.context.contextSize;
+  checkPromptFits(prompt.tokens.length, contextSize);
+  const grammar = await chooseGrammar(runtime, request, prompt.forcedToolSchema);
+  const room = contextSize - prompt.tokens.length - 1;
+  const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);
+  const slot = await runtime.pool.acquire(prompt.tokens);
+  try {
+    const shared = slot.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
+    const cachedTokens = Math.max(0, Math.min(shared, prompt.tokens.length - 1));
+    const outputBefore = slot.sequence.tokenMeter.usedOutputTokens;
+    let reasoningTokens = 0;
+    const forced = prompt.forcedToolSchema !== undefined;
+    const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
+      if (chunk.type === "segment" && chunk.segmentType === "thought") {
+        reasoningTokens += chunk.tokens.length;
+        if (chunk.text !== "") emit({ type: "delta", reasoning: chunk.text });
+      } else if (!forced && chunk.text !== "") emit({ type: "delta", content: chunk.text });
+    };
+    const sampling = toSamplingOptions(request.sampling, maxTokens);
+    const common = { ...sampling, signal, stopOnAbortSignal: true, onResponseChunk };
+    const result =
+      prompt.functions === undefined
+        ? await slot.chat.generateResponse(prompt.history, { ...common, ...(grammar ? { grammar } : {}) })
+        : await slot.chat.generateResponse(prompt.history, {
+            ...common,
+            functions: prompt.functions,
+            documentFunctionParams: true,
+          });
+    let finishReason = finishReasonOf(result.metadata.stopReason);
+    if (forced && finishReason === "stop") {
+      finishReason = emitForcedToolCall(result.response, emit) ? "tool_calls" : "stop";
+    } else if (forced && result.response !== "") emit({ type: "delta", content: result.response });
+    for (const [index, call] of (result.functionCalls ?? []).entries()) {
+      emit({
+        type: "tool_call",
+        index,
+        id: callId(index),
+        name: call.functionName,
+        arguments: JSON.stringify(call.params ?? {}),
+      });
+    }
+    if ((result.functionCalls?.length ?? 0) > 0) finishReason = "tool_calls";
+    emit({
+      type: "done",
+      finishReason,
+      usage: {
+        promptTokens: prompt.tokens.length,
+        completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,
+        cachedTokens,
+        reasoningTokens,
+      },
+    });
+  } finally {
+    runtime.pool.release(slot);
+  }
+}
+
+async function chooseGrammar(
+  runtime: ModelRuntime,
+  request: EngineChatRequest,
+  forcedToolSchema: Record<string, unknown> | undefined,
+): Promise<LlamaGrammar | undefined> {
+  if (forcedToolSchema !== undefined) return runtime.grammars.forSchema(forcedToolSchema, "tools");
+  return grammarForFormat(runtime, request.responseFormat);
+}
+
+/** The grammar a `response_format` asks for, if any. */
+export function grammarForFormat(
+  runtime: ModelRuntime,
+  format: EngineChatRequest["responseFormat"],
+): Promise<LlamaGrammar | undefined> {
+  if (format.type === "json_schema") return runtime.grammars.forSchema(format.schema, "response_format");
+  if (format.type === "json_object") return runtime.grammars.json();
+  return Promise.resolve(undefined);
+}
+
+/** node-llama-cpp's stop reasons in OpenAI terms. */
+export function finishReasonOf(stopReason: string): FinishReason {
+  if (stopReason === "maxTokens") return "length";
+  if (stopReason === "functionCalls") return "tool_calls";
+  if (stopReason === "abort") return "abort";
+  return "stop";
+}

@@ -1,0 +1,69 @@
+/**
+ * What the supervisor asks a model worker for, already validated and independent of the HTTP dialect.
+ * Plain data: it crosses the IPC channel by structured clone.
+ */
+
+/** One chat turn with text content; tool calls and results carry their ids. */
+export interface EngineMessage {
+  role: "system" | "user" | "assistant" | "tool";
+  content: string;
+  toolCalls?: EngineToolCall[];
+  toolCallId?: string;
+}
+
+export interface EngineToolCall {
+  id: string;
+  name: string;
+  /** JSON text, as OpenAI sends it. */
+  arguments: string;
+}
+
+export interface EngineTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters?: Record<string, unknown>;
+}
+
+export type EngineToolChoice = "auto" | "none" | "required" | { name: string };
+
+export type EngineResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; schema: Record<string, unknown> };
+
+export interface EngineSampling {
+  /** 0 = greedy. */
+  temperature: number;
+  topP?: number;
+  topK?: number;
+  minP?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** llama.cpp repeat penalty (1 = off). */
+  repeatPenalty?: number;
+  /** Token id → bias, OpenAI `logit_bias` semantics (-100 bans). */
+  logitBias?: Record<string, number>;
+  /** Requested completion budget; the worker clamps it to the room left in the context. */
+  maxTokens?: number;
+  stop: string[];
+}
+
+export interface EngineChatRequest {
+  kind: "chat";
+  messages: EngineMessage[];
+  tools: EngineTool[];
+  toolChoice: EngineToolChoice;
+  responseFormat: EngineResponseFormat;
+  sampling: EngineSampling;
+}
+
+export interface EngineCompletionRequest {
+  kind: "completion";
+  prompt: string;
+  responseFormat: EngineResponseFormat;
+  sampling: EngineSampling;
+}
+
+export type EngineRequest = EngineChatRequest | EngineCompletionRequest;

@@ -1,0 +1,18 @@
+/** Why a generation ended, in OpenAI terms; `abort` when the client went away. */
+export type FinishReason = "stop" | "length" | "tool_calls" | "abort";
+
+export interface GenerationUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens whose KV state was reused from an earlier request on the same sequence. */
+  cachedTokens: number;
+  /** Completion tokens spent in reasoning (thought) segments. */
+  reasoningTokens: number;
+}
+
+/** One step of a generation, as streamed from a worker. */
+export type GenerationEvent =
+  | { type: "delta"; content?: string; reasoning?: string }
+  | { type: "tool_call"; index: number; id: string; name: string; arguments: string }
+  | { type: "done"; finishReason: FinishReason; usage: GenerationUsage }
+  | { type: "error"; message: string };

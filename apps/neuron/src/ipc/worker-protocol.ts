@@ -1,0 +1,77 @@
+import type { EngineRequest } from "./engine-request.js";
+import type { GenerationEvent } from "./generation-event.js";
+
+/** How a worker gets its weights and shapes its context. */
+export interface WorkerLoadSpec {
+  modelId: string;
+  source: { kind: "path"; path: string } | { kind: "uri"; uri: string; directory: string };
+  /** Per sequence; absent = the model's training context capped at 8192. */
+  contextSize?: number;
+  sequences: number;
+  gpu: "auto" | "cuda" | "vulkan" | "cpu";
+  threads: number;
+  gpuLayers: "auto" | "max" | number;
+  /** GPUs the worker may see (`CUDA_VISIBLE_DEVICES`); absent = all. */
+  devices?: number[];
+  /** Largest completion a request may ask for; absent = the room left in the context. */
+  maxOutputTokens?: number;
+}
+
+/** What a loaded worker reports about its model. */
+export interface WorkerModelInfo {
+  contextSize: number;
+  sequences: number;
+  trainContextSize: number;
+  /** Backend actually in use: "cuda" | "vulkan" | "metal" | "cpu". */
+  gpu: string;
+  chatWrapper: string;
+  toolCall: boolean;
+  reasoning: boolean;
+  /** Bytes of VRAM the worker's process has in use, when on a GPU. */
+  vramUsedBytes?: number;
+}
+
+/** A failure the worker attributes to the request (rendered as that status), or an internal one. */
+export interface WorkerError {
+  statusCode: number;
+  code: string | null;
+  message: string;
+  param?: string | null;
+  extras?: Record<string, unknown>;
+}
+
+export interface WorkerCountResult {
+  promptTokens: number;
+  /** Characters of message text behind those tokens (for the chars-per-token estimate). */
+  characters: number;
+}
+
+export type SupervisorMessage =
+  | { type: "load"; spec: WorkerLoadSpec }
+  | { type: "count"; id: number; request: EngineRequest }
+  | { type: "generate"; id: number; request: EngineRequest }
+  | { type: "abort"; id: number }
+  | { type: "probe"; gpu: WorkerLoadSpec["gpu"] };
+
+export type WorkerMessage =
+  | {
+      type: "progress";
+      phase: "downloading" | "loading";
+      fraction: number;
+      downloadedBytes?: number;
+      totalBytes?: number;
+    }
+  | { type: "loaded"; info: WorkerModelInfo }
+  | { type: "load-failed"; error: WorkerError }
+  | { type: "counted"; id: number; result: WorkerCountResult }
+  | { type: "count-failed"; id: number; error: WorkerError }
+  | { type: "events"; items: Array<{ id: number; event: GenerationEvent }> }
+  | {
+      type: "probed";
+      gpu: string;
+      deviceNames: string[];
+      vramTotalBytes: number;
+      vramUsedBytes: number;
+      llamaCppRelease: string;
+    }
+  | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string };

@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import type { NeuronAppDeps } from "../app-deps.js";
+import { readJsonBody } from "../http/read-json-body.js";
+import { sseResponse } from "../http/sse-response.js";
+import { chatCompletionRequestSchema } from "../wire/chat-completion-request.js";
+import { buildChatCompletion } from "../wire/chat-completion-response.js";
+import { collectGeneration } from "../wire/collect-generation.js";
+import { newId, unixSeconds } from "../wire/response-ids.js";
+import { streamChatCompletion } from "../wire/stream-chat-completion.js";
+import { toEngineChatRequest } from "../wire/to-engine-chat-request.js";
+
+/** `POST /v1/chat/completions`, streaming and not. Errors before the stream opens are plain envelopes. */
+export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
+  return new Hono().post("/v1/chat/completions", async (c) => {
+    const body = await readJsonBody(c, chatCompletionRequestSchema, deps.config.max_body_bytes);
+    const request = toEngineChatRequest(body);
+    const signal = c.req.raw.signal;
+    const admitted = await deps.registry.admit(body.model, request, signal);
+    const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
+    if (body.stream === true) {
+      const includeUsage = body.stream_options?.include_usage === true;
+      return sseResponse(
+        (sink, streamSignal) => streamChatCompletion(sink, admitted.events, meta, includeUsage, streamSignal),
+        {
+          keepAliveMs: deps.keepAliveMs ?? 15_000,
+          signal,
+          onError: (error) => deps.logger.error({ err: error }, "chat stream failed"),
+        },
+      );
+    }
+    return c.json(buildChatCompletion(await collectGeneration(admitted.events), meta));
+  });
+}

@@ -1,0 +1,52 @@
+import { invalidRequest } from "@helexa/core";
+import { Hono } from "hono";
+import type { NeuronAppDeps } from "../app-deps.js";
+import { readJsonBody } from "../http/read-json-body.js";
+import { sseResponse } from "../http/sse-response.js";
+import type { EngineCompletionRequest } from "../ipc/engine-request.js";
+import { collectGeneration } from "../wire/collect-generation.js";
+import {
+  type CompletionRequest,
+  completionRequestSchema,
+  defaultCompletionMaxTokens,
+} from "../wire/completion-request.js";
+import { newId, unixSeconds } from "../wire/response-ids.js";
+import { buildTextCompletion, streamTextCompletion } from "../wire/text-completion-response.js";
+import { toResponseFormat } from "../wire/to-engine-chat-request.js";
+import { toEngineSampling } from "../wire/to-engine-sampling.js";
+
+/** `POST /v1/completions` (raw prompt, no chat template), streaming and not. */
+export function completionsRoutes(deps: NeuronAppDeps): Hono {
+  return new Hono().post("/v1/completions", async (c) => {
+    const body = await readJsonBody(c, completionRequestSchema, deps.config.max_body_bytes);
+    const request = toEngineCompletionRequest(body);
+    const signal = c.req.raw.signal;
+    const admitted = await deps.registry.admit(body.model, request, signal);
+    const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
+    if (body.stream === true) {
+      const includeUsage = body.stream_options?.include_usage === true;
+      return sseResponse(
+        (sink, streamSignal) => streamTextCompletion(sink, admitted.events, meta, includeUsage, streamSignal),
+        {
+          keepAliveMs: deps.keepAliveMs ?? 15_000,
+          signal,
+          onError: (error) => deps.logger.error({ err: error }, "completion stream failed"),
+        },
+      );
+    }
+    return c.json(buildTextCompletion(await collectGeneration(admitted.events), meta));
+  });
+}
+
+function toEngineCompletionRequest(body: CompletionRequest): EngineCompletionRequest {
+  if (body.echo === true) throw invalidRequest("echo is not supported on this neuron", "echo");
+  if (body.suffix != null && body.suffix !== "")
+    throw invalidRequest("suffix is not supported on this neuron", "suffix");
+  if ((body.best_of ?? 1) !== 1) throw invalidRequest("only best_of = 1 is supported", "best_of");
+  return {
+    kind: "completion",
+    prompt: typeof body.prompt === "string" ? body.prompt : (body.prompt[0] as string),
+    responseFormat: toResponseFormat(body.response_format),
+    sampling: toEngineSampling(body, body.max_tokens ?? defaultCompletionMaxTokens),
+  };
+}

@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import type { NeuronAppDeps } from "../app-deps.js";
+import { readJsonBody } from "../http/read-json-body.js";
+import { sseResponse } from "../http/sse-response.js";
+import { collectGeneration } from "../wire/collect-generation.js";
+import { newId, unixSeconds } from "../wire/response-ids.js";
+import { responsesRequestSchema } from "../wire/responses-request.js";
+import { buildResponse } from "../wire/responses-response.js";
+import { streamResponses } from "../wire/stream-responses.js";
+import { toEngineResponsesRequest } from "../wire/to-engine-responses-request.js";
+
+/** `POST /v1/responses` (OpenAI Responses API), streaming and not. */
+export function responsesRoutes(deps: NeuronAppDeps): Hono {
+  return new Hono().post("/v1/responses", async (c) => {
+    const body = await readJsonBody(c, responsesRequestSchema, deps.config.max_body_bytes);
+    const request = toEngineResponsesRequest(body);
+    const signal = c.req.raw.signal;
+    const admitted = await deps.registry.admit(body.model, request, signal);
+    const meta = { id: newId("resp_"), messageId: newId("msg_"), createdAt: unixSeconds(deps.now?.()), body };
+    if (body.stream === true) {
+      return sseResponse((sink, streamSignal) => streamResponses(sink, admitted.events, meta, streamSignal), {
+        keepAliveMs: deps.keepAliveMs ?? 15_000,
+        signal,
+        onError: (error) => deps.logger.error({ err: error }, "responses stream failed"),
+      });
+    }
+    return c.json(buildResponse(await collectGeneration(admitted.events), meta));
+  });
+}

@@ -1,0 +1,85 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { createInterface } from "node:readline";
+import { HelexaError } from "@helexa/core";
+import type { Logger } from "pino";
+import type {
+  SupervisorMessage,
+  WorkerLoadSpec,
+  WorkerMessage,
+  WorkerModelInfo,
+} from "../ipc/worker-protocol.js";
+import type { BackendFactory, LoadProgressUpdate, ModelBackend } from "./model-backend.js";
+import { WorkerBackend } from "./worker-backend.js";
+
+export interface ForkWorkerOptions {
+  /** Built `worker-main.js`. */
+  entry: string;
+  logger: Logger;
+}
+
+/** A `BackendFactory` that runs each model in its own forked worker process. */
+export function createForkWorkerFactory(options: ForkWorkerOptions): BackendFactory {
+  return (spec, onProgress) => startWorker(spec, onProgress, options);
+}
+
+async function startWorker(
+  spec: WorkerLoadSpec,
+  onProgress: (progress: LoadProgressUpdate) => void,
+  options: ForkWorkerOptions,
+): Promise<ModelBackend> {
+  const logger = options.logger.child({ model: spec.modelId });
+  const child = fork(options.entry, [], {
+    serialization: "advanced",
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    execArgv: [],
+    env: { ...process.env, ...cudaDevicesEnv(spec) },
+  });
+  forwardOutput(child, logger);
+  const info = await new Promise<WorkerModelInfo>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type === "progress") onProgress(message);
+      else if (message.type === "log") logger[message.level](message.message);
+      else if (message.type === "loaded") finish(() => resolve(message.info));
+      else if (message.type === "load-failed") {
+        finish(() => reject(loadFailed(spec.modelId, message.error.message)));
+        child.kill("SIGKILL");
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      finish(() =>
+        reject(loadFailed(spec.modelId, `worker exited during load (${signal ?? `code ${code}`})`)),
+      );
+    const finish = (settle: () => void) => {
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      settle();
+    };
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+    child.send({ type: "load", spec } satisfies SupervisorMessage);
+  });
+  return new WorkerBackend(child, info, logger);
+}
+
+function cudaDevicesEnv(spec: WorkerLoadSpec): Record<string, string> {
+  return spec.devices === undefined ? {} : { CUDA_VISIBLE_DEVICES: spec.devices.join(",") };
+}
+
+function loadFailed(modelId: string, reason: string): HelexaError {
+  return new HelexaError({
+    statusCode: 400,
+    type: "invalid_request_error",
+    code: "model_load_failed",
+    message: `failed to load model '${modelId}': ${reason}`,
+    param: "model_id",
+  });
+}
+
+function forwardOutput(child: ChildProcess, logger: Logger): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream === null) continue;
+    createInterface({ input: stream }).on("line", (line) => {
+      if (line.trim() !== "") logger.debug({ worker_output: line });
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { EngineRequest } from "../ipc/engine-request.js";
+import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { WorkerCountResult, WorkerLoadSpec, WorkerModelInfo } from "../ipc/worker-protocol.js";
+
+/** Progress of a load, as shown in `/health` `activation.progress`. */
+export interface LoadProgressUpdate {
+  phase: "downloading" | "loading";
+  fraction: number;
+  downloadedBytes?: number;
+  totalBytes?: number;
+}
+
+/**
+ * A loaded model as the supervisor sees it (the neuron's `InferenceEngine`): in production a forked
+ * worker process; in unit tests a fake. `count` throws a `HelexaError` for requests it refuses.
+ */
+export interface ModelBackend {
+  readonly info: WorkerModelInfo;
+  count(request: EngineRequest): Promise<WorkerCountResult>;
+  /** Events until `done` or `error`; aborting the signal ends the generation early (`done` with `abort`). */
+  generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent>;
+  /** Called once if the backend dies on its own (not after `dispose`). */
+  onExit(listener: (reason: string) => void): void;
+  /** Ends the backend and frees everything it holds. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a backend for a spec; rejects with a `HelexaError` saying why when the load fails. */
+export type BackendFactory = (
+  spec: WorkerLoadSpec,
+  onProgress: (progress: LoadProgressUpdate) => void,
+) => Promise<ModelBackend>;

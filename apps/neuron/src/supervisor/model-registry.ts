@@ -1,0 +1,214 @@
+import {
+  contextLengthExceeded,
+  HelexaError,
+  type LoadSpec,
+  modelNotFound,
+  serviceUnavailable,
+} from "@helexa/core";
+import type { Logger } from "pino";
+import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
+import { maxPromptTokens } from "../engine/check-prompt-fits.js";
+import type { EngineRequest } from "../ipc/engine-request.js";
+import type { WorkerCountResult } from "../ipc/worker-protocol.js";
+import type { BackendFactory } from "./model-backend.js";
+import { ModelEntry } from "./model-entry.js";
+import type { RegistryObserver } from "./registry-observer.js";
+import { resolveLoadSpec } from "./resolve-load-spec.js";
+import { type AdmittedGeneration, runAdmittedGeneration } from "./run-admitted-generation.js";
+
+export interface ModelRegistryOptions {
+  config: ResolvedNeuronConfig;
+  factory: BackendFactory;
+  logger: Logger;
+  observer?: RegistryObserver;
+}
+
+const retrySoonSecs = 5;
+
+/**
+ * The supervisor's models: single-flight loads, unloads, recovery of a dead worker, and the path of a
+ * request through counting, the context check and admission.
+ */
+export class ModelRegistry {
+  readonly #entries = new Map<string, ModelEntry>();
+  #draining = false;
+
+  constructor(private readonly options: ModelRegistryOptions) {}
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  entries(): ModelEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  get(id: string): ModelEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Loads a model, or waits for the load of it already in progress; resolves once it serves. */
+  async load(request: LoadSpec): Promise<void> {
+    if (this.#draining) throw serviceUnavailable("neuron is shutting down", retrySoonSecs);
+    const existing = this.#entries.get(request.model_id);
+    if (existing !== undefined) {
+      if (existing.loading !== undefined) await existing.loading;
+      return;
+    }
+    const entry = new ModelEntry(request.model_id, resolveLoadSpec(request, this.options.config));
+    this.#entries.set(entry.id, entry);
+    entry.loading = this.#start(entry)
+      .catch((error: unknown) => {
+        if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
+        throw error;
+      })
+      .finally(() => {
+        entry.loading = undefined;
+      });
+    await entry.loading;
+  }
+
+  /** Unloads a model; refuses while requests run or wait unless `force`, which ends them with an error. */
+  async unload(id: string, force: boolean): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) throw modelNotFound(id, `model '${id}' not loaded`);
+    if (entry.status === "loading")
+      throw conflict("model_loading", `model '${id}' is still loading; unload it once it has loaded`);
+    const { inFlight, queueDepth } = entry.admission;
+    if (inFlight + queueDepth > 0 && !force) {
+      throw conflict(
+        "model_busy",
+        `model '${id}' has ${inFlight} running and ${queueDepth} queued requests; unload with "force": true to end them`,
+      );
+    }
+    entry.closing = true;
+    this.#entries.delete(id);
+    entry.admission.close(() => modelNotFound(id, `model '${id}' was unloaded`));
+    for (const running of entry.running) running.fail(`model '${id}' was unloaded`);
+    await entry.loading?.catch(() => undefined);
+    await entry.backend?.dispose();
+    this.options.observer?.modelUnloaded?.(id);
+  }
+
+  /** Counts a request's prompt in the model's worker (and records chars per token). */
+  async count(id: string, request: EngineRequest): Promise<WorkerCountResult & { contextSize: number }> {
+    const entry = this.#serving(id);
+    const backend = entry.backend;
+    if (backend === undefined) throw notServing(entry);
+    const counted = await backend.count(request);
+    entry.characters += counted.characters;
+    entry.promptTokens += counted.promptTokens;
+    return { ...counted, contextSize: backend.info.contextSize };
+  }
+
+  /**
+   * Counts the prompt, refuses it with 400 when it cannot fit, then waits for an admission place.
+   * The returned generation holds the place until its events end.
+   */
+  async admit(id: string, request: EngineRequest, signal: AbortSignal): Promise<AdmittedGeneration> {
+    const counted = await this.count(id, request);
+    const max = maxPromptTokens(counted.contextSize);
+    if (counted.promptTokens > max) throw contextLengthExceeded(max, counted.promptTokens, false);
+    const entry = this.#serving(id);
+    const ticket = await entry.admission.enter(signal);
+    const backend = entry.backend;
+    if (backend === undefined || entry.status !== "loaded" || entry.closing) {
+      ticket.release();
+      throw notServing(entry);
+    }
+    return runAdmittedGeneration({
+      entry,
+      backend,
+      request,
+      ticket,
+      signal,
+      promptTokens: counted.promptTokens,
+      observer: this.options.observer,
+    });
+  }
+
+  /** SIGTERM: refuse new work, let running requests finish within `timeoutMs`, then end every worker. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    const entries = this.entries();
+    for (const entry of entries)
+      entry.admission.close(() => serviceUnavailable("neuron is shutting down", retrySoonSecs));
+    const deadline = Date.now() + timeoutMs;
+    while (entries.some((entry) => entry.admission.inFlight > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    for (const entry of entries) {
+      entry.closing = true;
+      for (const running of entry.running) running.fail("neuron shut down before the request finished");
+    }
+    await Promise.all(entries.map((entry) => entry.loading?.catch(() => undefined)));
+    await Promise.all(entries.map((entry) => entry.backend?.dispose()));
+    this.#entries.clear();
+  }
+
+  #serving(id: string): ModelEntry {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) throw modelNotFound(id, `model '${id}' not loaded on this neuron`);
+    if (this.#draining) throw serviceUnavailable("neuron is shutting down", retrySoonSecs);
+    if (entry.status !== "loaded") throw notServing(entry);
+    return entry;
+  }
+
+  async #start(entry: ModelEntry): Promise<void> {
+    const started = Date.now();
+    const backend = await this.options.factory(entry.plan.spec, (progress) => {
+      entry.progress = progress;
+    });
+    entry.progress = undefined;
+    if (entry.closing) {
+      await backend.dispose();
+      throw serviceUnavailable(`model '${entry.id}' was unloaded while loading`, retrySoonSecs);
+    }
+    entry.backend = backend;
+    entry.info = backend.info;
+    entry.status = "loaded";
+    backend.onExit((reason) => this.#recover(entry, reason));
+    this.options.logger.info({ model: entry.id, ms: Date.now() - started, ...backend.info }, "model loaded");
+    this.options.observer?.modelLoaded?.(entry.id, (Date.now() - started) / 1000);
+  }
+
+  #recover(entry: ModelEntry, reason: string): void {
+    if (entry.closing || this.#entries.get(entry.id) !== entry) return;
+    this.options.logger.warn({ model: entry.id, reason }, "model worker died; reloading");
+    this.options.observer?.workerCrashed?.(entry.id);
+    entry.status = "recovering";
+    entry.backend = undefined;
+    entry.admission.refuseWaiting(() => recoveringError(entry.id));
+    entry.loading = this.#start(entry)
+      .catch((error: unknown) => {
+        this.options.logger.error({ model: entry.id, err: error }, "model recovery failed; model unloaded");
+        if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
+      })
+      .finally(() => {
+        entry.loading = undefined;
+      });
+  }
+}
+
+function recoveringError(id: string): HelexaError {
+  return serviceUnavailable(
+    `model '${id}' is recovering after its worker died; retry shortly`,
+    retrySoonSecs,
+  );
+}
+
+function notServing(entry: ModelEntry): HelexaError {
+  if (entry.status === "recovering") return recoveringError(entry.id);
+  if (entry.closing) return modelNotFound(entry.id, `model '${entry.id}' was unloaded`);
+  return serviceUnavailable(`model '${entry.id}' is still loading; retry shortly`, retrySoonSecs);
+}
+
+function conflict(code: string, message: string): HelexaError {
+  return new HelexaError({
+    statusCode: 409,
+    type: "invalid_request_error",
+    code,
+    message,
+    param: "model_id",
+  });
+}

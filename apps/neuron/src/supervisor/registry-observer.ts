@@ -1,0 +1,18 @@
+import type { FinishReason, GenerationUsage } from "../ipc/generation-event.js";
+
+/** What the registry reports as it works (metrics hang off this); every hook is optional. */
+export interface RegistryObserver {
+  modelLoaded?(model: string, seconds: number): void;
+  modelUnloaded?(model: string): void;
+  workerCrashed?(model: string): void;
+  /** After admission: how long the request waited in the queue. */
+  admitted?(model: string, waitSeconds: number): void;
+  /** First token (content, reasoning or tool call) of a generation. */
+  firstToken?(model: string, seconds: number): void;
+  generationFinished?(
+    model: string,
+    outcome: FinishReason | "error",
+    usage: GenerationUsage | undefined,
+    seconds: number,
+  ): void;
+}

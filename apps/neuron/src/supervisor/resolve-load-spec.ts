@@ -1,0 +1,79 @@
+import { isAbsolute, resolve } from "node:path";
+import { HelexaError, type LoadSpec, modelNotFound } from "@helexa/core";
+import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
+import type { WorkerLoadSpec } from "../ipc/worker-protocol.js";
+import type { AdmissionLimits } from "./admission-queue.js";
+
+/** What the registry needs to start (and later restart) a model. */
+export interface ModelPlan {
+  spec: WorkerLoadSpec;
+  admission: AdmissionLimits;
+}
+
+/**
+ * Turns a load request into a plan: a `[[models]]` id uses its profile (request fields override it);
+ * otherwise `path` or `uri` name the weights, and a bare `org/name` (optionally `hf:` / `huggingface:`
+ * prefixed, with `quant`) is fetched from Hugging Face like the original neuron did.
+ */
+export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig): ModelPlan {
+  const profile = config.models.find((model) => model.id === request.model_id);
+  const fromPath = (path: string) => ({
+    kind: "path" as const,
+    path: isAbsolute(path) ? path : resolve(config.config_dir, path),
+  });
+  const fromUri = (uri: string) => ({ kind: "uri" as const, uri, directory: config.models_dir });
+  const hub = huggingFaceUri(request.model_id, request.quant ?? undefined);
+  let source: WorkerLoadSpec["source"];
+  if (request.path != null) source = fromPath(request.path);
+  else if (request.uri != null) source = fromUri(request.uri);
+  else if (profile?.path !== undefined) source = fromPath(profile.path);
+  else if (profile?.uri !== undefined) source = fromUri(profile.uri);
+  else if (hub !== undefined) source = fromUri(hub);
+  else {
+    throw modelNotFound(
+      request.model_id,
+      `unknown model '${request.model_id}': not in this neuron's [[models]] and no path or uri given`,
+    );
+  }
+  const contextSize = request.context_size ?? profile?.context_size;
+  const devices = request.devices ?? profile?.devices;
+  const admission = { ...config.admission, ...profile?.admission };
+  const sequences = request.sequences ?? profile?.sequences ?? 1;
+  if (
+    request.tensor_parallel != null &&
+    request.tensor_parallel > 1 &&
+    devices != null &&
+    devices.length < request.tensor_parallel
+  ) {
+    throw new HelexaError({
+      statusCode: 400,
+      type: "invalid_request_error",
+      code: null,
+      param: "devices",
+      message: `tensor_parallel = ${request.tensor_parallel} needs at least that many devices`,
+    });
+  }
+  return {
+    spec: {
+      modelId: request.model_id,
+      source,
+      ...(contextSize == null ? {} : { contextSize }),
+      sequences,
+      gpu: config.gpu,
+      threads: config.threads,
+      gpuLayers: profile?.gpu_layers ?? "auto",
+      ...(devices == null ? {} : { devices }),
+    },
+    admission: {
+      maxInFlight: sequences,
+      maxQueueDepth: admission.max_queue_depth ?? config.admission.max_queue_depth,
+      maxWaitMs: (admission.max_wait_secs ?? config.admission.max_wait_secs) * 1000,
+    },
+  };
+}
+
+function huggingFaceUri(modelId: string, quant: string | undefined): string | undefined {
+  const bare = modelId.replace(/^(hf|huggingface):/, "");
+  if (!/^[^/:\s]+\/[^/:\s]+$/.test(bare)) return undefined;
+  return quant === undefined || quant === "" ? `hf:${bare}` : `hf:${bare}:${quant}`;
+}

@@ -1,0 +1,44 @@
+import { HelexaError } from "@helexa/core";
+import type { FinishReason, GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
+
+export interface CollectedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A whole generation, for non-streaming replies. */
+export interface CollectedGeneration {
+  content: string;
+  reasoning: string;
+  toolCalls: CollectedToolCall[];
+  finishReason: Exclude<FinishReason, "abort"> | "abort";
+  usage: GenerationUsage;
+}
+
+/** Drains the events; an `error` event becomes a 500 envelope. */
+export async function collectGeneration(
+  events: AsyncIterable<GenerationEvent>,
+): Promise<CollectedGeneration> {
+  let content = "";
+  let reasoning = "";
+  const toolCalls: CollectedToolCall[] = [];
+  for await (const event of events) {
+    if (event.type === "delta") {
+      content += event.content ?? "";
+      reasoning += event.reasoning ?? "";
+    } else if (event.type === "tool_call") {
+      toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
+    } else if (event.type === "done") {
+      return { content, reasoning, toolCalls, finishReason: event.finishReason, usage: event.usage };
+    } else {
+      throw generationFailed(event.message);
+    }
+  }
+  throw generationFailed("generation ended without a result");
+}
+
+/** 500 for a generation that broke off (worker died, model unloaded); says why. */
+export function generationFailed(message: string): HelexaError {
+  return new HelexaError({ statusCode: 500, type: "api_error", code: "generation_failed", message });
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { responseFormatSchema, samplingFieldsSchema } from "./chat-completion-request.js";
+
+/** `POST /v1/completions` (legacy text completion); one prompt string per request. */
+export const completionRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  prompt: z.union([z.string(), z.array(z.string()).length(1, "expected exactly one prompt string")]),
+  ...samplingFieldsSchema,
+  echo: z.boolean().nullable().optional(),
+  suffix: z.string().nullable().optional(),
+  best_of: z.number().int().positive().nullable().optional(),
+  response_format: responseFormatSchema.nullable().optional(),
+});
+export type CompletionRequest = z.infer<typeof completionRequestSchema>;
+
+/** OpenAI's default completion budget for this legacy route. */
+export const defaultCompletionMaxTokens = 16;

@@ -1,0 +1,83 @@
+import type { FinishReason, GenerationUsage } from "../ipc/generation-event.js";
+import type { CollectedGeneration, CollectedToolCall } from "./collect-generation.js";
+import { toResponsesUsage } from "./openai-usage.js";
+import type { ResponsesRequest } from "./responses-request.js";
+
+export interface ResponsesMeta {
+  id: string;
+  messageId: string;
+  createdAt: number;
+  body: ResponsesRequest;
+}
+
+export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
+
+/** `completed`, or `incomplete` when the output budget ran out. */
+export function statusOf(finishReason: FinishReason): ResponseStatus {
+  return finishReason === "length" ? "incomplete" : "completed";
+}
+
+/** The response object (`object: "response"`) with the request's settings echoed. */
+export function responseShell(
+  meta: ResponsesMeta,
+  status: ResponseStatus,
+  output: unknown[],
+  usage?: GenerationUsage,
+  error?: { code: string; message: string },
+) {
+  const body = meta.body;
+  return {
+    id: meta.id,
+    object: "response" as const,
+    created_at: meta.createdAt,
+    status,
+    error: error ?? null,
+    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model: body.model,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    temperature: body.temperature ?? null,
+    top_p: body.top_p ?? null,
+    tool_choice: body.tool_choice ?? "auto",
+    tools: (body.tools ?? []).filter((tool) => tool.type === "function"),
+    text: { format: body.text?.format ?? { type: "text" } },
+    usage: usage === undefined ? null : toResponsesUsage(usage),
+    metadata: {},
+  };
+}
+
+/** An assistant message item holding one `output_text` part. */
+export function messageItem(id: string, text: string, status: ResponseStatus) {
+  return {
+    type: "message" as const,
+    id,
+    status,
+    role: "assistant" as const,
+    content: [{ type: "output_text" as const, text, annotations: [] }],
+  };
+}
+
+/** A `function_call` output item. */
+export function functionCallItem(call: CollectedToolCall) {
+  return {
+    type: "function_call" as const,
+    id: `fc_${call.id.replace(/^call_/, "")}`,
+    call_id: call.id,
+    name: call.name,
+    arguments: call.arguments,
+    status: "completed" as const,
+  };
+}
+
+/** The whole non-streaming response. */
+export function buildResponse(result: CollectedGeneration, meta: ResponsesMeta) {
+  const status = statusOf(result.finishReason);
+  const output: unknown[] = [];
+  if (result.content !== "" || result.toolCalls.length === 0)
+    output.push(messageItem(meta.messageId, result.content, status));
+  for (const call of result.toolCalls) output.push(functionCallItem(call));
+  return responseShell(meta, status, output, result.usage);
+}
