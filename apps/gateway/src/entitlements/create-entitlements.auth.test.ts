@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { HelexaError } from "@helexa/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEntitlements } from "./create-entitlements.js";
-import type { Entitlements } from "./entitlements.js";
+import type { EntitlementsWithUsage as Entitlements } from "./entitlements.js";
 import { bearer, createTempDir, entitlementsConfig } from "./test-support/temp-ledger.js";
 
 const temps: Array<{ cleanup: () => void }> = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type CortexConfig, invalidApiKey } from "@helexa/core";
 import type { EntitlementMetrics } from "./entitlement-metrics.js";
-import type { Entitlements, Identity, Reservation, SettleDetails, Usage } from "./entitlements.js";
+import type { EntitlementsWithUsage, Identity, Reservation, SettleDetails, Usage } from "./entitlements.js";
 import { BudgetBook } from "./internal/budget-book.js";
 import { createKeyTable } from "./internal/key-table.js";
 import { noopLogger } from "./internal/noop-logger.js";
@@ -41,7 +41,7 @@ interface Pending {
  * anonymous (an OpenAI SDK always sends some key); with keys configured, an unknown key is a 401 even when
  * `require_auth` is off. Anonymous requests are recorded in the ledger (null key) but never limited.
  */
-export function createEntitlements(options: CreateEntitlementsOptions): Entitlements {
+export function createEntitlements(options: CreateEntitlementsOptions): EntitlementsWithUsage {
   const { config } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? noopLogger;

@@ -35,7 +35,7 @@ export interface Reservation {
  * cap: `insufficient_quota`) when the hold would pass the cap. `settle` and `release` are idempotent per
  * reservation: only the first call for a reservation has an effect.
  *
- * Additions to the first contract: `usageFor` (the body of `GET /v1/usage`) and `SettleDetails.requestId`.
+ * Additions to the first contract: `SettleDetails.requestId` (optional) and `EntitlementsWithUsage`.
  */
 export interface Entitlements {
   authenticate(headers: Headers): Identity | null;
@@ -44,8 +44,12 @@ export interface Entitlements {
   settle(reservation: Reservation, usage: Usage, details: SettleDetails): void;
   /** Drops the hold and records a zero-usage row with `details.outcome`, so failed requests are counted. */
   release(reservation: Reservation, details: SettleDetails): void;
-  /** The key's allocation now: cap, spend in the current window, holds, and when the window frees. */
-  usageFor(identity: Identity): KeyUsage;
   /** Closes the ledger. Call after the HTTP server has drained; later settles are logged and dropped. */
   dispose(): void;
+}
+
+/** What `createEntitlements` returns: the contract above plus the read side that `GET /v1/usage` needs. */
+export interface EntitlementsWithUsage extends Entitlements {
+  /** The key's allocation now: cap, spend in the current window, holds, and when the window frees. */
+  usageFor(identity: Identity): KeyUsage;
 }

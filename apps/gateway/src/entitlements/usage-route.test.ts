@@ -2,7 +2,7 @@ import { HelexaError, renderOpenAiError } from "@helexa/core";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEntitlements } from "./create-entitlements.js";
-import type { Entitlements } from "./entitlements.js";
+import type { EntitlementsWithUsage as Entitlements } from "./entitlements.js";
 import { keyUsageSchema } from "./key-usage.js";
 import { createManualClock, createTempDir, entitlementsConfig } from "./test-support/temp-ledger.js";
 import { createUsageRoutes } from "./usage-route.js";

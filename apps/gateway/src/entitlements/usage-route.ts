@@ -1,9 +1,10 @@
 import { invalidApiKey } from "@helexa/core";
 import { Hono } from "hono";
-import type { Entitlements } from "./entitlements.js";
+import type { EntitlementsWithUsage } from "./entitlements.js";
 
 export interface UsageRoutesOptions {
-  entitlements: Entitlements;
+  /** Needs `authenticate` and `usageFor`: pass what `createEntitlements` returned. */
+  entitlements: Pick<EntitlementsWithUsage, "authenticate" | "usageFor">;
 }
 
 /**
