@@ -33,7 +33,7 @@ export interface AppDeps {
   /** Refreshes one node after a cold load (the poller's `pollNode`); a no-op when absent. */
   refreshNode?: (name: string) => Promise<void>;
   /** More sub-apps built on the same dispatch (the Anthropic routes), mounted after the OpenAI ones. */
-  extraRoutes?: ReadonlyArray<(context: RouteContext) => Hono<AppEnv>>;
+  extraRoutes?: ReadonlyArray<(context: RouteContext) => Hono<AppEnv> | Hono>;
 }
 
 /** What an extra sub-app gets to build itself. */
@@ -65,6 +65,8 @@ const KNOWN_PATHS: Record<string, string> = {
   "/v1/completions": "POST",
   "/v1/responses": "POST",
   "/v1/messages": "POST",
+  "/v1/messages/count_tokens": "POST",
+  "/v1/usage": "GET",
   "/v1/models": "GET",
   "/health": "GET",
   "/": "GET",
@@ -119,7 +121,8 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
-  for (const build of deps.extraRoutes ?? []) app.route("/", build({ dispatch, fleet, config }));
+  for (const build of deps.extraRoutes ?? [])
+    app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
   return { app, dispatch, metrics, coldLoader };
 }
 

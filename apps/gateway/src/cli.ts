@@ -49,16 +49,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "usage") {
-    // Provided by the entitlements module (ledger); loaded lazily so `serve` never pays for it.
-    const specifier = "./entitlements/usage-command.js";
-    const module = (await import(specifier).catch(() => null)) as {
-      runUsageCommand?: (args: string[]) => Promise<number>;
-    } | null;
-    if (typeof module?.runUsageCommand !== "function") {
-      process.stderr.write("cortex: the usage command is not available in this build\n");
-      return 1;
-    }
-    return module.runUsageCommand(rest);
+    // Loaded lazily so `serve` and `status` never pay for the ledger's report code.
+    const { runUsageCommand } = await import("./entitlements/usage-command.js");
+    return runUsageCommand(rest, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      env: process.env,
+    });
   }
   process.stderr.write(`cortex: unknown command '${command}'\n\n${HELP}`);
   return 2;

@@ -3,24 +3,22 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { Registry } from "prom-client";
+import { createMessagesRoutes } from "./anthropic/messages-route.js";
 import { type AppConfig, type AppDeps, createCortexApp } from "./app.js";
 import { type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
 import { listenUrl, parseListenAddress } from "./config/parse-listen-address.js";
-import type { Entitlements } from "./entitlements/entitlements.js";
+import { computeCost } from "./entitlements/compute-cost.js";
+import { createEntitlements } from "./entitlements/create-entitlements.js";
+import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
+import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
+import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
 import type { Logger } from "./internal/logger.js";
 
-/** Builds the entitlements provider from the loaded config (keys, budgets, ledger). */
-export type EntitlementsFactory = (loaded: LoadedCortexConfig, logger: Logger) => Entitlements | undefined;
-
 export interface ServeOptions {
   configPath: string;
   env: Record<string, string | undefined>;
-  /** When absent, cortex runs without keys; it refuses to start if the config asks for them. */
-  createEntitlements?: EntitlementsFactory;
-  /** More sub-apps on the same dispatch (the Anthropic routes). */
-  extraRoutes?: AppDeps["extraRoutes"];
 }
 
 /** A running cortex: its URLs and an orderly stop. */
@@ -35,24 +33,17 @@ const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * `cortex serve`: the only place that reads config and the environment. Loads `cortex.toml`, builds the
- * fleet, starts the poller, the metrics listener and the API listener, then logs one
- * `{"event":"listening","url":…,"metrics_url":…}` line.
+ * fleet, entitlements (when keys are configured), the poller, the metrics listener and the API listener,
+ * then logs one `{"event":"listening","url":…,"metrics_url":…}` line.
  */
 export async function startCortex(options: ServeOptions): Promise<RunningCortex> {
   const loaded = await loadCortexConfig(options.configPath, options.env);
   const { config } = loaded;
-  const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" });
-  const entitlements = options.createEntitlements?.(loaded, logger);
-  if (
-    entitlements === undefined &&
-    (config.entitlements.require_auth || config.entitlements.keys.length > 0)
-  ) {
-    throw new Error(
-      `${loaded.configPath}: [entitlements] is configured but this build has no entitlements provider; refusing to start open`,
-    );
-  }
-  const fleet = new FleetState(config.neurons, loaded.catalogue);
   const gateway = config.gateway;
+  const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" });
+  const registry = new Registry();
+  const entitlements = buildEntitlements(loaded, logger, registry);
+  const fleet = new FleetState(config.neurons, loaded.catalogue);
   const poller = createPoller({
     fleet,
     fetch: globalThis.fetch,
@@ -76,7 +67,10 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     controlTimeoutMs: gateway.poll_timeout_ms * 4,
     defragAfterCycles: config.eviction.defrag_after_cycles,
   };
-  const registry = new Registry();
+  const extraRoutes: NonNullable<AppDeps["extraRoutes"]>[number][] = [
+    ({ dispatch }) => createMessagesRoutes({ dispatch, maxBodyBytes: gateway.max_body_bytes }),
+  ];
+  if (entitlements !== undefined) extraRoutes.push(() => createUsageRoutes({ entitlements }));
   const { app } = createCortexApp({
     fleet,
     fetch: globalThis.fetch,
@@ -86,7 +80,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     entitlements,
     config: appConfig,
     refreshNode: (name) => poller.pollNode(name),
-    extraRoutes: options.extraRoutes,
+    extraRoutes,
   });
 
   const metricsAddress = parseListenAddress(gateway.metrics_listen);
@@ -121,6 +115,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       metrics_url: metricsUrl,
       neurons: fleet.nodes.length,
       models: loaded.catalogue.models.length,
+      auth: entitlements !== undefined,
     },
     "cortex listening",
   );
@@ -142,6 +137,32 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     return stopping;
   };
   return { url, metricsUrl, stop };
+}
+
+/**
+ * Keys, budgets and the SQLite ledger, when `[entitlements]` configures keys or `require_auth`. Without
+ * them cortex runs open and keeps no ledger, so a bare fleet pays nothing per request.
+ */
+function buildEntitlements(
+  loaded: LoadedCortexConfig,
+  logger: Logger,
+  registry: Registry,
+): EntitlementsWithUsage | undefined {
+  const { config, catalogue } = loaded;
+  if (!config.entitlements.require_auth && config.entitlements.keys.length === 0) return undefined;
+  const costs = new Map(catalogue.models.map((model) => [model.id, model.cost]));
+  return createEntitlements({
+    config: config.entitlements,
+    ledgerPath: config.ledger.path,
+    costFor: (model, usage) => computeCost(costs.get(model), usage),
+    logger: {
+      debug: (fields, message) => logger.debug(fields, message),
+      info: (fields, message) => logger.info(fields, message),
+      warn: (fields, message) => logger.warn(fields, message),
+      error: (fields, message) => logger.error(fields, message),
+    },
+    metrics: createEntitlementMetrics(registry),
+  });
 }
 
 function listen(server: Server, hostname: string, port: number): Promise<number> {

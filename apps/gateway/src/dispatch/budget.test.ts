@@ -1,0 +1,224 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestCortex } from "../test-support/create-test-cortex.js";
+import {
+  backpressureReply,
+  type FakeNeuron,
+  type FakeNeuronOptions,
+  modelInfo,
+  sseReply,
+  startFakeNeuron,
+} from "../test-support/fake-neuron.js";
+import { readLoose } from "../test-support/loose-json.js";
+import { createRecordingEntitlements } from "../test-support/recording-entitlements.js";
+
+const neurons: FakeNeuron[] = [];
+afterEach(async () => {
+  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
+});
+
+async function neuron(options: FakeNeuronOptions = {}) {
+  const started = await startFakeNeuron(options);
+  neurons.push(started);
+  return started;
+}
+
+const KEY = { authorization: "Bearer sk-test" };
+const chat = (extra: Record<string, unknown> = {}) => ({
+  model: "test-model",
+  messages: [{ role: "user", content: "x".repeat(400) }],
+  ...extra,
+});
+
+describe("budget reservation and settlement", () => {
+  it("reserves the prompt estimate plus max_tokens and settles the reply's usage once", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    expect((await cortex.post("/v1/chat/completions", chat({ max_tokens: 100 }), KEY)).status).toBe(200);
+    expect(recording.calls[0]).toEqual({
+      kind: "reserve",
+      identity: { keyId: "key-1", accountId: "acct-1" },
+      tokens: 102 + 100,
+    });
+    expect(recording.calls[1]).toMatchObject({
+      kind: "settle",
+      usage: { promptTokens: 10, completionTokens: 5 },
+      details: { model: "test-model", node: "n", outcome: "ok" },
+    });
+    expect(recording.calls).toHaveLength(2);
+    expect(upstream.inferenceRequests()[0]?.headers["x-helexa-key-id"]).toBe("key-1");
+    expect(upstream.inferenceRequests()[0]?.headers["x-helexa-account-id"]).toBe("acct-1");
+  });
+
+  it("reserves the model's advertised output limit when the request names none", async () => {
+    const upstream = await neuron({
+      models: [modelInfo("test-model", { limit: { context: 8192, output: 512 } })],
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    await cortex.post("/v1/chat/completions", chat(), KEY);
+    expect(recording.calls[0]).toMatchObject({ kind: "reserve", tokens: 102 + 512 });
+  });
+
+  it("refuses over the cap with 429 before any neuron is touched", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements({ cap: 10 });
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const response = await cortex.post("/v1/chat/completions", chat({ max_tokens: 1000 }), KEY);
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBeNull();
+    expect((await readLoose(response)).error?.code).toBe("insufficient_quota");
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+  });
+
+  it("never lets a burst of parallel requests spend past the cap", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements({ cap: 1000 });
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => cortex.post("/v1/chat/completions", chat({ max_tokens: 100 }), KEY)),
+    );
+    const served = responses.filter((response) => response.status === 200).length;
+    expect(served).toBeGreaterThan(0);
+    expect(served).toBeLessThan(20);
+    expect(upstream.inferenceRequests()).toHaveLength(served);
+    expect(recording.snapshot().reserved).toBe(0);
+    expect(recording.snapshot().spent).toBeLessThanOrEqual(1000);
+  });
+
+  it("releases the reservation when the neuron answers with an error", async () => {
+    const upstream = await neuron({
+      inference: () => Response.json({ error: { message: "no" } }, { status: 400 }),
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    expect((await cortex.post("/v1/chat/completions", chat(), KEY)).status).toBe(400);
+    expect(recording.calls.map((call) => call.kind)).toEqual(["reserve", "release"]);
+    expect(recording.calls[1]).toMatchObject({ details: { outcome: "error", node: "n" } });
+  });
+
+  it("ends the reservation exactly once across retries, saturation and unreachable neurons", async () => {
+    const saturated = await neuron({ inference: () => backpressureReply(4) });
+    const healthy = await neuron();
+    const recording = createRecordingEntitlements();
+    const retried = await createTestCortex({
+      neurons: [
+        { name: "a", url: saturated.url },
+        { name: "b", url: healthy.url },
+      ],
+      entitlements: recording.entitlements,
+    });
+    await retried.post("/v1/chat/completions", chat(), KEY);
+    const allBusy = await createTestCortex({
+      neurons: [{ name: "a", url: saturated.url }],
+      entitlements: recording.entitlements,
+    });
+    expect((await allBusy.post("/v1/chat/completions", chat(), KEY)).status).toBe(503);
+    const gone = await neuron();
+    const unreachable = await createTestCortex({
+      neurons: [{ name: "g", url: gone.url }],
+      entitlements: recording.entitlements,
+    });
+    await gone.close();
+    expect((await unreachable.post("/v1/chat/completions", chat(), KEY)).status).toBe(502);
+    expect([...recording.endings().values()]).toEqual([1, 1, 1]);
+    expect(recording.calls.filter((call) => call.kind === "settle")).toHaveLength(1);
+    expect(recording.snapshot().reserved).toBe(0);
+  });
+
+  it("asks a metered stream for its usage and settles from the usage chunk", async () => {
+    const upstream = await neuron({
+      inference: () => sseReply("test-model", 3, 0, { prompt_tokens: 225, completion_tokens: 42 }),
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const response = await cortex.post("/v1/chat/completions", chat({ stream: true }), KEY);
+    expect(await response.text()).toContain("[DONE]");
+    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}").stream_options).toEqual({
+      include_usage: true,
+    });
+    expect(recording.calls.at(-1)).toMatchObject({
+      kind: "settle",
+      usage: { promptTokens: 225, completionTokens: 42 },
+      details: { outcome: "ok" },
+    });
+  });
+
+  it("leaves an anonymous stream's body untouched", async () => {
+    const upstream = await neuron({ inference: () => sseReply("test-model", 2, 0) });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const raw = JSON.stringify(chat({ stream: true }));
+    await (await cortex.post("/v1/chat/completions", raw)).text();
+    expect(upstream.inferenceRequests()[0]?.body).toBe(raw);
+    expect(recording.calls[0]).toMatchObject({ kind: "reserve", identity: null });
+  });
+
+  it("reads Responses usage (input_tokens / output_tokens)", async () => {
+    const upstream = await neuron({
+      inference: () =>
+        Response.json({
+          id: "resp-test-001",
+          object: "response",
+          status: "completed",
+          model: "test-model",
+          output: [],
+          usage: {
+            input_tokens: 7,
+            output_tokens: 3,
+            total_tokens: 10,
+            input_tokens_details: { cached_tokens: 0 },
+          },
+        }),
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const response = await cortex.post("/v1/responses", { model: "test-model", input: "hi" }, KEY);
+    expect(await readLoose(response)).toMatchObject({ id: "resp-test-001", object: "response" });
+    expect(recording.calls.at(-1)).toMatchObject({
+      kind: "settle",
+      usage: { promptTokens: 7, completionTokens: 3 },
+    });
+  });
+
+  it("rejects a wrong key with 401 before any neuron and keeps /health public", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements({ requireAuth: true });
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const wrong = await cortex.post("/v1/chat/completions", chat(), { authorization: "Bearer nope" });
+    expect(wrong.status).toBe(401);
+    expect((await readLoose(wrong)).error?.code).toBe("invalid_api_key");
+    expect((await cortex.post("/v1/chat/completions", chat())).status).toBe(401);
+    expect((await cortex.app.request("/v1/models")).status).toBe(401);
+    expect((await cortex.app.request("/health")).status).toBe(200);
+    expect((await cortex.app.request("/")).status).toBe(200);
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+  });
+});

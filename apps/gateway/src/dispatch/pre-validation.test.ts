@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestCortex } from "../test-support/create-test-cortex.js";
+import {
+  type FakeNeuron,
+  type FakeNeuronOptions,
+  modelInfo,
+  startFakeNeuron,
+} from "../test-support/fake-neuron.js";
+import { readLoose } from "../test-support/loose-json.js";
+
+const neurons: FakeNeuron[] = [];
+afterEach(async () => {
+  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
+});
+
+async function neuron(options: FakeNeuronOptions = {}) {
+  const started = await startFakeNeuron(options);
+  neurons.push(started);
+  return started;
+}
+
+const withContext = (context: number, extra: FakeNeuronOptions = {}) =>
+  neuron({ models: [modelInfo("test-model", { limit: { context, output: 16 } })], ...extra });
+const prompt = (chars: number) => ({
+  model: "test-model",
+  messages: [{ role: "user", content: "x".repeat(chars) }],
+});
+
+describe("prompt pre-validation", () => {
+  it("refuses an over-long prompt before dispatch, with max, the estimate and the advice header", async () => {
+    const upstream = await withContext(50);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await cortex.post("/v1/chat/completions", prompt(1200), { "user-agent": "litellm/1.0" });
+    expect(response.status).toBe(400);
+    const envelope = await readLoose(response);
+    expect(envelope.error).toMatchObject({
+      type: "invalid_request_error",
+      code: "context_length_exceeded",
+      max: 50,
+      estimated_prompt_tokens: 302,
+    });
+    expect(response.headers.get("x-helexa-advice")).toContain("litellm");
+    expect(JSON.stringify(envelope)).not.toContain("litellm");
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+    expect(await cortex.metricsText()).toMatch(/cortex_refusals_total\{code="context_length_exceeded"\} 1/);
+  });
+
+  it("lets a prompt within the context through", async () => {
+    const upstream = await withContext(4096);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    expect((await cortex.post("/v1/chat/completions", prompt(2))).status).toBe(200);
+    expect(upstream.inferenceRequests()).toHaveLength(1);
+  });
+
+  it("gives unknown clients no advice header", async () => {
+    const upstream = await withContext(50);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    for (const headers of [{}, { "user-agent": "curl/8.0" }] as Record<string, string>[]) {
+      const response = await cortex.post("/v1/chat/completions", prompt(1200), headers);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-helexa-advice")).toBeNull();
+    }
+  });
+
+  it("is skipped when no limit is known", async () => {
+    const upstream = await neuron();
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    expect((await cortex.post("/v1/chat/completions", prompt(100_000))).status).toBe(200);
+  });
+
+  it("calibrates the estimate with the neuron's measured characters per token", async () => {
+    const health = { models: [{ id: "test-model", in_flight: 0, queue_depth: 0, chars_per_token: 2 }] };
+    const calibrated = await withContext(100, { health });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: calibrated.url }] });
+    // 300 chars + 8: 77 tokens at the default 4 chars/token, 154 at the measured 2.
+    const response = await cortex.post("/v1/chat/completions", prompt(300));
+    expect(response.status).toBe(400);
+    expect((await readLoose(response)).error?.estimated_prompt_tokens).toBe(154);
+    const plain = await withContext(100);
+    const uncalibrated = await createTestCortex({ neurons: [{ name: "n", url: plain.url }] });
+    expect((await uncalibrated.post("/v1/chat/completions", prompt(300))).status).toBe(200);
+  });
+
+  it("routes to a replica whose context holds the prompt instead of refusing", async () => {
+    const small = await withContext(50);
+    const large = await withContext(4096);
+    const cortex = await createTestCortex({
+      neurons: [
+        { name: "a", url: small.url },
+        { name: "b", url: large.url },
+      ],
+    });
+    expect((await cortex.post("/v1/chat/completions", prompt(1200))).status).toBe(200);
+    expect(small.inferenceRequests()).toHaveLength(0);
+    expect(large.inferenceRequests()).toHaveLength(1);
+  });
+
+  it("covers completions and responses too", async () => {
+    const upstream = await withContext(50);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const completions = await cortex.post("/v1/completions", {
+      model: "test-model",
+      prompt: "y".repeat(1200),
+    });
+    expect(completions.status).toBe(400);
+    const responses = await cortex.post("/v1/responses", { model: "test-model", input: "z".repeat(1200) });
+    expect(responses.status).toBe(400);
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../internal/logger.js";
+import {
+  type FakeNeuron,
+  type FakeNeuronOptions,
+  modelInfo,
+  startFakeNeuron,
+} from "../test-support/fake-neuron.js";
+import { createPoller } from "./create-poller.js";
+import { FleetState } from "./fleet-state.js";
+
+const neurons: FakeNeuron[] = [];
+afterEach(async () => {
+  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
+});
+
+async function setup(options: FakeNeuronOptions = {}, unhealthyAfterFailures = 2) {
+  const neuron = await startFakeNeuron(options);
+  neurons.push(neuron);
+  const fleet = new FleetState([{ name: "poll-node", endpoint: neuron.url }], { models: [], aliases: {} });
+  const poller = createPoller({
+    fleet,
+    fetch: globalThis.fetch,
+    logger: silentLogger,
+    intervalMs: 60_000,
+    timeoutMs: 2_000,
+    unhealthyAfterFailures,
+    now: Date.now,
+  });
+  const node = fleet.node("poll-node");
+  if (node === undefined) throw new Error("node missing");
+  return { neuron, fleet, poller, node };
+}
+
+describe("poller", () => {
+  it("discovers models and marks the node healthy", async () => {
+    const { poller, node } = await setup({
+      models: [modelInfo("a"), modelInfo("b", { status: "unloaded" })],
+    });
+    expect(node.healthy).toBe(false);
+    await poller.pollOnce();
+    expect(node.healthy).toBe(true);
+    expect(node.lastPoll).not.toBeNull();
+    expect(node.models.get("a")?.status).toBe("loaded");
+    expect(node.models.get("b")?.status).toBe("unloaded");
+    expect(node.discovery?.hostname).toBe("fake");
+  });
+
+  it("marks an unreachable node unhealthy after consecutive failures, and healthy again when it answers", async () => {
+    const { neuron, poller, node } = await setup();
+    await poller.pollOnce();
+    expect(node.healthy).toBe(true);
+    neuron.failPolls = true;
+    await poller.pollOnce();
+    expect(node.healthy).toBe(true);
+    await poller.pollOnce();
+    expect(node.healthy).toBe(false);
+    neuron.failPolls = false;
+    await poller.pollOnce();
+    expect(node.healthy).toBe(true);
+  });
+
+  it("marks a node whose process is gone unhealthy", async () => {
+    const { neuron, poller, node } = await setup({}, 1);
+    await poller.pollOnce();
+    await neuron.close();
+    await poller.pollOnce();
+    expect(node.healthy).toBe(false);
+    expect(node.lastError).not.toBeNull();
+  });
+
+  it("prunes models the neuron no longer reports", async () => {
+    const { neuron, poller, node } = await setup({ models: [modelInfo("a"), modelInfo("b")] });
+    await poller.pollOnce();
+    neuron.models = [modelInfo("a")];
+    await poller.pollOnce();
+    expect([...node.models.keys()]).toEqual(["a"]);
+  });
+
+  it("captures activation, load, devices and draining from /health", async () => {
+    const { poller, node } = await setup({
+      models: [],
+      health: {
+        activation: { state: "pre_warming", pending: ["x"], in_progress: "y", completed: [], failed: [] },
+        models: [{ id: "y", in_flight: 1, queue_depth: 2, max_in_flight: 2, max_queue_depth: 4 }],
+        devices: [{ index: 0, vram_used_mb: 100, vram_free_mb: 900, utilization_pct: 0, temp_c: 40 }],
+        draining: true,
+      },
+    });
+    await poller.pollOnce();
+    expect(node.healthy).toBe(true);
+    expect(node.models.size).toBe(0);
+    expect(node.activation?.pending).toEqual(["x"]);
+    expect(node.activation?.in_progress).toBe("y");
+    expect(node.load.get("y")?.queue_depth).toBe(2);
+    expect(node.devices[0]?.vram_free_mb).toBe(900);
+    expect(node.draining).toBe(true);
+  });
+
+  it("parses recovering as recovering", async () => {
+    const { poller, node } = await setup({ models: [modelInfo("a", { status: "recovering" })] });
+    await poller.pollOnce();
+    expect(node.models.get("a")?.status).toBe("recovering");
+  });
+
+  it("treats a reply it cannot parse as a failed poll", async () => {
+    const { neuron, poller, node } = await setup({}, 1);
+    neuron.models = [{ ...modelInfo("a"), status: "exploded" as never }];
+    await poller.pollOnce();
+    expect(node.healthy).toBe(false);
+    expect(node.lastError).toContain("status");
+  });
+
+  it("resets cortex's own in-flight count on every /health poll", async () => {
+    const { fleet, poller, node } = await setup();
+    await poller.pollOnce();
+    const ticket = fleet.startRequest(node, "test-model", Date.now());
+    expect(fleet.replicaLoad(node, "test-model")).toBe(1);
+    await poller.pollOnce();
+    expect(fleet.replicaLoad(node, "test-model")).toBe(0);
+    fleet.finishRequest(ticket);
+    expect(fleet.replicaLoad(node, "test-model")).toBe(0);
+    expect(node.active.get("test-model")).toBeUndefined();
+  });
+});
