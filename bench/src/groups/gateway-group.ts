@@ -1,6 +1,6 @@
 import type { BenchGroup, GroupContext, Measurement } from "../bench-types.js";
 import { measureLoad } from "../internal/measure-load.js";
-import { measureSequential } from "../internal/measure-sequential.js";
+import { measureSequential, type SequentialResult } from "../internal/measure-sequential.js";
 import { percentile } from "../internal/percentile.js";
 import type { ProxyTarget } from "../internal/proxy-target.js";
 import { startGatewayTargets, stopTargets } from "../internal/start-gateway-targets.js";
@@ -18,7 +18,7 @@ function settings(context: GroupContext): GatewaySettings {
     : { sequentialRequests: 3000, connectionLevels: [1, 16, 64, 256], loadSeconds: 3 };
 }
 
-function sequentialFigures(latencies: Map<string, number[]>): Measurement[] {
+function sequentialFigures({ latencies, serverTimings }: SequentialResult): Measurement[] {
   const direct = latencies.get("direct")!;
   const directP50 = percentile(direct, 50);
   const directP99 = percentile(direct, 99);
@@ -43,6 +43,13 @@ function sequentialFigures(latencies: Map<string, number[]>): Measurement[] {
         ...(isCortex ? { target: { comparison: "<=", value: 2, description: "issue 5" } as const } : {}),
       },
     );
+    const reported = serverTimings.get(name) ?? [];
+    if (reported.length > 0)
+      figures.push({
+        name: `1 conn sequential: ${name} own Server-Timing p50`,
+        unit: "ms",
+        value: percentile(reported, 50),
+      });
   }
   return figures;
 }
@@ -68,7 +75,7 @@ export const gatewayGroup: BenchGroup = {
     }
     return {
       async measureRound(round) {
-        const latencies = await measureSequential(targets, {
+        const sequential = await measureSequential(targets, {
           requests: options.sequentialRequests,
           blocks: 10,
         });
@@ -83,7 +90,7 @@ export const gatewayGroup: BenchGroup = {
           }
           table.set(connections, row);
         }
-        return [...sequentialFigures(latencies), ...gatewayLoadFigures(table)];
+        return [...sequentialFigures(sequential), ...gatewayLoadFigures(table)];
       },
       dispose: () => stopTargets(targets),
     };

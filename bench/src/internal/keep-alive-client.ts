@@ -1,7 +1,8 @@
-import { Agent, request } from "node:http";
+import { Agent, type IncomingHttpHeaders, request } from "node:http";
 
 export interface HttpAnswer {
   status: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -34,7 +35,11 @@ export function createKeepAliveClient(sockets = 1): KeepAliveClient {
             const parts: Buffer[] = [];
             response.on("data", (part: Buffer) => parts.push(part));
             response.on("end", () =>
-              resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8") }),
+              resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(parts).toString("utf8"),
+              }),
             );
             response.on("error", reject);
           },
