@@ -26,6 +26,8 @@ export interface BudgetSnapshot {
   /** Rolling only: bucket times (ms) of the oldest and newest spend still in the window. */
   oldestMs: number | null;
   newestMs: number | null;
+  /** Rolling only: how many buckets hold that spend (bounded near 3600 per key). */
+  buckets: number;
 }
 
 interface KeyState {
@@ -107,6 +109,7 @@ export class BudgetBook {
       reserved: state.reserved,
       oldestMs: live ? (state.buckets[state.head]?.timeMs ?? null) : null,
       newestMs: live ? (state.buckets[state.buckets.length - 1]?.timeMs ?? null) : null,
+      buckets: state.buckets.length - state.head,
     };
   }
 
