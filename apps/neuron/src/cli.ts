@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { createBuildInfo } from "./internal/create-build-info.js";
-import { serve } from "./main.js";
 
 const usage = `Usage: neuron serve --config FILE [--port N]
 
@@ -29,6 +27,7 @@ async function runCli(argv: string[]): Promise<void> {
     return;
   }
   if (argv.includes("--version") || argv.includes("-V")) {
+    const { createBuildInfo } = await import("./internal/create-build-info.js");
     const info = createBuildInfo(process.env.HELEXA_BUILD_SHA);
     process.stdout.write(
       `neuron ${info.package_version} (${info.git_sha}${info.git_dirty ? "-dirty" : ""})\n`,
@@ -54,6 +53,8 @@ async function runCli(argv: string[]): Promise<void> {
       index++;
     } else fail(`unknown option '${flag}'`);
   }
+  // Loaded only for `serve`, so --help and errors answer without importing the server.
+  const { serve } = await import("./main.js");
   const code = await serve({ configPath, ...(port === undefined ? {} : { port }) });
   if (code !== undefined) process.exit(code);
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { access, constants } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { HelexaError } from "@helexa/core";
 import type { Logger } from "pino";
@@ -28,6 +29,13 @@ async function startWorker(
   options: ForkWorkerOptions,
 ): Promise<ModelBackend> {
   const logger = options.logger.child({ model: spec.modelId });
+  if (spec.source.kind === "path") {
+    const path = spec.source.path;
+    // Fail in milliseconds, not after a worker has started llama.cpp.
+    await access(path, constants.R_OK).catch(() => {
+      throw loadFailed(spec.modelId, `model file not found or not readable: ${path}`);
+    });
+  }
   const child = fork(options.entry, [], {
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],

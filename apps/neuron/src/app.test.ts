@@ -1,0 +1,298 @@
+import { buildInfoSchema, discoverySchema, healthSchema, modelListSchema } from "@helexa/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { GenerationEvent } from "./ipc/generation-event.js";
+import type { RunningNeuron } from "./start-neuron.js";
+import { type FakeScript, fakeFactory } from "./test-support/fake-backend.js";
+import { parseSse, sseData } from "./test-support/read-sse.js";
+import { startTestNeuron } from "./test-support/start-test-neuron.js";
+import { testConfig } from "./test-support/test-config.js";
+
+// HTTP shape, envelopes and queueing against a fake engine; real inference is in routes/*.test.ts.
+let neuron: RunningNeuron | undefined;
+
+afterEach(async () => {
+  await neuron?.close();
+  neuron = undefined;
+});
+
+async function start(
+  script: FakeScript = {},
+  overrides: Record<string, unknown> = {},
+  models = [{ id: "fake", path: "/models/fake.gguf", preload: true, sequences: 2 }],
+  keepAliveMs?: number,
+) {
+  const factory = fakeFactory(script);
+  neuron = await startTestNeuron(testConfig(models, overrides), {
+    factory,
+    ...(keepAliveMs === undefined ? {} : { keepAliveMs }),
+  });
+  return { app: neuron.app, factory };
+}
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const init = {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+  return (neuron as RunningNeuron).app.request(path, init);
+}
+
+const usage = { promptTokens: 5, completionTokens: 3, cachedTokens: 2, reasoningTokens: 1 };
+const chatBody = { model: "fake", messages: [{ role: "user", content: "hi" }] };
+
+describe("monitoring routes", () => {
+  it("serve bodies that validate against the core wire schemas", async () => {
+    const { app } = await start();
+    expect(buildInfoSchema.safeParse(await (await app.request("/version")).json()).success).toBe(true);
+    const discovery = discoverySchema.parse(await (await app.request("/discovery")).json());
+    expect(discovery.devices).toEqual([]);
+    expect(discovery.gpu).toBe("cpu");
+    expect(discovery).not.toHaveProperty("cuda_unavailable_reason");
+    const health = healthSchema.parse(await (await app.request("/health")).json());
+    expect(health.activation.state).toBe("ready");
+    expect(health.activation.completed).toEqual(["fake"]);
+    expect(health.models).toEqual([
+      { id: "fake", in_flight: 0, queue_depth: 0, max_in_flight: 2, max_queue_depth: 8 },
+    ]);
+    const models = modelListSchema.parse(await (await app.request("/models")).json());
+    expect(models[0]).toMatchObject({
+      id: "fake",
+      status: "loaded",
+      limit: { context: 1024, input: 1022, output: 1022 },
+      reasoning: true,
+    });
+    const metrics = await app.request("/metrics");
+    expect(await metrics.text()).toContain("neuron_in_flight_requests");
+  });
+
+  it("lists no models and is ready when nothing is configured", async () => {
+    const { app } = await start({}, {}, []);
+    expect(await (await app.request("/models")).json()).toEqual([]);
+    const health = healthSchema.parse(await (await app.request("/health")).json());
+    expect(health.models).toEqual([]);
+    expect(health.activation.state).toBe("ready");
+  });
+});
+
+describe("bad input becomes an OpenAI envelope", () => {
+  it("malformed JSON, wrong types, empty messages, unknown model, unknown route", async () => {
+    await start();
+    const malformed = await post("/v1/chat/completions", "{not json");
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({
+      error: { type: "invalid_request_error", message: expect.stringContaining("not valid JSON") },
+    });
+    const wrongType = await post("/v1/chat/completions", {
+      model: "fake",
+      messages: [{ role: "user", content: "x" }],
+      temperature: "hot",
+    });
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { error: { param: string } }).error.param).toBe("temperature");
+    const noModel = await post("/v1/chat/completions", { messages: [{ role: "user", content: "x" }] });
+    expect(((await noModel.json()) as { error: { param: string } }).error.param).toBe("model");
+    const empty = await post("/v1/chat/completions", { model: "fake", messages: [] });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { param: string } }).error.param).toBe("messages");
+    const unknown = await post("/v1/chat/completions", { ...chatBody, model: "nope", stream: true });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toMatch(/json/);
+    expect(await unknown.json()).toMatchObject({ error: { code: "model_not_found", model_id: "nope" } });
+    const route = await (neuron as RunningNeuron).app.request("/v2/nothing");
+    expect(route.status).toBe(404);
+    expect(await route.json()).toMatchObject({ error: { type: "not_found_error" } });
+    const array = await post("/v1/completions", "[1,2]");
+    expect(array.status).toBe(400);
+    const image = await post("/v1/chat/completions", {
+      model: "fake",
+      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:," } }] }],
+    });
+    expect(await image.json()).toMatchObject({
+      error: { code: "vision_unsupported", param: "messages[0].content[0]" },
+    });
+    const n = await post("/v1/chat/completions", { ...chatBody, n: 2 });
+    expect(await n.json()).toMatchObject({ error: { param: "n" } });
+    const engineRefusal = await post("/v1/chat/completions", {
+      model: "fake",
+      messages: [{ role: "user", content: "REFUSE" }],
+    });
+    expect(engineRefusal.status).toBe(400);
+  });
+});
+
+describe("auth", () => {
+  it("requires the bearer token everywhere but the monitoring routes", async () => {
+    const { app } = await start({}, { auth_token: "s3cret" });
+    expect((await app.request("/health")).status).toBe(200);
+    expect((await app.request("/version")).status).toBe(200);
+    const denied = await app.request("/models");
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toMatchObject({ error: { code: "invalid_api_key" } });
+    expect((await app.request("/models", { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await app.request("/models", { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
+    expect((await post("/v1/chat/completions", chatBody, { authorization: "Bearer s3cret" })).status).toBe(
+      200,
+    );
+  });
+});
+
+describe("lifecycle", () => {
+  it("loads one model once for concurrent loads and answers its endpoint with an encoded slash", async () => {
+    const { app, factory } = await start({}, {}, []);
+    const loads = await Promise.all(
+      [1, 2, 3].map(() => post("/models/load", { model_id: "org/name", path: "/m/x.gguf" })),
+    );
+    expect(loads.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(await loads[0]?.json()).toEqual({ status: "loaded" });
+    expect(factory.created).toHaveLength(1);
+    const endpoint = await app.request("/models/org%2Fname/endpoint");
+    expect(endpoint.status).toBe(200);
+    expect(((await endpoint.json()) as { url: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await app.request("/models/org%2Fother/endpoint")).status).toBe(404);
+  });
+
+  it("a failed load leaves nothing registered and says why; an unknown id without a path is 404", async () => {
+    const { app } = await start({}, {}, []);
+    const failed = await post("/models/load", { model_id: "broken", path: "/missing.gguf" });
+    expect(failed.status).toBe(400);
+    expect(await failed.json()).toMatchObject({ error: { code: "model_load_failed" } });
+    expect(await (await app.request("/models")).json()).toEqual([]);
+    const unknown = await post("/models/load", { model_id: "not-a-repo" });
+    expect(unknown.status).toBe(404);
+    expect((await post("/models/unload", { model_id: "nothing" })).status).toBe(404);
+    expect((await post("/models/load", { harness: "x" })).status).toBe(400);
+  });
+
+  it("refuses to unload a busy model unless forced; force ends the running stream with an error", async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    await start({
+      events: () => [{ type: "delta", content: "first" }],
+    });
+    const registry = (neuron as RunningNeuron).registry;
+    const entry = registry.get("fake");
+    // Hold a request running: a stream whose events never finish on their own.
+    const backend = entry?.backend as unknown as {
+      generate: (...args: unknown[]) => AsyncIterable<GenerationEvent>;
+    };
+    backend.generate = async function* () {
+      yield { type: "delta", content: "first" };
+      await gate;
+    };
+    const streaming = await post("/v1/chat/completions", { ...chatBody, stream: true });
+    const text = streaming.text();
+    const busy = await post("/models/unload", { model_id: "fake" });
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toMatchObject({ error: { code: "model_busy" } });
+    const forced = await post("/models/unload", { model_id: "fake", force: true });
+    expect(forced.status).toBe(200);
+    open();
+    const data = sseData(parseSse(await text));
+    expect(data.at(-1)).toBe("[DONE]");
+    expect(data.at(-2)).toMatchObject({ error: { message: "model 'fake' was unloaded" } });
+    expect(await (await (neuron as RunningNeuron).app.request("/models")).json()).toEqual([]);
+  });
+
+  it("recovers a model whose worker died: recovering, then loaded again", async () => {
+    const { app, factory } = await start();
+    factory.created[0]?.crash();
+    const during = (await (await app.request("/models")).json()) as Array<{ status: string }>;
+    expect(["recovering", "loaded"]).toContain(during[0]?.status);
+    await (neuron as RunningNeuron).registry.get("fake")?.loading;
+    expect(factory.created).toHaveLength(2);
+    expect(((await (await app.request("/models")).json()) as Array<{ status: string }>)[0]?.status).toBe(
+      "loaded",
+    );
+    expect((await post("/v1/chat/completions", chatBody)).status).toBe(200);
+  });
+});
+
+describe("projections", () => {
+  it("reasoning becomes reasoning_content, tool calls tool_calls, cached tokens are reported", async () => {
+    const events: GenerationEvent[] = [
+      { type: "delta", reasoning: "thinking" },
+      { type: "delta", content: "answer" },
+      { type: "tool_call", index: 0, id: "call_a_0", name: "f", arguments: "{}" },
+      { type: "tool_call", index: 1, id: "call_a_1", name: "g", arguments: '{"x":1}' },
+      { type: "done", finishReason: "tool_calls", usage },
+    ];
+    await start({ events: () => events });
+    const body = (await (await post("/v1/chat/completions", chatBody)).json()) as {
+      choices: Array<{ message: Record<string, unknown>; finish_reason: string }>;
+      usage: Record<string, unknown>;
+    };
+    expect(body.choices[0]?.message).toMatchObject({ content: "answer", reasoning_content: "thinking" });
+    expect(body.choices[0]?.message.tool_calls).toHaveLength(2);
+    expect(body.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(body.usage).toEqual({
+      prompt_tokens: 5,
+      completion_tokens: 3,
+      total_tokens: 8,
+      prompt_tokens_details: { cached_tokens: 2 },
+      completion_tokens_details: { reasoning_tokens: 1 },
+    });
+    const stream = sseData(
+      parseSse(await (await post("/v1/chat/completions", { ...chatBody, stream: true })).text()),
+    ) as Array<{ choices: Array<{ delta: Record<string, unknown> }> } | "[DONE]">;
+    const deltas = stream.filter((item) => item !== "[DONE]").map((item) => item.choices[0]?.delta);
+    expect(deltas).toContainEqual({ reasoning_content: "thinking" });
+    expect(deltas.filter((delta) => delta?.tool_calls !== undefined)).toHaveLength(2);
+    // No usage chunk unless stream_options.include_usage.
+    expect(stream.filter((item) => item !== "[DONE]").every((item) => item.choices.length === 1)).toBe(true);
+  });
+
+  it("a failure mid-stream ends with an error object and [DONE]; non-streaming gets a 500 envelope", async () => {
+    await start({
+      events: () => [
+        { type: "delta", content: "par" },
+        { type: "error", message: "model worker exited (SIGKILL)" },
+      ],
+    });
+    const data = sseData(
+      parseSse(await (await post("/v1/chat/completions", { ...chatBody, stream: true })).text()),
+    );
+    expect(data.at(-1)).toBe("[DONE]");
+    expect(data.at(-2)).toMatchObject({ error: { message: "model worker exited (SIGKILL)" } });
+    const plain = await post("/v1/chat/completions", chatBody);
+    expect(plain.status).toBe(500);
+    expect(await plain.json()).toMatchObject({
+      error: { type: "api_error", message: "model worker exited (SIGKILL)" },
+    });
+    const responses = parseSse(
+      await (await post("/v1/responses", { model: "fake", input: "x", stream: true })).text(),
+    );
+    expect(responses.map((event) => event.event).slice(-2)).toEqual(["error", "response.failed"]);
+  });
+
+  it("writes SSE keep-alive comments while the prompt prefills", async () => {
+    await start({ delayMs: 300 }, {}, undefined, 30);
+    const events = parseSse(await (await post("/v1/chat/completions", { ...chatBody, stream: true })).text());
+    expect(events.some((event) => event.comment === "keep-alive")).toBe(true);
+    expect(events.at(-1)?.data).toBe("[DONE]");
+  });
+
+  it("responses put tool calls after the message as function_call items", async () => {
+    await start({
+      events: () => [
+        { type: "tool_call", index: 0, id: "call_x_0", name: "f", arguments: '{"a":1}' },
+        { type: "done", finishReason: "tool_calls", usage },
+      ],
+    });
+    const body = (await (
+      await post("/v1/responses", { model: "fake", input: "x", tools: [{ type: "function", name: "f" }] })
+    ).json()) as { output: Array<Record<string, unknown>> };
+    expect(body.output).toEqual([
+      {
+        type: "function_call",
+        id: "fc_x_0",
+        call_id: "call_x_0",
+        name: "f",
+        arguments: '{"a":1}',
+        status: "completed",
+      },
+    ]);
+  });
+});
