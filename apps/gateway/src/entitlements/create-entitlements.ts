@@ -63,7 +63,7 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
     "entitlements ready",
   );
   metrics?.setBudgetSource(() =>
-    [...keys.budgets.keys()]
+    [...(disposed ? [] : keys.budgets.keys())]
       .map((keyId) => ({ keyId, ...book.snapshot(keyId, clock()) }))
       .map((sample) => ({
         keyId: sample.keyId,
@@ -142,6 +142,12 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
     dispose() {
       if (disposed) return;
       disposed = true;
+      if (pending.size > 0) {
+        logger.warn(
+          { in_flight: pending.size },
+          "ledger closing with requests in flight; later settles are dropped",
+        );
+      }
       ledger.close();
     },
   };

@@ -57,5 +57,9 @@ describe("entitlement metrics", () => {
     text = await registry.metrics();
     expect(text).toContain('cortex_budget_spent_tokens{key_id="k1"} 0');
     entitlements.dispose();
+    // A scrape during shutdown still answers; the budget gauges are simply gone.
+    text = await registry.metrics();
+    expect(text).not.toContain("cortex_budget_spent_tokens{");
+    expect(text).toContain('cortex_key_requests_total{key_id="k1",account_id="acct-1",outcome="ok"} 1');
   });
 });

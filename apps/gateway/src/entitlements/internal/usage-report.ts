@@ -87,7 +87,9 @@ const totalCells = (totals: KeyTotals | ModelTotals) => [
 /** The report as text tables for a terminal. */
 export function renderUsageReport(ledgerPath: string, report: UsageReport): string {
   const span =
-    report.rows === 0 ? "empty" : `${formatCount(report.rows)} rows, ${report.firstAt} to ${report.lastAt}`;
+    report.rows === 0
+      ? "empty"
+      : `${formatCount(report.rows)} ${report.rows === 1 ? "row" : "rows"}, ${report.firstAt} to ${report.lastAt}`;
   const scope = report.since === null ? "all time" : `since ${report.since}`;
   const keys = formatTable(
     ["KEY_ID", "ACCOUNT", ...TOTAL_HEADER, "WINDOW", "WINDOW_SPENT", "CAP"],
