@@ -1,6 +1,5 @@
 import { routeNotFound } from "@helexa/core";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import type { Registry } from "prom-client";
 import { type ColdLoader, createColdLoader } from "./cold-load/create-cold-loader.js";
 import { createDispatch, type DispatchSettings } from "./dispatch/create-dispatch.js";
@@ -15,6 +14,8 @@ import type { AppEnv } from "./internal/app-env.js";
 import type { Logger } from "./internal/logger.js";
 import { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
 import { createAuthMiddleware } from "./middleware/create-auth-middleware.js";
+import { createCorsMiddleware } from "./middleware/create-cors-middleware.js";
+import { createUpstreamClient, type UpstreamClient } from "./proxy/create-upstream-client.js";
 import { createChatCompletionsRoute } from "./routes/chat-completions.js";
 import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
@@ -24,7 +25,10 @@ import { createResponsesRoute } from "./routes/responses.js";
 /** What `createApp` needs; everything with I/O or time is injected. */
 export interface AppDeps {
   fleet: FleetState;
+  /** Control calls to neurons (load, unload). */
   fetch: FetchFunction;
+  /** Inference calls to neurons; default a keep-alive `http.request` client owned by the app. */
+  upstream?: UpstreamClient;
   clock: { now(): number };
   registry: Registry;
   logger: Logger;
@@ -57,6 +61,8 @@ export interface CortexApp {
   dispatch: Dispatch;
   metrics: CortexMetrics;
   coldLoader: ColdLoader;
+  /** Closes what the app owns (upstream connections). */
+  close(): void;
 }
 
 /** Known routes, so a wrong method gets 405 rather than 404. */
@@ -86,9 +92,10 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     defragAfterCycles: config.defragAfterCycles,
     refreshNode: deps.refreshNode ?? (async () => {}),
   });
+  const upstream = deps.upstream ?? createUpstreamClient();
   const dispatch = createDispatch({
     fleet,
-    fetch: deps.fetch,
+    upstream,
     clock: deps.clock,
     metrics,
     logger: deps.logger,
@@ -106,7 +113,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     }
     return renderErrorResponse(routeNotFound(c.req.method, c.req.path), dialect);
   });
-  app.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice"] }));
+  app.use("*", createCorsMiddleware({ exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice"] }));
   if (deps.entitlements !== undefined)
     app.use("*", createAuthMiddleware({ entitlements: deps.entitlements }));
   app.route("/", createHealthRoute(fleet));
@@ -123,7 +130,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
-  return { app, dispatch, metrics, coldLoader };
+  return { app, dispatch, metrics, coldLoader, close: () => upstream.close() };
 }
 
 /** `createCortexApp(deps).app`: the Hono app alone. */

@@ -71,7 +71,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     ({ dispatch }) => createMessagesRoutes({ dispatch, maxBodyBytes: gateway.max_body_bytes }),
   ];
   if (entitlements !== undefined) extraRoutes.push(() => createUsageRoutes({ entitlements }));
-  const { app } = createCortexApp({
+  const cortex = createCortexApp({
     fleet,
     fetch: globalThis.fetch,
     clock: { now: Date.now },
@@ -98,8 +98,9 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
 
   const apiAddress = parseListenAddress(gateway.listen);
   const apiServer = await new Promise<Server>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: apiAddress.hostname, port: apiAddress.port }, () =>
-      resolve(server as Server),
+    const server = serve(
+      { fetch: cortex.app.fetch, hostname: apiAddress.hostname, port: apiAddress.port },
+      () => resolve(server as Server),
     ) as Server;
     server.once("error", reject);
   });
@@ -131,6 +132,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       await drained;
       clearTimeout(timer);
       await closeServer(metricsServer);
+      cortex.close();
       entitlements?.dispose();
       logger.info({ event: "stopped" }, "cortex stopped");
     })();

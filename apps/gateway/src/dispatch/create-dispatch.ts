@@ -10,9 +10,9 @@ import type { ColdLoader } from "../cold-load/create-cold-loader.js";
 import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
 import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
 import type { FleetState } from "../fleet/fleet-state.js";
-import type { FetchFunction } from "../fleet/neuron-client.js";
 import type { Logger } from "../internal/logger.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
+import type { UpstreamClient } from "../proxy/create-upstream-client.js";
 import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
@@ -38,7 +38,8 @@ export interface DispatchSettings {
 
 export interface DispatchDeps {
   fleet: FleetState;
-  fetch: FetchFunction;
+  /** Inference calls to neurons (keep-alive `http.request`). */
+  upstream: UpstreamClient;
   clock: { now(): number };
   metrics: CortexMetrics;
   logger: Logger;
@@ -132,7 +133,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         }
         return await forward({
           fleet,
-          fetch: deps.fetch,
+          upstream: deps.upstream,
           metrics,
           logger: deps.logger,
           now: () => deps.clock.now(),

@@ -88,6 +88,8 @@ export function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return "request failed";
   if (error.name === "TimeoutError") return "timed out";
   if (error.name === "AbortError") return "aborted";
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") return code;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (cause && typeof cause.code === "string") return cause.code;
   if (cause && typeof cause.message === "string") return cause.message;

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from "node:http";
+
 const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -9,17 +11,14 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/**
- * The neuron's response headers as forwarded to the client: everything but hop-by-hop ones. `fetch` has
- * already decoded any content coding, so `content-encoding` and its `content-length` go too.
- */
-export function buildDownstreamHeaders(upstream: Headers): Record<string, string> {
+/** The neuron's response headers as forwarded to the client: everything but hop-by-hop ones. */
+export function buildDownstreamHeaders(upstream: IncomingHttpHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
-  const decoded = upstream.has("content-encoding");
-  upstream.forEach((value, name) => {
-    if (HOP_BY_HOP.has(name)) return;
-    if (decoded && (name === "content-encoding" || name === "content-length")) return;
-    headers[name] = value;
-  });
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name)) continue;
+    const value = upstream[name];
+    if (value === undefined) continue;
+    headers[name] = typeof value === "string" ? value : value.join(", ");
+  }
   return headers;
 }

@@ -13,6 +13,9 @@ export interface TapResult {
   error: unknown;
 }
 
+/** Where the bytes come from: a Node stream's async iterator (or anything shaped like it). */
+export type ChunkSource = AsyncIterator<Uint8Array>;
+
 export interface TapOptions {
   /** Cut the upstream when no byte arrived for this long. */
   idleTimeoutMs: number;
@@ -29,11 +32,8 @@ export interface TapOptions {
  * data times (TTFT, tokens/s). One timer per stream implements the idle cut. A client cancel aborts the
  * upstream request.
  */
-export function tapStream(
-  source: ReadableStream<Uint8Array>,
-  options: TapOptions,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+export function tapStream(source: ChunkSource, options: TapOptions): ReadableStream<Uint8Array> {
+  const reader = source;
   const tail = new TailBuffer();
   let firstDataAt: number | null = null;
   let lastDataAt: number | null = null;
@@ -66,7 +66,7 @@ export function tapStream(
     {
       async pull(controller) {
         try {
-          const { done, value } = await reader.read();
+          const { done, value } = await reader.next();
           if (done) {
             finish("ok");
             controller.close();
@@ -93,7 +93,7 @@ export function tapStream(
       cancel(reason) {
         finish("aborted", reason);
         options.abortUpstream("client disconnected");
-        return reader.cancel(reason).catch(() => {});
+        void reader.return?.(reason)?.catch(() => {});
       },
     },
     { highWaterMark: 0 },

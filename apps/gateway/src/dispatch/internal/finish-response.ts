@@ -2,6 +2,7 @@ import { upstreamError } from "@helexa/core";
 import type { Usage } from "../../entitlements/entitlements.js";
 import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
+import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { readUsage } from "../../proxy/read-usage.js";
 import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
@@ -39,23 +40,21 @@ export interface FinishContext {
  * other body is small and read whole (one write downstream). Usage is settled once; an error reply
  * releases the reservation.
  */
-export async function finishResponse(upstream: Response, context: FinishContext): Promise<Response> {
+export async function finishResponse(upstream: UpstreamReply, context: FinishContext): Promise<Response> {
   const { metrics, model, node } = context;
   const labels = { model, node };
   const headersAt = performance.now();
   metrics.requests.inc(labels);
   metrics.requestDuration.observe(labels, (headersAt - context.attemptStartedAt) / 1000);
   const headers = buildDownstreamHeaders(upstream.headers);
-  const isStream = upstream.body !== null && (headers["content-type"] ?? "").startsWith("text/event-stream");
+  const ok = upstream.status >= 200 && upstream.status < 300;
+  const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream");
 
-  if (isStream && upstream.ok) {
+  if (isStream && ok) {
     context.call.clearTimer();
-    const body = tapStream(upstream.body as ReadableStream<Uint8Array>, {
+    const body = tapStream(upstream.message[Symbol.asyncIterator](), {
       idleTimeoutMs: context.idleTimeoutMs,
-      abortUpstream: (reason) => {
-        context.call.abortReason = reason;
-        context.call.controller.abort(new Error(reason));
-      },
+      abortUpstream: (reason) => context.call.abort(reason),
       errorFrame: (message) => errorFrame(context.route, message),
       onFinish: (result) => settleStream(result, context),
     });
@@ -66,19 +65,18 @@ export async function finishResponse(upstream: Response, context: FinishContext)
   context.call.rearm(context.idleTimeoutMs);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await upstream.arrayBuffer());
+    bytes = await readMessage(upstream.message);
   } catch (error) {
     context.call.dispose();
     context.fleet.finishRequest(context.ticket);
     metrics.requestErrors.inc(labels);
-    const aborted = context.call.abortReason === null && context.call.controller.signal.aborted;
-    context.guard.release(node, aborted ? "aborted" : "error");
+    context.guard.release(node, context.call.abortReason === null ? "aborted" : "error");
     throw upstreamError("failed to read the upstream response", "upstream_connection_error", error);
   }
   const bodyRead = performance.now();
   context.call.dispose();
   context.fleet.finishRequest(context.ticket);
-  if (upstream.ok) {
+  if (ok) {
     const usage = readUsage(
       decoder.decode(bytes.byteLength > TAIL_BYTES ? bytes.subarray(-TAIL_BYTES) : bytes),
     );

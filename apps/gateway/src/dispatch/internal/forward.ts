@@ -1,10 +1,11 @@
 import { type RouteCandidate, upstreamError } from "@helexa/core";
 import type { Identity } from "../../entitlements/entitlements.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
-import { describeFetchError, type FetchFunction } from "../../fleet/neuron-client.js";
+import { describeFetchError } from "../../fleet/neuron-client.js";
 import { markUnreachable } from "../../fleet/poll-node.js";
 import type { Logger } from "../../internal/logger.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
+import { readMessage, type UpstreamClient, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
 import type { UpstreamRoute } from "../dispatch.js";
@@ -18,7 +19,7 @@ const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETU
 
 export interface ForwardContext {
   fleet: FleetState;
-  fetch: FetchFunction;
+  upstream: UpstreamClient;
   metrics: CortexMetrics;
   logger: Logger;
   now: () => number;
@@ -51,7 +52,7 @@ export interface ForwardContext {
 export async function forward(context: ForwardContext): Promise<Response> {
   const { fleet, metrics, model, signal } = context;
   const attempts = context.candidates.slice(0, context.maxAttempts);
-  let backpressure: { status: number; headers: Record<string, string>; bytes: ArrayBuffer } | null = null;
+  let backpressure: { status: number; headers: Record<string, string>; bytes: Uint8Array } | null = null;
   let lastFailure = "no candidate";
   for (let index = 0; index < attempts.length; index++) {
     const candidate = attempts[index] as RouteCandidate;
@@ -62,16 +63,16 @@ export async function forward(context: ForwardContext): Promise<Response> {
     const ticket = fleet.startRequest(node, model, context.now());
     const attemptStartedAt = performance.now();
     const headers = buildUpstreamHeaders(context.clientHeaders, node.authToken, context.identity);
-    const { call, response } = startUpstreamCall(
-      context.fetch,
+    const { call, reply } = startUpstreamCall(
+      context.upstream,
       `${node.endpoint}${context.route}`,
       { headers, body: context.body },
       signal,
       context.stream ? context.idleTimeoutMs : context.responseTimeoutMs,
     );
-    let upstream: Response;
+    let upstream: UpstreamReply;
     try {
-      upstream = await response;
+      upstream = await reply;
     } catch (error) {
       context.waitedMs += performance.now() - attemptStartedAt;
       call.dispose();
@@ -87,7 +88,7 @@ export async function forward(context: ForwardContext): Promise<Response> {
       continue;
     }
     if ((upstream.status === 503 || upstream.status === 429) && !isLast) {
-      const bytes = await upstream.arrayBuffer().catch(() => new ArrayBuffer(0));
+      const bytes = await readMessage(upstream.message).catch(() => new Uint8Array(0));
       context.waitedMs += performance.now() - attemptStartedAt;
       call.dispose();
       fleet.finishRequest(ticket);

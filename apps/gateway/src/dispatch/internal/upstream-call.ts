@@ -1,10 +1,11 @@
-import type { FetchFunction } from "../../fleet/neuron-client.js";
+import type { UpstreamClient, UpstreamReply } from "../../proxy/create-upstream-client.js";
 
-/** One upstream request with its own abort controller, linked to the client's signal and a header timeout. */
+/** One upstream request, linked to the client's signal and to a timeout. */
 export interface UpstreamCall {
-  readonly controller: AbortController;
-  /** Why the call was aborted by cortex (not the client): "timeout" or "idle timeout". */
+  /** Why cortex (not the client) aborted the call: "timeout" or "idle timeout". */
   abortReason: string | null;
+  /** Aborts the request or its body, for `reason`. */
+  abort(reason: string): void;
   /** Re-arms the timeout (after headers: the idle timeout for the body). */
   rearm(ms: number): void;
   /** Stops the timeout (a tapped stream keeps its own idle timer). */
@@ -13,26 +14,26 @@ export interface UpstreamCall {
   dispose(): void;
 }
 
-/** Starts `fetch` to a neuron; the returned call must be disposed whatever happens. */
+/** Starts the neuron request; the returned call must be disposed whatever happens. */
 export function startUpstreamCall(
-  fetch: FetchFunction,
+  client: UpstreamClient,
   url: string,
   init: { headers: Record<string, string>; body: string },
   clientSignal: AbortSignal,
   timeoutMs: number,
-): { call: UpstreamCall; response: Promise<Response> } {
-  const controller = new AbortController();
+): { call: UpstreamCall; reply: Promise<UpstreamReply> } {
+  const request = client.post(url, init.headers, init.body);
   let timer: NodeJS.Timeout | undefined;
-  const onClientAbort = () => controller.abort(clientSignal.reason);
+  const onClientAbort = () => request.abort(new Error("client disconnected"));
   const call: UpstreamCall = {
-    controller,
     abortReason: null,
+    abort(reason) {
+      call.abortReason ??= reason;
+      request.abort(new Error(reason));
+    },
     rearm(ms) {
       if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => {
-        call.abortReason = "timeout";
-        controller.abort(new Error("upstream timeout"));
-      }, ms);
+      timer = setTimeout(() => call.abort("timeout"), ms);
       timer.unref?.();
     },
     clearTimer() {
@@ -44,14 +45,8 @@ export function startUpstreamCall(
       clientSignal.removeEventListener("abort", onClientAbort);
     },
   };
-  if (clientSignal.aborted) controller.abort(clientSignal.reason);
+  if (clientSignal.aborted) onClientAbort();
   else clientSignal.addEventListener("abort", onClientAbort, { once: true });
   call.rearm(timeoutMs);
-  const response = fetch(url, {
-    method: "POST",
-    headers: init.headers,
-    body: init.body,
-    signal: controller.signal,
-  });
-  return { call, response };
+  return { call, reply: request.reply };
 }
