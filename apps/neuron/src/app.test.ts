@@ -121,6 +121,18 @@ describe("bad input becomes an OpenAI envelope", () => {
   });
 });
 
+describe("body limit", () => {
+  it("refuses a body over max_body_bytes with 413", async () => {
+    await start({}, { max_body_bytes: 64 });
+    const response = await post("/v1/chat/completions", {
+      model: "fake",
+      messages: [{ role: "user", content: "x".repeat(200) }],
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+});
+
 describe("auth", () => {
   it("requires the bearer token everywhere but the monitoring routes", async () => {
     const { app } = await start({}, { auth_token: "s3cret" });

@@ -50,11 +50,22 @@ export function buildChatPrompt(
   }
   const rendered =
     history.at(-1)?.type === "model" ? history : [...history, { type: "model" as const, response: [] }];
-  const { contextText } = chatWrapper.generateContextState({
-    chatHistory: rendered,
-    availableFunctions: functions,
-    documentFunctionParams: true,
-  });
+  let contextText: ReturnType<ChatWrapper["generateContextState"]>["contextText"];
+  try {
+    ({ contextText } = chatWrapper.generateContextState({
+      chatHistory: rendered,
+      availableFunctions: functions,
+      documentFunctionParams: true,
+    }));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new RequestRejection(
+      422,
+      `chat template could not render this request: ${detail}`,
+      "messages",
+      "template_render_failed",
+    );
+  }
   const characters = request.messages.reduce((sum, message) => sum + message.content.length, 0);
   return { history, functions, forcedToolSchema, tokens: contextText.tokenize(model.tokenizer), characters };
 }

@@ -45,6 +45,7 @@ export async function runChatGeneration(
             ...common,
             functions: prompt.functions,
             documentFunctionParams: true,
+            ...(request.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
           });
     let finishReason = finishReasonOf(result.metadata.stopReason);
     if (forced && finishReason === "stop") {

@@ -55,6 +55,8 @@ export interface EngineChatRequest {
   messages: EngineMessage[];
   tools: EngineTool[];
   toolChoice: EngineToolChoice;
+  /** false = at most one tool call per turn. */
+  parallelToolCalls?: boolean;
   responseFormat: EngineResponseFormat;
   sampling: EngineSampling;
 }

@@ -12,7 +12,6 @@ export interface ModelGaugeReading {
 /** The neuron's Prometheus metrics (`neuron_*`), registered on an injected registry. */
 export interface NeuronMetrics extends RegistryObserver {
   httpRequest(route: string, method: string, status: number, seconds: number): void;
-  admissionRejected(model: string, reason: "queue_full" | "context_length" | "unavailable"): void;
   modelLoadFailed(model: string): void;
   /** Where the gauges read from at scrape time. */
   readGauges(source: () => ModelGaugeReading[]): void;
@@ -140,7 +139,7 @@ export function createNeuronMetrics(registry: Registry): NeuronMetrics {
       http.inc({ route, method, status: String(status) });
       httpSeconds.observe({ route, method }, seconds);
     },
-    admissionRejected(model, reason) {
+    refused(model, reason) {
       rejections.inc({ model, reason });
     },
     modelLoadFailed(model) {

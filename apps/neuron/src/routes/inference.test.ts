@@ -286,6 +286,19 @@ describe("tokenize", () => {
   });
 });
 
+describe("metrics", () => {
+  it("exposes neuron_* counters for the requests served", async () => {
+    const text = await (await fetch(`${neuron.url}/metrics`)).text();
+    expect(text).toMatch(/neuron_generations_total\{model="tiny",outcome="length"\} [1-9]/);
+    expect(text).toMatch(/neuron_completion_tokens_total\{model="tiny"\} [1-9]/);
+    expect(text).toMatch(/neuron_admission_rejections_total\{model="tiny",reason="context_length"\} [1-9]/);
+    expect(text).toContain(
+      'neuron_http_requests_total{route="/v1/chat/completions",method="POST",status="200"}',
+    );
+    expect(text).toMatch(/neuron_in_flight_requests\{model="tiny"\} 0/);
+  });
+});
+
 describe("completions", () => {
   it("completes a raw prompt deterministically, with OpenAI's default of 16 tokens", async () => {
     const request = { model: "tiny", prompt: "Once upon a time", temperature: 0 };

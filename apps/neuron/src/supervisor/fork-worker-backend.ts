@@ -42,7 +42,7 @@ async function startWorker(
     execArgv: [],
     env: { ...process.env, ...cudaDevicesEnv(spec) },
   });
-  forwardOutput(child, logger);
+  const recentOutput = forwardOutput(child, logger);
   const info = await new Promise<WorkerModelInfo>((resolve, reject) => {
     const onMessage = (message: WorkerMessage) => {
       if (message.type === "progress") onProgress(message);
@@ -54,9 +54,15 @@ async function startWorker(
       }
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      finish(() =>
-        reject(loadFailed(spec.modelId, `worker exited during load (${signal ?? `code ${code}`})`)),
-      );
+      finish(() => {
+        const tail = recentOutput.join(" | ");
+        reject(
+          loadFailed(
+            spec.modelId,
+            `worker exited during load (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ""}`,
+          ),
+        );
+      });
     const finish = (settle: () => void) => {
       child.off("message", onMessage);
       child.off("exit", onExit);
@@ -83,11 +89,17 @@ function loadFailed(modelId: string, reason: string): HelexaError {
   });
 }
 
-function forwardOutput(child: ChildProcess, logger: Logger): void {
+/** Logs the worker's own output at debug level; returns the last few lines (for load failures). */
+function forwardOutput(child: ChildProcess, logger: Logger): string[] {
+  const recent: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     if (stream === null) continue;
     createInterface({ input: stream }).on("line", (line) => {
-      if (line.trim() !== "") logger.debug({ worker_output: line });
+      if (line.trim() === "") return;
+      logger.debug({ worker_output: line });
+      recent.push(line.trim());
+      if (recent.length > 3) recent.shift();
     });
   }
+  return recent;
 }

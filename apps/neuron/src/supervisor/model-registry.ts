@@ -108,9 +108,18 @@ export class ModelRegistry {
   async admit(id: string, request: EngineRequest, signal: AbortSignal): Promise<AdmittedGeneration> {
     const counted = await this.count(id, request);
     const max = maxPromptTokens(counted.contextSize);
-    if (counted.promptTokens > max) throw contextLengthExceeded(max, counted.promptTokens, false);
+    if (counted.promptTokens > max) {
+      this.options.observer?.refused?.(id, "context_length");
+      throw contextLengthExceeded(max, counted.promptTokens, false);
+    }
     const entry = this.#serving(id);
-    const ticket = await entry.admission.enter(signal);
+    const queued = Date.now();
+    const ticket = await entry.admission.enter(signal).catch((error: unknown) => {
+      if (HelexaError.is(error) && error.code === "rate_limit_exceeded")
+        this.options.observer?.refused?.(id, "admission");
+      throw error;
+    });
+    this.options.observer?.admitted?.(id, (Date.now() - queued) / 1000);
     const backend = entry.backend;
     if (backend === undefined || entry.status !== "loaded" || entry.closing) {
       ticket.release();

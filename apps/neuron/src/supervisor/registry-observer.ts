@@ -5,6 +5,8 @@ export interface RegistryObserver {
   modelLoaded?(model: string, seconds: number): void;
   modelUnloaded?(model: string): void;
   workerCrashed?(model: string): void;
+  /** A request refused before generation: admission full / timed out, or a prompt over the context. */
+  refused?(model: string, reason: "admission" | "context_length"): void;
   /** After admission: how long the request waited in the queue. */
   admitted?(model: string, waitSeconds: number): void;
   /** First token (content, reasoning or tool call) of a generation. */

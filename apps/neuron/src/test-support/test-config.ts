@@ -5,7 +5,13 @@ import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 
 type ModelInput = Partial<NeuronModelConfig> & { id: string };
 
-/** A validated, resolved config for tests: CPU, one thread, the given models and overrides. */
+/**
+ * The backend real-inference tests run on: CPU unless `HELEXA_TEST_GPU` names one (`pnpm test:gpu`
+ * sets `cuda`), so the same suite checks a GPU host.
+ */
+export const testGpu = (process.env.HELEXA_TEST_GPU ?? "cpu") as "cpu" | "cuda" | "vulkan" | "auto";
+
+/** A validated, resolved config for tests: one thread, the test backend, the given models and overrides. */
 export function testConfig(
   models: ModelInput[],
   overrides: Record<string, unknown> = {},

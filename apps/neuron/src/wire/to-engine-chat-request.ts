@@ -20,6 +20,7 @@ export function toEngineChatRequest(body: ChatCompletionRequest): EngineChatRequ
     messages: body.messages.map(toEngineMessage),
     tools,
     toolChoice: toToolChoice(body.tool_choice),
+    ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toResponseFormat(body.response_format),
     sampling: toEngineSampling(body, body.max_completion_tokens ?? body.max_tokens ?? undefined),
   };

@@ -44,6 +44,7 @@ export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequ
     messages,
     tools,
     toolChoice: choice == null ? "auto" : typeof choice === "string" ? choice : { name: choice.name },
+    ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toFormat(body.text?.format),
     sampling: toEngineSampling(body, body.max_output_tokens ?? undefined),
   };
