@@ -7,13 +7,25 @@ describe("parseBenchArgs", () => {
   it("defaults to every group, 3 rounds, results name latest", () => {
     expect(parseBenchArgs([], groups)).toEqual({
       ok: true,
-      args: { only: [], quick: false, rounds: 3, name: "latest", out: null, help: false },
+      args: { only: [], quick: false, rounds: 3, name: "latest", out: null, writeDoc: false, help: false },
     });
   });
 
   it("reads --only, --quick, --rounds, --name and --out, after an optional `--`", () => {
     const parsed = parseBenchArgs(
-      ["--", "--only", "gateway, routing", "--quick", "--rounds", "5", "--name", "ci-1", "--out", "/tmp/x"],
+      [
+        "--",
+        "--only",
+        "gateway, routing",
+        "--quick",
+        "--rounds",
+        "5",
+        "--name",
+        "ci-1",
+        "--out",
+        "/tmp/x",
+        "--write-doc",
+      ],
       groups,
     );
     expect(parsed).toEqual({
@@ -24,6 +36,7 @@ describe("parseBenchArgs", () => {
         rounds: 5,
         name: "ci-1",
         out: "/tmp/x",
+        writeDoc: true,
         help: false,
       },
     });

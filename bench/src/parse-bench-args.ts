@@ -9,6 +9,8 @@ export interface BenchArgs {
   name: string;
   /** Folder for the results file. */
   out: string | null;
+  /** Also paste the table into BENCHMARKS.md (between its markers). */
+  writeDoc: boolean;
   help: boolean;
 }
 
@@ -19,7 +21,8 @@ export const benchUsage = `usage: pnpm bench [-- options]
   --quick        small sizes and short runs (a smoke run, not a measurement)
   --rounds N     rounds per figure (default 3, quick 2)
   --name NAME    results file bench/results/NAME.json (default "latest", "quick" with --quick)
-  --out DIR      folder for the results file (default bench/results)`;
+  --out DIR      folder for the results file (default bench/results)
+  --write-doc    also replace the results table in BENCHMARKS.md`;
 
 /** Parses `pnpm bench` arguments; unknown options and bad values are errors, not ignored. */
 export function parseBenchArgs(argv: readonly string[], groupNames: readonly string[]): ParseBenchArgsResult {
@@ -47,7 +50,15 @@ export function parseBenchArgs(argv: readonly string[], groupNames: readonly str
     return { ok: false, message: "--name may hold only letters, digits, '.', '_' and '-'" };
   return {
     ok: true,
-    args: { only, quick, rounds, name, out: values.out ?? null, help: values.help ?? false },
+    args: {
+      only,
+      quick,
+      rounds,
+      name,
+      out: values.out ?? null,
+      writeDoc: values["write-doc"] ?? false,
+      help: values.help ?? false,
+    },
   };
 }
 
@@ -62,6 +73,7 @@ function parse(args: string[]) {
       rounds: { type: "string" },
       name: { type: "string" },
       out: { type: "string" },
+      "write-doc": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

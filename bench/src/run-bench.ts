@@ -5,6 +5,7 @@ import { benchGroups } from "./bench-groups.js";
 import { formatResultsTable } from "./format-results-table.js";
 import { benchUsage, parseBenchArgs } from "./parse-bench-args.js";
 import { runSuite } from "./run-suite.js";
+import { updateBenchmarksDoc } from "./update-benchmarks-doc.js";
 import { writeResults } from "./write-results.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -31,11 +32,16 @@ const results = await runSuite({
   root,
   log: (text) => console.error(text),
 });
-console.log(formatResultsTable(results));
+const table = formatResultsTable(results);
+console.log(table);
 const path = await writeResults(
   args.out === null ? join(root, "bench", "results") : resolve(args.out),
   results,
 );
 console.log(`\nwrote ${path}`);
+if (args.writeDoc) {
+  await updateBenchmarksDoc(join(root, "BENCHMARKS.md"), table);
+  console.log("updated BENCHMARKS.md");
+}
 const failed = results.groups.filter((group) => group.notes.some((note) => note.startsWith("FAILED")));
 process.exitCode = failed.length > 0 ? 1 : 0;
