@@ -1,0 +1,125 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ensureTinyModel } from "@helexa/tiny-model";
+import { type SpawnedService, spawnService } from "./spawn-service.js";
+import { waitFor } from "./wait-for.js";
+
+/** The model every test talks to: two sequences, default admission. */
+export const TINY = "tiny";
+/** A model with one sequence and no queue, so a second concurrent request is refused (503). */
+export const TINY_BUSY = "tiny-busy";
+/** Context size of `tiny`, in tokens. */
+export const TINY_CONTEXT = 2048;
+
+/** One neuron serving the tiny model and one cortex in front of it, as real processes. */
+export interface Fleet {
+  /** cortex's API, e.g. `http://127.0.0.1:41234` (no `/v1`). */
+  cortexUrl: string;
+  /** The neuron's API, for comparing with what it says directly. */
+  neuronUrl: string;
+  /** Recent log lines of both processes, for failure messages. */
+  logs(): string;
+  /** SIGTERMs cortex then the neuron and waits for both to exit; removes the temp folder. */
+  stop(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
+
+/**
+ * Generates the tiny model into a temp folder, starts `neuron serve` (threads = 1, CPU, port 0) with
+ * `tiny` and `tiny-busy` preloaded, then `cortex serve` on ephemeral ports polling every 200 ms, and
+ * resolves once cortex's `/v1/models` lists both models as loaded. Needs `pnpm build` of the apps.
+ */
+export async function startFleet(): Promise<Fleet> {
+  const folder = await mkdtemp(join(tmpdir(), "helexa-e2e-"));
+  const services: SpawnedService[] = [];
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop();
+    await rm(folder, { recursive: true, force: true });
+  };
+  try {
+    const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
+    await writeFile(join(folder, "neuron.toml"), neuronToml(model.path));
+    const neuron = await spawnService(
+      "neuron",
+      cliOf("@helexa/neuron"),
+      ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
+      { NEURON_LOG_LEVEL: "info" },
+      60_000,
+    );
+    services.push(neuron);
+    await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url));
+    const cortex = await spawnService(
+      "cortex",
+      cliOf("@helexa/gateway"),
+      ["serve", "--config", join(folder, "cortex.toml")],
+      { CORTEX_LOG_LEVEL: "info" },
+      60_000,
+    );
+    services.push(cortex);
+    const cortexUrl = cortex.listening.url;
+    await waitFor(() => bothLoaded(cortexUrl), 120_000, `cortex listing ${TINY} and ${TINY_BUSY} as loaded`);
+    return {
+      cortexUrl,
+      neuronUrl: neuron.listening.url,
+      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function bothLoaded(cortexUrl: string): Promise<true | undefined> {
+  const response = await fetch(`${cortexUrl}/v1/models`);
+  if (!response.ok) return undefined;
+  const list = (await response.json()) as { data: Array<{ id: string; loaded: boolean }> };
+  const loaded = (id: string) => list.data.some((model) => model.id === id && model.loaded);
+  return loaded(TINY) && loaded(TINY_BUSY) ? true : undefined;
+}
+
+function neuronToml(modelPath: string): string {
+  return [
+    `host = "127.0.0.1"`,
+    `threads = 1`,
+    `gpu = "cpu"`,
+    ``,
+    `[admission]`,
+    `max_queue_depth = 8`,
+    `max_wait_secs = 60`,
+    ``,
+    `[[models]]`,
+    `id = "${TINY}"`,
+    `path = ${JSON.stringify(modelPath)}`,
+    `context_size = ${TINY_CONTEXT}`,
+    `sequences = 2`,
+    `preload = true`,
+    ``,
+    `[[models]]`,
+    `id = "${TINY_BUSY}"`,
+    `path = ${JSON.stringify(modelPath)}`,
+    `context_size = 4096`,
+    `sequences = 1`,
+    `preload = true`,
+    `admission = { max_queue_depth = 0 }`,
+    ``,
+  ].join("\n");
+}
+
+function cortexToml(neuronUrl: string): string {
+  return [
+    `[gateway]`,
+    `listen = "127.0.0.1:0"`,
+    `metrics_listen = "127.0.0.1:0"`,
+    `poll_interval_ms = 200`,
+    ``,
+    `[[neurons]]`,
+    `name = "local"`,
+    `endpoint = "${neuronUrl}"`,
+    ``,
+  ].join("\n");
+}
