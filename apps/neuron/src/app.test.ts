@@ -62,6 +62,10 @@ describe("monitoring routes", () => {
       limit: { context: 1024, input: 1022, output: 1022 },
       reasoning: true,
     });
+    expect(await (await app.request("/v1/models")).json()).toMatchObject({
+      object: "list",
+      data: [{ id: "fake", object: "model" }],
+    });
     const metrics = await app.request("/metrics");
     expect(await metrics.text()).toContain("neuron_in_flight_requests");
   });

@@ -10,6 +10,7 @@ import { discoveryRoutes } from "./routes/discovery.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelsRoutes } from "./routes/models.js";
+import { openAiModelsRoutes } from "./routes/openai-models.js";
 import { responsesRoutes } from "./routes/responses.js";
 import { tokenizeRoutes } from "./routes/tokenize.js";
 import { versionRoutes } from "./routes/version.js";
@@ -28,6 +29,7 @@ export function createApp(deps: NeuronAppDeps): Hono {
     healthRoutes,
     metricsRoutes,
     modelsRoutes,
+    openAiModelsRoutes,
     chatCompletionsRoutes,
     completionsRoutes,
     responsesRoutes,

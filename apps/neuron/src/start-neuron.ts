@@ -1,11 +1,12 @@
 import type { AddressInfo } from "node:net";
-import { type BuildInfo, type Discovery, HelexaError } from "@helexa/core";
+import { type BuildInfo, HelexaError } from "@helexa/core";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { Registry } from "prom-client";
 import { createApp } from "./app.js";
 import type { ResolvedNeuronConfig } from "./config/resolved-neuron-config.js";
+import { describeDiscovery } from "./discovery/describe-discovery.js";
 import { DeviceHealthPoller } from "./discovery/device-health-poller.js";
 import { discoverHost, type HostInventory } from "./discovery/discover-host.js";
 import { createBuildInfo } from "./internal/create-build-info.js";
@@ -156,28 +157,4 @@ function publicHost(host: string): string {
     : host.includes(":")
       ? `[${host}]`
       : host;
-}
-
-function describeDiscovery(
-  inventory: HostInventory,
-  config: ResolvedNeuronConfig,
-  registry: ModelRegistry,
-  probe: BackendProbe | null,
-): Discovery {
-  const fromModel = registry.entries().find((entry) => entry.info !== undefined)?.info?.gpu;
-  const gpu = config.gpu === "cpu" ? "cpu" : (fromModel ?? probe?.gpu);
-  return {
-    hostname: inventory.hostname,
-    os: inventory.os,
-    kernel: inventory.kernel,
-    cuda_version: inventory.cudaVersion,
-    driver_version: inventory.driverVersion,
-    devices: inventory.devices,
-    harnesses: ["llama.cpp"],
-    max_prompt_tokens: Math.max(0, ...registry.entries().map((entry) => (entry.info?.contextSize ?? 2) - 2)),
-    ...(inventory.cudaUnavailableReason === undefined
-      ? {}
-      : { cuda_unavailable_reason: inventory.cudaUnavailableReason }),
-    ...(gpu === undefined ? {} : { gpu }),
-  };
 }

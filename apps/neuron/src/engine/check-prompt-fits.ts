@@ -1,12 +1,5 @@
+import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import { RequestRejection } from "./request-rejection.js";
-
-/**
- * The largest prompt a sequence of `contextSize` takes without llama.cpp shifting the context: the
- * prompt plus one generated token must stay below the context size.
- */
-export function maxPromptTokens(contextSize: number): number {
-  return Math.max(0, contextSize - 2);
-}
 
 /** Throws 400 `context_length_exceeded` (with `prompt_len` and `max`) when the prompt does not fit. */
 export function checkPromptFits(promptTokens: number, contextSize: number): void {

@@ -1,8 +1,8 @@
 import { loadSpecSchema, type ModelInfo, modelNotFound, unloadSpecSchema } from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
-import { maxPromptTokens } from "../engine/check-prompt-fits.js";
 import { readJsonBody } from "../http/read-json-body.js";
+import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { ModelEntry } from "../supervisor/model-entry.js";
 import { WorkerBackend } from "../supervisor/worker-backend.js";
 

@@ -7,8 +7,8 @@ import {
 } from "@helexa/core";
 import type { Logger } from "pino";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
-import { maxPromptTokens } from "../engine/check-prompt-fits.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
+import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
 import type { BackendFactory } from "./model-backend.js";
 import { ModelEntry } from "./model-entry.js";
@@ -53,6 +53,8 @@ export class ModelRegistry {
     const existing = this.#entries.get(request.model_id);
     if (existing !== undefined) {
       if (existing.loading !== undefined) await existing.loading;
+      if (this.#entries.get(request.model_id) !== existing || existing.status !== "loaded")
+        throw notServing(existing);
       return;
     }
     const entry = new ModelEntry(request.model_id, resolveLoadSpec(request, this.options.config));

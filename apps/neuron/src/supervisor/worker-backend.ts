@@ -27,6 +27,8 @@ export class WorkerBackend implements ModelBackend {
   #streams = new Map<number, AsyncChannel<GenerationEvent>>();
   #exitListeners: Array<(reason: string) => void> = [];
   #disposing = false;
+  /** Why the worker is gone, once it is. */
+  #gone: string | undefined;
   #exited: Promise<void>;
 
   constructor(
@@ -49,6 +51,7 @@ export class WorkerBackend implements ModelBackend {
   }
 
   count(request: EngineRequest): Promise<WorkerCountResult> {
+    if (this.#gone !== undefined) return Promise.reject(workerGone(this.#gone));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#counts.set(id, { resolve, reject });
@@ -59,6 +62,12 @@ export class WorkerBackend implements ModelBackend {
   generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
     const id = this.#nextId++;
     const channel = new AsyncChannel<GenerationEvent>();
+    if (this.#gone !== undefined) {
+      // The worker died before this request reached it: end at once instead of waiting forever.
+      channel.push({ type: "error", message: this.#gone });
+      channel.close();
+      return channel;
+    }
     this.#streams.set(id, channel);
     const onAbort = () => this.#send({ type: "abort", id });
     signal.addEventListener("abort", onAbort, { once: true });
@@ -121,17 +130,8 @@ export class WorkerBackend implements ModelBackend {
   }
 
   #onExit(reason: string): void {
-    for (const pending of this.#counts.values()) {
-      pending.reject(
-        new HelexaError({
-          statusCode: 503,
-          type: "api_error",
-          code: "service_unavailable",
-          message: reason,
-          retryAfterSecs: 2,
-        }),
-      );
-    }
+    this.#gone = reason;
+    for (const pending of this.#counts.values()) pending.reject(workerGone(reason));
     this.#counts.clear();
     for (const channel of this.#streams.values()) {
       channel.push({ type: "error", message: reason });
@@ -141,4 +141,14 @@ export class WorkerBackend implements ModelBackend {
     this.logger.error({ reason }, "model worker died");
     for (const listener of this.#exitListeners) listener(reason);
   }
+}
+
+function workerGone(reason: string): HelexaError {
+  return new HelexaError({
+    statusCode: 503,
+    type: "api_error",
+    code: "service_unavailable",
+    message: reason,
+    retryAfterSecs: 2,
+  });
 }
