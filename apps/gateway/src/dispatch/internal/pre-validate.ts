@@ -52,14 +52,20 @@ function contextOf(
   return fleet.node(nodeName)?.models.get(model)?.limit?.context ?? profile?.limit?.context;
 }
 
-/** The first measured characters-per-token among the candidates (one model, one tokenizer). */
+/**
+ * The first measured characters-per-token among the candidates (one model, one tokenizer), never below
+ * 1: a neuron's ratio over short chat prompts is dragged down by template tokens, and an estimate that
+ * over-counts would refuse prompts that fit. (No tokenizer averages under one UTF-8 byte per token.)
+ */
 function charsPerToken(fleet: FleetState, candidates: RouteCandidate[], model: string): number | undefined {
   for (const candidate of candidates) {
     const ratio = fleet.node(candidate.node)?.load.get(model)?.chars_per_token;
-    if (ratio !== undefined) return ratio;
+    if (ratio !== undefined) return Math.max(MIN_CHARS_PER_TOKEN, ratio);
   }
   return undefined;
 }
+
+const MIN_CHARS_PER_TOKEN = 1;
 
 /** The output tokens a request may produce: what it asks for, else the model's advertised output limit. */
 export function requestedOutputTokens(
