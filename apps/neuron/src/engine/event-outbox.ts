@@ -2,15 +2,20 @@ import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { WorkerMessage } from "../ipc/worker-protocol.js";
 
 /**
- * Collects generation events and sends them as one IPC message per event-loop turn: the tokens every
- * parallel sequence produced in one batch decode travel together, so IPC cost stays per batch, not per
- * token. Terminal events flush at once.
+ * Collects generation events and sends them as one IPC message per event-loop turn, and at most one
+ * per `minIntervalMs`: the tokens every parallel sequence produced in one batch decode travel together,
+ * and a fast single stream sends a few tokens per message, so IPC cost stays per batch, not per token
+ * (at most `minIntervalMs` of added latency). The first event after a pause and terminal events go at once.
  */
 export class EventOutbox {
   #items: Array<{ id: number; event: GenerationEvent }> = [];
   #scheduled = false;
+  #lastFlush = 0;
 
-  constructor(private readonly send: (message: WorkerMessage) => void) {}
+  constructor(
+    private readonly send: (message: WorkerMessage) => void,
+    private readonly minIntervalMs = 2,
+  ) {}
 
   push(id: number, event: GenerationEvent): void {
     const last = this.#items.at(-1);
@@ -21,10 +26,11 @@ export class EventOutbox {
       this.flush();
       return;
     }
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const wait = this.minIntervalMs - (performance.now() - this.#lastFlush);
+    if (wait <= 0) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), wait);
   }
 
   flush(): void {
@@ -32,6 +38,7 @@ export class EventOutbox {
     if (this.#items.length === 0) return;
     const items = this.#items;
     this.#items = [];
+    this.#lastFlush = performance.now();
     this.send({ type: "events", items });
   }
 }

@@ -19,7 +19,7 @@ export function probeBackend(
 ): Promise<BackendProbe | null> {
   return new Promise((resolve) => {
     const child = fork(entry, [], {
-      serialization: "advanced",
+      serialization: "json",
       stdio: ["ignore", "ignore", "ignore", "ipc"],
       execArgv: [],
     });
