@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { EngineSettings } from "./engine-protocol.js";
 import { listeningLine, type StartedProcess, startProcess } from "./start-process.js";
 import { waitForHttp } from "./wait-for-http.js";
@@ -40,7 +40,7 @@ export async function startNeuron(
   scratch: string,
   settings: EngineSettings,
 ): Promise<{ process: StartedProcess; baseUrl: string }> {
-  const configPath = join(scratch, "neuron.toml");
+  const configPath = join(scratch, `neuron-${basename(settings.modelPath, ".gguf")}.toml`);
   await writeFile(configPath, neuronToml(settings));
   const started = await startProcess({
     name: "neuron",
