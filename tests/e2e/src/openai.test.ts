@@ -4,7 +4,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { holdBusyModel } from "./support/hold-busy-model.js";
 import {
   counterJsonSchema,
@@ -31,6 +31,9 @@ afterAll(async () => {
   await fleet?.stop();
   killLeftovers();
 });
+
+beforeEach(() => fleet.assertRunning());
+afterEach(() => fleet.assertRunning());
 
 const weatherTool: ChatCompletionTool = {
   type: "function",

@@ -2,11 +2,11 @@ import { z } from "zod";
 
 /** A tool whose single argument is an enum, so the grammar-forced call is short and checkable. */
 export const weatherToolParameters = {
-  type: "object",
+  type: "object" as const,
   properties: { city: { type: "string", enum: ["Paris", "Oslo", "Lima"] } },
   required: ["city"],
   additionalProperties: false,
-} as const;
+};
 
 /** What `weatherToolParameters` accepts, for checking parsed arguments. */
 export const weatherArguments = z.object({ city: z.enum(["Paris", "Oslo", "Lima"]) }).strict();

@@ -9,6 +9,8 @@ export interface SpawnedService {
   listening: { url: string; metrics_url?: string };
   /** The last stdout and stderr lines (up to 400), for failure messages. */
   output: string[];
+  /** How it ended, when it has exited ("exit code 1", "signal SIGKILL"); undefined while running. */
+  ended(): string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -53,6 +55,12 @@ export function spawnService(
     }),
   );
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", keep);
+  const ended = () =>
+    child.exitCode !== null
+      ? `exit code ${child.exitCode}`
+      : child.signalCode !== null
+        ? `signal ${child.signalCode}`
+        : undefined;
   const stop = async (graceMs = 20_000): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     child.kill("SIGTERM");
@@ -71,7 +79,7 @@ export function spawnService(
       if (!line.includes('"event":"listening"')) return;
       clearTimeout(timer);
       const listening = JSON.parse(line) as SpawnedService["listening"];
-      resolve({ name, child, listening, output, stop });
+      resolve({ name, child, listening, output, ended, stop });
     });
     void exited.then((code) => {
       clearTimeout(timer);

@@ -21,6 +21,11 @@ export interface Fleet {
   neuronUrl: string;
   /** Recent log lines of both processes, for failure messages. */
   logs(): string;
+  /**
+   * Throws, with the dead process's last log lines, if the neuron or cortex is no longer running (a
+   * crash shows up as its stack trace instead of every later test's connection error).
+   */
+  assertRunning(): void;
   /** SIGTERMs cortex then the neuron and waits for both to exit; removes the temp folder. */
   stop(): Promise<void>;
 }
@@ -37,7 +42,7 @@ export async function startFleet(): Promise<Fleet> {
   const folder = await mkdtemp(join(tmpdir(), "helexa-e2e-"));
   const services: SpawnedService[] = [];
   const stop = async () => {
-    for (const service of services.reverse()) await service.stop();
+    for (const service of [...services].reverse()) await service.stop();
     await rm(folder, { recursive: true, force: true });
   };
   try {
@@ -66,6 +71,14 @@ export async function startFleet(): Promise<Fleet> {
       cortexUrl,
       neuronUrl: neuron.listening.url,
       logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
+      assertRunning() {
+        for (const service of services) {
+          const how = service.ended();
+          if (how === undefined) continue;
+          const tail = service.output.slice(-30).join("\n");
+          throw new Error(`${service.name} is no longer running (${how}); its last output:\n${tail}`);
+        }
+      },
       stop,
     };
   } catch (error) {
