@@ -50,7 +50,7 @@ describe("AdmissionQueue", () => {
     const waiting = admission.enter(controller.signal).catch((error: unknown) => error);
     expect(admission.queueDepth).toBe(1);
     controller.abort(new Error("client went away"));
-    expect(((await waiting) as Error).message).toBe("client went away");
+    expect(((await waiting) as HelexaError).code).toBe("client_closed_request");
     expect(admission.queueDepth).toBe(0);
     first.release();
     expect(admission.inFlight).toBe(0);

@@ -1,4 +1,4 @@
-import { type HelexaError, modelOverloaded } from "@helexa/core";
+import { HelexaError, modelOverloaded } from "@helexa/core";
 
 /** Capacity of one model's admission: `maxInFlight` running, `maxQueueDepth` waiting, `maxWaitMs` wait bound. */
 export interface AdmissionLimits {
@@ -45,7 +45,7 @@ export class AdmissionQueue {
   /** Waits for a place; rejects with a `HelexaError` (503) when full, timed out or closed, or the signal's reason. */
   enter(signal?: AbortSignal): Promise<AdmissionTicket> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith());
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(clientGone());
     if (this.#running < this.limits.maxInFlight && this.#waiting.length === 0) {
       this.#running += 1;
       return Promise.resolve(this.#ticket());
@@ -62,7 +62,7 @@ export class AdmissionQueue {
       };
       const onAbort = () => {
         leave();
-        reject(signal?.reason);
+        reject(clientGone());
       };
       const timer = setTimeout(() => {
         leave();
@@ -115,4 +115,14 @@ export class AdmissionQueue {
       },
     };
   }
+}
+
+/** The client disconnected while waiting; nobody reads this answer, but it is not a server fault. */
+export function clientGone(): HelexaError {
+  return new HelexaError({
+    statusCode: 499,
+    type: "invalid_request_error",
+    code: "client_closed_request",
+    message: "client closed the request while it was queued",
+  });
 }
