@@ -55,7 +55,7 @@ const messages = (model: string, content = "hi") => ({
   max_tokens: 16,
   messages: [{ role: "user", content }],
 });
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => ({
+const post = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
@@ -64,7 +64,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 describe("the assembled app", () => {
   it("serves Anthropic messages through the same dispatch", async () => {
     const { app, neuron } = await cortexWith({});
-    const response = await app.request("/v1/messages", post("/v1/messages", messages("test-model")));
+    const response = await app.request("/v1/messages", post(messages("test-model")));
     expect(response.status).toBe(200);
     expect(await readLoose(response)).toMatchObject({ type: "message", role: "assistant" });
     expect(neuron.inferenceRequests()[0]?.path).toBe("/v1/chat/completions");
@@ -74,12 +74,12 @@ describe("the assembled app", () => {
     const { app } = await cortexWith({
       models: [modelInfo("test-model", { limit: { context: 20, output: 8 } })],
     });
-    const missing = await app.request("/v1/messages", post("/v1/messages", messages("nope")));
+    const missing = await app.request("/v1/messages", post(messages("nope")));
     expect(missing.status).toBe(404);
     expect(await readLoose(missing)).toMatchObject({ type: "error", error: { type: "not_found_error" } });
     const tooLong = await app.request(
       "/v1/messages",
-      post("/v1/messages", messages("test-model", "x".repeat(400)), { "user-agent": "Zed/0.190" }),
+      post(messages("test-model", "x".repeat(400)), { "user-agent": "Zed/0.190" }),
     );
     expect(tooLong.status).toBe(400);
     expect(tooLong.headers.get("x-helexa-advice")).toContain("Zed");
@@ -94,7 +94,7 @@ describe("the assembled app", () => {
 
   it("turns fleet backpressure into 529 overloaded_error with Retry-After for Anthropic clients", async () => {
     const { app } = await cortexWith({ inference: () => backpressureReply(7) });
-    const response = await app.request("/v1/messages", post("/v1/messages", messages("test-model")));
+    const response = await app.request("/v1/messages", post(messages("test-model")));
     expect(response.status).toBe(529);
     expect(response.headers.get("retry-after")).toBe("7");
     expect(await readLoose(response)).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
@@ -112,7 +112,7 @@ describe("the assembled app", () => {
     cleanups.push(() => server.close());
     const client = new AbortController();
     const pending = fetch(`${server.url}/v1/chat/completions`, {
-      ...post("", { model: "test-model", messages: [] }),
+      ...post({ model: "test-model", messages: [] }),
       signal: client.signal,
     }).catch(() => "aborted");
     await waitFor(() => neuron.inferenceRequests().length === 1);
