@@ -11,8 +11,9 @@ export interface ChatPrompt {
   /** When a tool call is forced, the JSON schema the whole answer must follow (`{name, arguments}`). */
   forcedToolSchema: Record<string, unknown> | undefined;
   tokens: Token[];
-  /** Characters of message text (for the chars-per-token estimate). */
+  /** UTF-8 bytes of the message text alone, and its tokens without template (the chars-per-token calibration). */
   characters: number;
+  textTokens: number;
 }
 
 type ChatPromptInput = Pick<EngineChatRequest, "messages" | "tools" | "toolChoice">;
@@ -66,8 +67,15 @@ export function buildChatPrompt(
       "template_render_failed",
     );
   }
-  const characters = request.messages.reduce((sum, message) => sum + message.content.length, 0);
-  return { history, functions, forcedToolSchema, tokens: contextText.tokenize(model.tokenizer), characters };
+  const text = request.messages.map((message) => message.content).join("\n");
+  return {
+    history,
+    functions,
+    forcedToolSchema,
+    tokens: contextText.tokenize(model.tokenizer),
+    characters: Buffer.byteLength(text),
+    textTokens: model.tokenize(text).length,
+  };
 }
 
 function toFunctions(tools: readonly EngineTool[]): ChatModelFunctions {

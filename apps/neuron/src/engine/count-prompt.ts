@@ -13,10 +13,8 @@ import { grammarForFormat } from "./run-chat-generation.js";
 export async function countPrompt(runtime: ModelRuntime, request: EngineRequest): Promise<WorkerCountResult> {
   if (request.kind === "completion") {
     await grammarForFormat(runtime, request.responseFormat);
-    return {
-      promptTokens: completionTokens(runtime.model, request.prompt).all.length,
-      characters: request.prompt.length,
-    };
+    const promptTokens = completionTokens(runtime.model, request.prompt).all.length;
+    return { promptTokens, characters: Buffer.byteLength(request.prompt), textTokens: promptTokens };
   }
   const prompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request);
   if (prompt.forcedToolSchema !== undefined)
@@ -29,5 +27,5 @@ export async function countPrompt(runtime: ModelRuntime, request: EngineRequest)
       "response_format",
     );
   }
-  return { promptTokens: prompt.tokens.length, characters: prompt.characters };
+  return { promptTokens: prompt.tokens.length, characters: prompt.characters, textTokens: prompt.textTokens };
 }

@@ -42,8 +42,10 @@ export interface WorkerError {
 
 export interface WorkerCountResult {
   promptTokens: number;
-  /** Characters of message text behind those tokens (for the chars-per-token estimate). */
+  /** UTF-8 bytes of message text alone, as cortex's estimator counts characters. */
   characters: number;
+  /** Tokens of that message text alone, without template or tool docs (the calibration's denominator). */
+  textTokens: number;
 }
 
 export type SupervisorMessage =

@@ -21,9 +21,9 @@ export class ModelEntry {
   progress: LoadProgressUpdate | undefined;
   readonly admission: AdmissionQueue;
   readonly running = new Set<RunningGeneration>();
-  /** Sum of message characters and prompt tokens over every prompt counted. */
+  /** Sums over every prompt counted: UTF-8 bytes of message text, and the tokens of that text alone. */
   characters = 0;
-  promptTokens = 0;
+  textTokens = 0;
   /** Set once the entry is being unloaded; nothing new may start. */
   closing = false;
 
@@ -36,7 +36,7 @@ export class ModelEntry {
 
   /** Measured characters per prompt token, once anything was counted. */
   get charsPerToken(): number | undefined {
-    if (this.promptTokens === 0 || this.characters === 0) return undefined;
-    return this.characters / this.promptTokens;
+    if (this.textTokens === 0 || this.characters === 0) return undefined;
+    return this.characters / this.textTokens;
   }
 }

@@ -99,7 +99,7 @@ export class ModelRegistry {
     if (backend === undefined) throw notServing(entry);
     const counted = await backend.count(request);
     entry.characters += counted.characters;
-    entry.promptTokens += counted.promptTokens;
+    entry.textTokens += counted.textTokens;
     return { ...counted, contextSize: backend.info.contextSize };
   }
 

@@ -48,7 +48,7 @@ export class FakeBackend implements ModelBackend {
       });
     }
     const tokens = this.script.count?.(request) ?? Math.max(1, Math.ceil(text.length / 4));
-    return { promptTokens: tokens, characters: text.length };
+    return { promptTokens: tokens, characters: text.length, textTokens: tokens };
   }
 
   async *generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
