@@ -26,5 +26,10 @@ export type { AppEnv } from "./internal/app-env.js";
 export type { Logger } from "./internal/logger.js";
 export { type RunningCortex, type ServeOptions, startCortex } from "./main.js";
 export { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
+export {
+  createUpstreamClient,
+  type UpstreamClient,
+  type UpstreamReply,
+} from "./proxy/create-upstream-client.js";
 export { readJsonBody } from "./routes/internal/read-json-body.js";
 export { runStatusCommand } from "./status/run-status-command.js";

@@ -97,6 +97,7 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
       };
     const entry = node.models.get(model);
     if (entry !== undefined) node.models.set(model, { ...entry, status: "unloaded" });
+    node.version++;
     node.evictions++;
     metrics.evictions.inc({ model, node: node.name });
     logger.info({ event: "evicted", model, node: node.name, evictions: node.evictions }, "model evicted");
@@ -143,6 +144,7 @@ function markLoaded(node: NodeState, model: string): void {
     reasoning: false,
   };
   node.models.set(model, { ...entry, status: "loaded" });
+  node.version++;
 }
 
 function describeReply(body: unknown): string | undefined {

@@ -84,6 +84,10 @@ describe("loadCortexConfig", () => {
       "models.toml": `[[models]]\nid = "m"\n[aliases]\n"m" = "x"\n`,
     });
     await expect(loadCortexConfig(shadow)).rejects.toBeInstanceOf(ConfigError);
+    const twice = await writeConfig({
+      "cortex.toml": `${MINIMAL}\n[[neurons]]\nname = "a"\nendpoint = "http://x:1"\n`,
+    });
+    await expect(loadCortexConfig(twice)).rejects.toThrow(/neurons\[1\]\.name: duplicate neuron name 'a'/);
   });
 });
 

@@ -40,6 +40,13 @@ export async function loadCortexConfig(
   const parsed = parseConfig(cortexConfigSchema, data, configPath);
   if (!parsed.ok) throw new ConfigError(parsed.error);
   const config = parsed.config;
+  const names = new Set<string>();
+  for (const [index, neuron] of config.neurons.entries()) {
+    if (names.has(neuron.name)) {
+      throw new ConfigError(`${configPath}: neurons[${index}].name: duplicate neuron name '${neuron.name}'`);
+    }
+    names.add(neuron.name);
+  }
   const base = dirname(configPath);
   config.ledger.path = resolveFrom(base, config.ledger.path);
   if (config.models_config === undefined) {

@@ -7,7 +7,18 @@ import type { NodeState } from "./node-state.js";
  * cortex dispatched there since the last `/health` poll, so a burst between two polls spreads.
  */
 export function buildFleetSnapshot(fleet: FleetState): FleetSnapshot {
-  return { nodes: fleet.nodes.map(toFleetNode) };
+  return { nodes: fleet.nodes.map(cachedFleetNode) };
+}
+
+const cache = new WeakMap<NodeState, { version: number; node: FleetNode }>();
+
+/** A node's snapshot, rebuilt only when something about it changed since the last one. */
+function cachedFleetNode(node: NodeState): FleetNode {
+  const hit = cache.get(node);
+  if (hit !== undefined && hit.version === node.version) return hit.node;
+  const built = toFleetNode(node);
+  cache.set(node, { version: node.version, node: built });
+  return built;
 }
 
 /** One node as the planner sees it. */

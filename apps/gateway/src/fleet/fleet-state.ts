@@ -54,6 +54,7 @@ export class FleetState {
     node.sincePoll.set(model, (node.sincePoll.get(model) ?? 0) + 1);
     node.active.set(model, (node.active.get(model) ?? 0) + 1);
     node.lastAccessed.set(model, now);
+    node.version++;
     return { node, model, epoch: node.loadEpoch, finished: false };
   }
 
@@ -62,6 +63,7 @@ export class FleetState {
     if (ticket.finished) return;
     ticket.finished = true;
     const { node, model } = ticket;
+    node.version++;
     const active = (node.active.get(model) ?? 1) - 1;
     if (active > 0) node.active.set(model, active);
     else node.active.delete(model);

@@ -32,6 +32,8 @@ export interface NodeState {
   lastAccessed: Map<string, number>;
   /** Successful evictions on this node (original `lifecycle_cycles`). */
   evictions: number;
+  /** Bumped on every change the router can see, so snapshots of unchanged nodes are reused. */
+  version: number;
 }
 
 /** A node as configured, unhealthy until its first successful poll. */
@@ -55,6 +57,7 @@ export function createNodeState(options: { name: string; endpoint: string; authT
     active: new Map(),
     lastAccessed: new Map(),
     evictions: 0,
+    version: 0,
   };
 }
 

@@ -29,6 +29,7 @@ export async function pollNode(node: NodeState, options: PollNodeOptions): Promi
     getNeuronJson(fetch, node, "/models", modelListSchema, timeoutMs),
     getNeuronJson(fetch, node, "/health", healthSchema, timeoutMs),
   ]);
+  node.version++;
   if (discovery?.ok) node.discovery = discovery.value;
 
   if (!models.ok) {
@@ -61,4 +62,5 @@ export function markUnreachable(node: NodeState, reason: string, unhealthyAfterF
   node.consecutiveFailures = Math.max(node.consecutiveFailures + 1, unhealthyAfterFailures);
   node.lastError = reason;
   node.healthy = false;
+  node.version++;
 }
