@@ -11,13 +11,15 @@ import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY, TINY_BUSY } from "./support/start-fleet.js";
 
 // The official `@anthropic-ai/sdk`, unmodified, against cortex's Anthropic Messages API. Its baseURL is
-// cortex itself (the SDK adds `/v1/messages`) and it sends the key as `x-api-key`.
+// cortex itself (the SDK adds `/v1/messages`) and it sends its key as `x-api-key`, which this fleet
+// requires (the other files run cortex open).
+const API_KEY = "sk-e2e-anthropic";
 let fleet: Fleet;
 let client: Anthropic;
 
 beforeAll(async () => {
-  fleet = await startFleet();
-  client = new Anthropic({ baseURL: fleet.cortexUrl, apiKey: "none", maxRetries: 0 });
+  fleet = await startFleet({ apiKey: API_KEY });
+  client = new Anthropic({ baseURL: fleet.cortexUrl, apiKey: API_KEY, maxRetries: 0 });
 }, 180_000);
 
 afterAll(async () => {
@@ -88,10 +90,11 @@ describe("messages", () => {
     const stop = long.slice(Math.floor(long.length / 2)).match(/[A-Za-z0-9]/)?.[0];
     if (stop === undefined) throw new Error(`no stop candidate in ${JSON.stringify(long)}`);
     const message = await client.messages.create({ ...hello, max_tokens: 32, stop_sequences: [stop] });
-    expect(message.stop_reason).toBe("stop_sequence");
-    expect(message.stop_sequence).toBe(stop);
     expect(long.startsWith(textOf(message))).toBe(true);
     expect(textOf(message)).not.toContain(stop);
+    expect(textOf(message).length).toBeLessThan(long.length);
+    expect(message.stop_reason).toBe("stop_sequence");
+    expect(message.stop_sequence).toBe(stop);
   });
 });
 
@@ -239,6 +242,17 @@ describe("count_tokens", () => {
 });
 
 describe("errors", () => {
+  it("raises AuthenticationError for a wrong x-api-key", async () => {
+    const stranger = new Anthropic({ baseURL: fleet.cortexUrl, apiKey: "sk-wrong", maxRetries: 0 });
+    const error = await stranger.messages.create(hello).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((error as InstanceType<typeof Anthropic.AuthenticationError>).type).toBe("authentication_error");
+    const counted = await stranger.messages
+      .countTokens({ model: TINY, messages: hello.messages })
+      .catch((caught: unknown) => caught);
+    expect(counted).toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+
   it("raises BadRequestError when max_tokens is missing", async () => {
     const { max_tokens: _maxTokens, ...withoutMaxTokens } = hello;
     const error = await client.messages

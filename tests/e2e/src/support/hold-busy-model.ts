@@ -19,7 +19,7 @@ async function neuronInFlight(fleet: Fleet): Promise<number | undefined> {
 }
 
 async function cortexInFlight(fleet: Fleet): Promise<number | undefined> {
-  const list = (await (await fetch(`${fleet.cortexUrl}/v1/models`)).json()) as {
+  const list = (await (await fetch(`${fleet.cortexUrl}/v1/models`, { headers: fleet.headers })).json()) as {
     data: Array<{ id: string; locations: Array<{ in_flight?: number }> }>;
   };
   const model = list.data.find((entry) => entry.id === TINY_BUSY);
@@ -36,7 +36,7 @@ export async function holdBusyModel(fleet: Fleet): Promise<HeldSlot> {
   const controller = new AbortController();
   const response = await fetch(`${fleet.cortexUrl}/v1/chat/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...fleet.headers, "content-type": "application/json" },
     body: JSON.stringify({
       model: TINY_BUSY,
       messages: [{ role: "user", content: "hold the only sequence" }],

@@ -13,10 +13,18 @@ export const TINY_BUSY = "tiny-busy";
 /** Context size of `tiny`, in tokens. */
 export const TINY_CONTEXT = 2048;
 
+/** What `startFleet` may vary. */
+export interface FleetOptions {
+  /** When set, cortex requires this key (`require_auth`, one uncapped key, a ledger in the temp folder). */
+  apiKey?: string;
+}
+
 /** One neuron serving the tiny model and one cortex in front of it, as real processes. */
 export interface Fleet {
   /** cortex's API, e.g. `http://127.0.0.1:41234` (no `/v1`). */
   cortexUrl: string;
+  /** Headers a raw `fetch` to cortex needs (the key, when the fleet requires one). */
+  headers: Record<string, string>;
   /** The neuron's API, for comparing with what it says directly. */
   neuronUrl: string;
   /** Recent log lines of both processes, for failure messages. */
@@ -38,7 +46,7 @@ const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
  * `tiny` and `tiny-busy` preloaded, then `cortex serve` on ephemeral ports polling every 200 ms, and
  * resolves once cortex's `/v1/models` lists both models as loaded. Needs `pnpm build` of the apps.
  */
-export async function startFleet(): Promise<Fleet> {
+export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const folder = await mkdtemp(join(tmpdir(), "helexa-e2e-"));
   const services: SpawnedService[] = [];
   const stop = async () => {
@@ -56,7 +64,7 @@ export async function startFleet(): Promise<Fleet> {
       60_000,
     );
     services.push(neuron);
-    await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url));
+    await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url, options.apiKey));
     const cortex = await spawnService(
       "cortex",
       cliOf("@helexa/gateway"),
@@ -66,9 +74,14 @@ export async function startFleet(): Promise<Fleet> {
     );
     services.push(cortex);
     const cortexUrl = cortex.listening.url;
-    await waitFor(() => bothLoaded(cortexUrl), 120_000, `cortex listing ${TINY} and ${TINY_BUSY} as loaded`);
+    await waitFor(
+      () => bothLoaded(cortexUrl, options.apiKey),
+      120_000,
+      `cortex listing ${TINY} and ${TINY_BUSY} as loaded`,
+    );
     return {
       cortexUrl,
+      headers: authHeaders(options.apiKey),
       neuronUrl: neuron.listening.url,
       logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
       assertRunning() {
@@ -87,12 +100,16 @@ export async function startFleet(): Promise<Fleet> {
   }
 }
 
-async function bothLoaded(cortexUrl: string): Promise<true | undefined> {
-  const response = await fetch(`${cortexUrl}/v1/models`);
+async function bothLoaded(cortexUrl: string, apiKey: string | undefined): Promise<true | undefined> {
+  const response = await fetch(`${cortexUrl}/v1/models`, { headers: authHeaders(apiKey) });
   if (!response.ok) return undefined;
   const list = (await response.json()) as { data: Array<{ id: string; loaded: boolean }> };
   const loaded = (id: string) => list.data.some((model) => model.id === id && model.loaded);
   return loaded(TINY) && loaded(TINY_BUSY) ? true : undefined;
+}
+
+function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
 }
 
 function neuronToml(modelPath: string): string {
@@ -123,7 +140,23 @@ function neuronToml(modelPath: string): string {
   ].join("\n");
 }
 
-function cortexToml(neuronUrl: string): string {
+function cortexToml(neuronUrl: string, apiKey: string | undefined): string {
+  const auth =
+    apiKey === undefined
+      ? []
+      : [
+          `[entitlements]`,
+          `require_auth = true`,
+          ``,
+          `[[entitlements.keys]]`,
+          `key = ${JSON.stringify(apiKey)}`,
+          `account_id = "e2e"`,
+          `key_id = "e2e"`,
+          ``,
+          `[ledger]`,
+          `path = "cortex-ledger.sqlite"`,
+          ``,
+        ];
   return [
     `[gateway]`,
     `listen = "127.0.0.1:0"`,
@@ -134,5 +167,6 @@ function cortexToml(neuronUrl: string): string {
     `name = "local"`,
     `endpoint = "${neuronUrl}"`,
     ``,
+    ...auth,
   ].join("\n");
 }
