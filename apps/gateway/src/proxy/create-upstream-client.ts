@@ -45,18 +45,24 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
       const secure = target.protocol === "https:";
       let current: ReturnType<typeof httpRequest> | undefined;
       let aborted: Error | undefined;
+      let rejectReply: (error: Error) => void = () => {};
       const reply = new Promise<UpstreamReply>((resolve, reject) => {
+        rejectReply = reject;
         const send = (retried: boolean) => {
           const requestOptions = {
             method: "POST",
             agent: secure ? https : http,
             headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
           };
-          const request = (secure ? httpsRequest : httpRequest)(target, requestOptions, (message) =>
-            resolve({ status: message.statusCode ?? 502, headers: message.headers, message }),
-          );
+          const request = (secure ? httpsRequest : httpRequest)(target, requestOptions, (message) => {
+            // A body cut short (abort, neuron gone) errors here; its readers see that through their own
+            // listeners, and this one keeps a late error from becoming an uncaught exception.
+            message.on("error", ignoreLateError);
+            resolve({ status: message.statusCode ?? 502, headers: message.headers, message });
+          });
           current = request;
-          request.once("error", (error: NodeJS.ErrnoException) => {
+          // `on`, not `once`: a request destroyed after its first error may emit again.
+          request.on("error", (error: NodeJS.ErrnoException) => {
             if (aborted === undefined && !retried && request.reusedSocket && error.code === "ECONNRESET") {
               send(true);
               return;
@@ -72,7 +78,10 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
         abort(reason) {
           if (aborted !== undefined) return;
           aborted = reason;
-          current?.destroy(reason);
+          // No error argument: the reply promise already rejects with `aborted`, and a request whose reply
+          // has finished must not re-emit the reason on a socket nobody listens to.
+          current?.destroy();
+          rejectReply(reason);
         },
       };
     },
@@ -82,6 +91,8 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
     },
   };
 }
+
+function ignoreLateError(): void {}
 
 /** An `IncomingMessage` body as one byte array. */
 export function readMessage(message: IncomingMessage): Promise<Uint8Array> {
