@@ -6,6 +6,7 @@ import { callId } from "./call-id.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { emitForcedToolCall } from "./emit-forced-tool-call.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
+import { matchedStop } from "./matched-stop.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
 type Emit = (event: GenerationEvent) => void;
@@ -61,9 +62,12 @@ export async function runChatGeneration(
       });
     }
     if ((result.functionCalls?.length ?? 0) > 0) finishReason = "tool_calls";
+    const stopSequence =
+      finishReason === "stop" ? matchedStop(result.metadata, request.sampling.stop) : undefined;
     emit({
       type: "done",
       finishReason,
+      ...(stopSequence === undefined ? {} : { stopSequence }),
       usage: {
         promptTokens: prompt.tokens.length,
         completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,

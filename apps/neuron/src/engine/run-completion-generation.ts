@@ -3,6 +3,7 @@ import type { GenerationEvent } from "../ipc/generation-event.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
+import { matchedStop } from "./matched-stop.js";
 import { finishReasonOf, grammarForFormat } from "./run-chat-generation.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
@@ -34,9 +35,11 @@ export async function runCompletionGeneration(
         if (text !== "") emit({ type: "delta", content: text });
       },
     });
+    const stopSequence = matchedStop(result.metadata, request.sampling.stop);
     emit({
       type: "done",
       finishReason: finishReasonOf(result.metadata.stopReason),
+      ...(stopSequence === undefined ? {} : { stopSequence }),
       usage: {
         promptTokens: tokens.all.length,
         completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,

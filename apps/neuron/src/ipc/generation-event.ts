@@ -14,5 +14,11 @@ export interface GenerationUsage {
 export type GenerationEvent =
   | { type: "delta"; content?: string; reasoning?: string }
   | { type: "tool_call"; index: number; id: string; name: string; arguments: string }
-  | { type: "done"; finishReason: FinishReason; usage: GenerationUsage }
+  | {
+      type: "done";
+      finishReason: FinishReason;
+      usage: GenerationUsage;
+      /** The request `stop` string that ended generation, when one did. */
+      stopSequence?: string;
+    }
   | { type: "error"; message: string };

@@ -26,6 +26,7 @@ interface ChatCompletion {
       tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
     };
     finish_reason: string;
+    stop_reason?: string | null;
   }>;
   usage: {
     prompt_tokens: number;
@@ -109,9 +110,53 @@ describe("chat completions", () => {
     const full = (await chat({ temperature: 0, max_tokens: 40 })).choices[0]?.message.content ?? "";
     const stop = full.slice(12, 15);
     const expected = full.slice(0, full.indexOf(stop));
-    const stopped = await chat({ temperature: 0, max_tokens: 40, stop: [stop] });
+    const stopped = await chat({ temperature: 0, max_tokens: 40, stop: ["\u0000never", stop] });
     expect(stopped.choices[0]?.message.content).toBe(expected);
     expect(stopped.choices[0]?.finish_reason).toBe("stop");
+    // vLLM-style: which stop string matched (cortex's Anthropic translation reads it).
+    expect(stopped.choices[0]?.stop_reason).toBe(stop);
+    const streamed = sseData(
+      await readSse(
+        await postJson(`${neuron.url}/v1/chat/completions`, {
+          model: "tiny",
+          messages,
+          temperature: 0,
+          max_tokens: 40,
+          stop: [stop, "\u0000never"],
+          stream: true,
+        }),
+      ),
+    ) as Array<{ choices: Array<{ finish_reason: string | null; stop_reason?: string | null }> } | "[DONE]">;
+    const finish = streamed.at(-2);
+    expect(finish !== "[DONE]" && finish?.choices[0]).toMatchObject({
+      finish_reason: "stop",
+      stop_reason: stop,
+    });
+    const completion = (await (
+      await postJson(`${neuron.url}/v1/completions`, {
+        model: "tiny",
+        prompt: "Once upon a time",
+        temperature: 0,
+        max_tokens: 40,
+      })
+    ).json()) as { choices: Array<{ text: string }> };
+    const completionStop = (completion.choices[0]?.text ?? "").slice(8, 11);
+    const cut = (await (
+      await postJson(`${neuron.url}/v1/completions`, {
+        model: "tiny",
+        prompt: "Once upon a time",
+        temperature: 0,
+        max_tokens: 40,
+        stop: completionStop,
+      })
+    ).json()) as { choices: Array<{ finish_reason: string; stop_reason?: string | null }> };
+    expect(cut.choices[0]).toMatchObject({ finish_reason: "stop", stop_reason: completionStop });
+  });
+
+  it("reports no stop_reason when generation ends without a stop string", async () => {
+    const result = await chat({ temperature: 0, max_tokens: 8 });
+    expect(result.choices[0]?.finish_reason).toBe("length");
+    expect(result.choices[0]?.stop_reason ?? null).toBeNull();
   });
 
   it("reproduces sampled output with the same seed and differs with another", async () => {
@@ -154,6 +199,9 @@ describe("chat completions", () => {
     const parsed = JSON.parse(result.choices[0]?.message.content ?? "") as { color: string; ok: boolean };
     expect(["red", "green", "blue"]).toContain(parsed.color);
     expect(typeof parsed.ok).toBe("boolean");
+    // Ended by the grammar (end of generation), not by a stop string.
+    expect(result.choices[0]?.finish_reason).toBe("stop");
+    expect(result.choices[0]?.stop_reason ?? null).toBeNull();
   });
 
   it("returns a forced tool call as tool_calls with finish_reason tool_calls, streaming and not", async () => {

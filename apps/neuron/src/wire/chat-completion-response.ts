@@ -32,6 +32,8 @@ export function buildChatCompletion(result: CollectedGeneration, meta: ReplyMeta
         },
         logprobs: null,
         finish_reason: result.finishReason === "abort" ? "stop" : result.finishReason,
+        // vLLM's extension: the stop string that matched (null at end of generation or length).
+        stop_reason: result.stopSequence,
       },
     ],
     usage: toOpenAiUsage(result.usage),

@@ -13,6 +13,8 @@ export interface CollectedGeneration {
   reasoning: string;
   toolCalls: CollectedToolCall[];
   finishReason: Exclude<FinishReason, "abort"> | "abort";
+  /** The request `stop` string that ended generation, or null. */
+  stopSequence: string | null;
   usage: GenerationUsage;
 }
 
@@ -30,7 +32,14 @@ export async function collectGeneration(
     } else if (event.type === "tool_call") {
       toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
     } else if (event.type === "done") {
-      return { content, reasoning, toolCalls, finishReason: event.finishReason, usage: event.usage };
+      return {
+        content,
+        reasoning,
+        toolCalls,
+        finishReason: event.finishReason,
+        stopSequence: event.stopSequence ?? null,
+        usage: event.usage,
+      };
     } else {
       throw generationFailed(event.message);
     }

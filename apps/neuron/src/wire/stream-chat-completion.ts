@@ -15,13 +15,25 @@ export async function streamChatCompletion(
   includeUsage: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+  const chunk = (
+    delta: Record<string, unknown>,
+    finishReason: string | null = null,
+    stopReason?: string | null,
+  ) => ({
     id: meta.id,
     object: "chat.completion.chunk",
     created: meta.created,
     model: meta.model,
     system_fingerprint: null,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      {
+        index: 0,
+        delta,
+        logprobs: null,
+        finish_reason: finishReason,
+        ...(stopReason === undefined ? {} : { stop_reason: stopReason }),
+      },
+    ],
     ...(includeUsage ? { usage: null } : {}),
   });
   sink.data(chunk({ role: "assistant", content: "" }));
@@ -40,7 +52,7 @@ export async function streamChatCompletion(
       sink.data(chunk({ tool_calls: [call] }));
     } else if (event.type === "done") {
       if (event.finishReason === "abort") return;
-      sink.data(chunk({}, event.finishReason));
+      sink.data(chunk({}, event.finishReason, event.stopSequence ?? null));
       if (includeUsage) {
         const { usage: _null, ...base } = chunk({});
         sink.data({ ...base, choices: [], usage: toOpenAiUsage(event.usage) });

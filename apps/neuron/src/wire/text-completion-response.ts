@@ -18,6 +18,7 @@ export function buildTextCompletion(result: CollectedGeneration, meta: ReplyMeta
         index: 0,
         logprobs: null,
         finish_reason: result.finishReason === "abort" ? "stop" : result.finishReason,
+        stop_reason: result.stopSequence,
       },
     ],
     usage: toOpenAiUsage(result.usage),
@@ -32,13 +33,21 @@ export async function streamTextCompletion(
   includeUsage: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const chunk = (text: string, finishReason: string | null = null) => ({
+  const chunk = (text: string, finishReason: string | null = null, stopReason?: string | null) => ({
     id: meta.id,
     object: "text_completion",
     created: meta.created,
     model: meta.model,
     system_fingerprint: null,
-    choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      {
+        text,
+        index: 0,
+        logprobs: null,
+        finish_reason: finishReason,
+        ...(stopReason === undefined ? {} : { stop_reason: stopReason }),
+      },
+    ],
     ...(includeUsage ? { usage: null } : {}),
   });
   for await (const event of events) {
@@ -46,7 +55,7 @@ export async function streamTextCompletion(
     if (event.type === "delta" && event.content !== undefined) sink.data(chunk(event.content));
     else if (event.type === "done") {
       if (event.finishReason === "abort") return;
-      sink.data(chunk("", event.finishReason));
+      sink.data(chunk("", event.finishReason, event.stopSequence ?? null));
       if (includeUsage) {
         const { usage: _null, ...base } = chunk("");
         sink.data({ ...base, choices: [], usage: toOpenAiUsage(event.usage) });
