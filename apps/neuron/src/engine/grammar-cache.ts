@@ -1,9 +1,13 @@
 import type { Llama, LlamaGrammar } from "node-llama-cpp";
+import { withBoundedNumbers } from "./bound-json-numbers.js";
 import { RequestRejection } from "./request-rejection.js";
 
 const maxEntries = 32;
 
-/** JSON-schema grammars by schema text (building one compiles GBNF), least recently used evicted. */
+/**
+ * JSON-schema grammars by schema text (building one compiles GBNF), least recently used evicted. Number
+ * rules are bounded (`boundJsonNumbers`): integers come out safe, numbers finite.
+ */
 export class GrammarCache {
   readonly #entries = new Map<string, Promise<LlamaGrammar>>();
 
@@ -11,14 +15,17 @@ export class GrammarCache {
 
   /** The grammar for `schema`; an unsupported schema is a 400 naming `param`. */
   async forSchema(schema: Record<string, unknown>, param: string): Promise<LlamaGrammar> {
-    return this.#get(`schema:${JSON.stringify(schema)}`, param, () =>
-      this.llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]),
-    );
+    return this.#get(`schema:${JSON.stringify(schema)}`, param, async () => {
+      const typed = schema as Parameters<Llama["createGrammarForJsonSchema"]>[0];
+      return withBoundedNumbers(this.llama, await this.llama.createGrammarForJsonSchema(typed));
+    });
   }
 
   /** Any JSON value (`response_format: json_object`). */
   json(): Promise<LlamaGrammar> {
-    return this.#get("json", "response_format", () => this.llama.getGrammarFor("json"));
+    return this.#get("json", "response_format", async () =>
+      withBoundedNumbers(this.llama, await this.llama.getGrammarFor("json")),
+    );
   }
 
   async #get(key: string, param: string, build: () => Promise<LlamaGrammar>): Promise<LlamaGrammar> {

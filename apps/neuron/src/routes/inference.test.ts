@@ -204,6 +204,52 @@ describe("chat completions", () => {
     expect(result.choices[0]?.stop_reason ?? null).toBeNull();
   });
 
+  it("keeps integer properties of a json_schema safe JSON integers, numbers finite", async () => {
+    const schema = {
+      type: "object",
+      properties: { count: { type: "integer" }, ratio: { type: "number" } },
+      required: ["count", "ratio"],
+    };
+    for (const seed of [1, 2, 3]) {
+      const result = await chat({
+        temperature: 1,
+        seed,
+        max_tokens: 120,
+        response_format: { type: "json_schema", json_schema: { name: "counted", schema, strict: true } },
+      });
+      const content = result.choices[0]?.message.content ?? "";
+      const parsed = JSON.parse(content) as { count: number; ratio: number };
+      expect(Number.isSafeInteger(parsed.count), content).toBe(true);
+      expect(Number.isFinite(parsed.ratio), content).toBe(true);
+      expect(content, "no exponent on an integer").toMatch(/"count"\s*:\s*-?\d+\s*[,}]/);
+    }
+  });
+
+  it("keeps json_object numbers finite", async () => {
+    const numbers = (value: unknown): number[] =>
+      typeof value === "number"
+        ? [value]
+        : typeof value === "object" && value !== null
+          ? Object.values(value).flatMap(numbers)
+          : [];
+    let finished = 0;
+    // Seed 2 drew `96E19896927258` (Infinity) from llama.cpp's json.gbnf before the number rule was bounded.
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const result = await chat({
+        messages: [{ role: "user", content: "Give numbers." }],
+        temperature: 1,
+        seed,
+        max_tokens: 300,
+        response_format: { type: "json_object" },
+      });
+      if (result.choices[0]?.finish_reason !== "stop") continue;
+      finished += 1;
+      const content = result.choices[0]?.message.content ?? "";
+      for (const value of numbers(JSON.parse(content))) expect(Number.isFinite(value), content).toBe(true);
+    }
+    expect(finished).toBeGreaterThan(2);
+  });
+
   it("returns a forced tool call as tool_calls with finish_reason tool_calls, streaming and not", async () => {
     const tools = [
       {
