@@ -1,5 +1,6 @@
 import type { ModelsCatalogue } from "@helexa/core";
 import { Registry } from "prom-client";
+import { createMessagesRoutes, type MessagesRoutesOptions } from "../anthropic/messages-route.js";
 import { type AppConfig, type CortexApp, createCortexApp } from "../app.js";
 import type { Entitlements } from "../entitlements/entitlements.js";
 import { createPoller, type Poller } from "../fleet/create-poller.js";
@@ -40,6 +41,8 @@ export async function createTestCortex(options: {
   config?: Partial<AppConfig>;
   fetch?: FetchFunction;
   poll?: boolean;
+  /** Mount the Anthropic routes as `cortex serve` does (with these options, if an object). */
+  anthropic?: boolean | Omit<MessagesRoutesOptions, "dispatch">;
 }): Promise<TestCortex> {
   const catalogue: ModelsCatalogue = { models: [], aliases: {}, ...options.catalogue };
   const fleet = new FleetState(
@@ -61,6 +64,8 @@ export async function createTestCortex(options: {
     now: Date.now,
   });
   const registry = new Registry();
+  const anthropic =
+    options.anthropic === true ? {} : options.anthropic === false ? undefined : options.anthropic;
   const cortex = createCortexApp({
     fleet,
     fetch,
@@ -70,6 +75,9 @@ export async function createTestCortex(options: {
     entitlements: options.entitlements,
     config: { ...TEST_APP_CONFIG, ...options.config },
     refreshNode: (name) => poller.pollNode(name),
+    ...(anthropic === undefined
+      ? {}
+      : { extraRoutes: [({ dispatch }) => createMessagesRoutes({ ...anthropic, dispatch })] }),
   });
   if (options.poll !== false) await poller.pollOnce();
   return {
