@@ -449,7 +449,7 @@ describe("responses", () => {
     expect(body.usage.output_tokens).toBe(20);
   });
 
-  it("streams events in the original neuron's order", async () => {
+  it("streams events in the original neuron's order, ending with response.incomplete at the budget", async () => {
     const response = await postJson(`${neuron.url}/v1/responses`, {
       model: "tiny",
       input: "Hello",
@@ -470,18 +470,48 @@ describe("responses", () => {
       "response.output_text.done",
       "response.content_part.done",
       "response.output_item.done",
-      "response.completed",
+      "response.incomplete",
     ]);
     const payloads = events.map(
       (event) => JSON.parse(event.data ?? "{}") as { type: string; sequence_number: number },
     );
     expect(payloads.map((payload) => payload.type)).toEqual(names);
     expect(payloads.map((payload) => payload.sequence_number)).toEqual(payloads.map((_, index) => index));
-    const completed = payloads.at(-1) as unknown as {
-      response: { status: string; usage: { output_tokens: number } };
+    const incomplete = payloads.at(-1) as unknown as {
+      response: { status: string; incomplete_details: { reason: string }; usage: { output_tokens: number } };
     };
-    expect(completed.response.status).toBe("incomplete");
-    expect(completed.response.usage.output_tokens).toBe(12);
+    expect(incomplete.response.status).toBe("incomplete");
+    expect(incomplete.response.incomplete_details.reason).toBe("max_output_tokens");
+    expect(incomplete.response.usage.output_tokens).toBe(12);
+  });
+
+  it("ends a stream that finished within the budget with response.completed", async () => {
+    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] };
+    const response = await postJson(`${neuron.url}/v1/responses`, {
+      model: "tiny",
+      input: "Hello",
+      temperature: 0,
+      max_output_tokens: 200,
+      text: { format: { type: "json_schema", name: "answer", schema, strict: true } },
+      stream: true,
+    });
+    const events = (await readSse(response)).filter((event) => event.event !== undefined);
+    const names = events.map((event) => event.event);
+    expect(names.at(-2)).toBe("response.output_item.done");
+    expect(names.at(-1)).toBe("response.completed");
+    expect(names).not.toContain("response.incomplete");
+    const completed = JSON.parse(events.at(-1)?.data ?? "{}") as {
+      response: {
+        status: string;
+        incomplete_details: unknown;
+        output: Array<{ content: Array<{ text: string }> }>;
+      };
+    };
+    expect(completed.response.status).toBe("completed");
+    expect(completed.response.incomplete_details).toBeNull();
+    expect(
+      typeof (JSON.parse(completed.response.output[0]?.content[0]?.text ?? "") as { ok: unknown }).ok,
+    ).toBe("boolean");
   });
 
   it("refuses previous_response_id", async () => {

@@ -11,8 +11,9 @@ import {
 /**
  * Responses streaming, named events in the original neuron's order (§7.10): created, in_progress,
  * output_item.added, content_part.added, output_text.delta…, output_text.done, content_part.done,
- * output_item.done, completed. Tool calls follow as function_call items; a failure ends with `error`
- * and `response.failed`. No `[DONE]` on this API.
+ * output_item.done, then the terminal event. Tool calls follow as function_call items. The terminal event
+ * is OpenAI's: `response.completed`, or `response.incomplete` when `max_output_tokens` ran out (the
+ * original always sent `completed`); a failure ends with `error` and `response.failed`. No `[DONE]`.
  */
 export async function streamResponses(
   sink: SseSink,
@@ -78,7 +79,8 @@ export async function streamResponses(
         emit("response.output_item.done", { output_index: outputIndex, item });
         output.push(item);
       });
-      emit("response.completed", { response: responseShell(meta, status, output, event.usage) });
+      const terminal = status === "incomplete" ? "response.incomplete" : "response.completed";
+      emit(terminal, { response: responseShell(meta, status, output, event.usage) });
       return;
     } else {
       fail(event.message);
