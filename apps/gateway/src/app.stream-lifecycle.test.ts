@@ -9,6 +9,7 @@ import {
   startFakeNeuron,
 } from "./test-support/fake-neuron.js";
 import { createGate, waitFor } from "./test-support/gate.js";
+import { createRecordingEntitlements } from "./test-support/recording-entitlements.js";
 import { type SseStep, scriptedSseReply } from "./test-support/scripted-sse-reply.js";
 import { serveApp } from "./test-support/serve-app.js";
 
@@ -206,5 +207,31 @@ describe("a streamed Anthropic reply over real sockets", () => {
     expect(active()).toBe(0);
     await settle();
     expect(uncaught).toEqual([]);
+  });
+
+  it("a streamed Anthropic reply read to the end settles as ok, with the neuron's usage", async () => {
+    const { entitlements, calls } = createRecordingEntitlements();
+    const neuron = await startFakeNeuron({ inference: () => scriptedSseReply(reply) });
+    cleanups.push(() => neuron.close());
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: neuron.url }],
+      anthropic: true,
+      entitlements,
+    });
+    cleanups.push(() => cortex.close());
+    const server = await serveApp(cortex.app);
+    cleanups.push(() => server.close());
+    for (let round = 0; round < 2; round++) {
+      const response = await post(`${server.url}/v1/messages`, messages(true));
+      expect(parseSseFrames(await response.text()).at(-1)?.event).toBe("message_stop");
+    }
+    await waitFor(() => calls.filter((call) => call.kind === "settle").length === 2);
+    const settled = calls.filter((call) => call.kind === "settle");
+    for (const call of settled) {
+      expect(call).toMatchObject({
+        usage: { promptTokens: 3, completionTokens: 1 },
+        details: { outcome: "ok", node: "n" },
+      });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../test-support/gate.js";
 import type { AnthropicStreamEvent } from "./anthropic-stream-event.js";
 import { createAnthropicSseStream, type ScheduleInterval } from "./create-anthropic-sse-stream.js";
 import { accumulateAnthropicEvents } from "./test-support/accumulate-anthropic-events.js";
@@ -170,5 +171,35 @@ describe("createAnthropicSseStream", () => {
     await reader.cancel("client disconnected");
     expect(upstream.wasCancelled()).toBe(true);
     expect(isStopped()).toBe(true);
+  });
+
+  it("closes at [DONE] and reads the upstream to its own end instead of cutting it", async () => {
+    const upstream = controllableUpstream();
+    upstream.write(sseBody([roleChunk(), contentChunk("hi"), finishChunk("stop"), usageChunk(2, 1)]));
+    const frames = await readSseFrames(
+      createAnthropicSseStream(upstream.stream, {
+        model: "tiny",
+        scheduleInterval: manualSchedule().schedule,
+        drainGraceMs: 60_000,
+      }),
+    );
+    expect(frames.at(-1)?.event).toBe("message_stop");
+    upstream.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstream.wasCancelled()).toBe(false);
+  });
+
+  it("cuts an upstream that stays open after [DONE] once the drain grace has passed", async () => {
+    const upstream = controllableUpstream();
+    upstream.write(sseBody([roleChunk(), contentChunk("hi"), finishChunk("stop")]));
+    const frames = await readSseFrames(
+      createAnthropicSseStream(upstream.stream, {
+        model: "tiny",
+        scheduleInterval: manualSchedule().schedule,
+        drainGraceMs: 10,
+      }),
+    );
+    expect(frames.at(-1)?.event).toBe("message_stop");
+    await waitFor(() => upstream.wasCancelled());
   });
 });

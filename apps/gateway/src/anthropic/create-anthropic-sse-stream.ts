@@ -14,9 +14,12 @@ export interface AnthropicSseStreamOptions extends AnthropicStreamTranslatorOpti
   pingIntervalMs?: number;
   /** Injected for tests; defaults to `setInterval` / `clearInterval`. */
   scheduleInterval?: ScheduleInterval;
+  /** After `[DONE]`, how long the upstream body may take to end by itself before it is cut. Default 2000 ms. */
+  drainGraceMs?: number;
 }
 
 export const DEFAULT_PING_INTERVAL_MS = 10_000;
+export const DEFAULT_DRAIN_GRACE_MS = 2_000;
 
 const defaultScheduleInterval: ScheduleInterval = (callback, intervalMs) => {
   const handle = setInterval(callback, intervalMs);
@@ -31,7 +34,9 @@ const defaultScheduleInterval: ScheduleInterval = (callback, intervalMs) => {
  * upstream that ends before any `finish_reason` all become an `error` event. This is a readable stream
  * that owns the upstream reader rather than a `TransformStream`, because once a piped source errors a
  * transform can no longer write the `error` event. Reading is pulled, so a slow client slows the upstream;
- * cancelling (the client went away) cancels the upstream body.
+ * cancelling (the client went away) cancels the upstream body. After `[DONE]` the client's stream closes at
+ * once while the upstream body is read to its own end (within `drainGraceMs`), so the request below
+ * finishes as a success and its connection is reused, rather than being cut as if the client had left.
  */
 export function createAnthropicSseStream(
   upstream: ReadableStream<Uint8Array>,
@@ -54,11 +59,15 @@ export function createAnthropicSseStream(
     controller.enqueue(encoder.encode(events.map(formatAnthropicStreamEvent).join("")));
     sentSinceTick = true;
   };
-  const close = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+  const close = async (controller: ReadableStreamDefaultController<Uint8Array>, drain = false) => {
     if (closed) return;
     closed = true;
     stopPings?.();
     controller.close();
+    if (drain) {
+      void drainToEnd(reader, options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
+      return;
+    }
     // Nothing more is wanted from upstream; release it (it has normally ended already).
     await reader.cancel().catch(() => undefined);
   };
@@ -97,10 +106,11 @@ export function createAnthropicSseStream(
           return;
         }
         const data = next.value.data.trim();
-        const events = data === "[DONE]" ? translator.finish() : translator.push(parseJson(data));
+        const done = data === "[DONE]";
+        const events = done ? translator.finish() : translator.push(parseJson(data));
         send(controller, events);
         if (translator.ended) {
-          await close(controller);
+          await close(controller, done);
           return;
         }
         if (events.length > 0) return;
@@ -112,6 +122,21 @@ export function createAnthropicSseStream(
       await reader.cancel(reason).catch(() => undefined);
     },
   });
+}
+
+/** Reads what is left of an upstream that has sent `[DONE]` (normally nothing); cuts it after `graceMs`. */
+async function drainToEnd(reader: ReadableStreamDefaultReader<unknown>, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), graceMs);
+  timer.unref?.();
+  try {
+    while (!(await reader.read()).done) {
+      // events after [DONE] carry nothing for the client
+    }
+  } catch {
+    // the upstream failed after the reply was complete: nothing left to tell the client
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function parseJson(text: string): unknown {

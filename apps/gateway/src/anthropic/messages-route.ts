@@ -20,6 +20,8 @@ export interface MessagesRoutesOptions {
   pingIntervalMs?: number;
   /** Injected for tests; defaults to `setInterval`. */
   scheduleInterval?: ScheduleInterval;
+  /** After `[DONE]`, how long a neuron's body may take to end before cortex cuts it. Default 2000 ms. */
+  drainGraceMs?: number;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -64,6 +66,7 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
           stopSequences,
           ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
           ...(options.scheduleInterval === undefined ? {} : { scheduleInterval: options.scheduleInterval }),
+          ...(options.drainGraceMs === undefined ? {} : { drainGraceMs: options.drainGraceMs }),
         });
         return new Response(stream, {
           status: 200,
