@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseNeuronConfigText } from "./parse-neuron-config-text.js";
 import { resolveNeuronConfig } from "./resolve-neuron-config.js";
@@ -67,5 +70,35 @@ describe("resolveNeuronConfig threads", () => {
     expect(resolveNeuronConfig(parsed.config, "/", 2).threads).toBe(1);
     expect(resolveNeuronConfig(parsed.config, "/", 6).threads).toBe(3);
     expect(resolveNeuronConfig(parsed.config, "/", 64).threads).toBe(8);
+  });
+});
+
+describe("shipped example configs", () => {
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+  const load = (path: string, cores: number) => {
+    const file = resolve(repoRoot, path);
+    const parsed = parseNeuronConfigText(readFileSync(file, "utf8"), path, {});
+    if (!parsed.ok) throw new Error(parsed.error);
+    return resolveNeuronConfig(parsed.config, dirname(file), cores);
+  };
+
+  it("loads examples/tiny/neuron.toml (what pnpm start runs) with 1 thread whatever the core count", () => {
+    const config = load("examples/tiny/neuron.toml", 64);
+    expect(config.threads).toBe(1);
+    expect(config.gpu).toBe("auto");
+    expect(config.port).toBe(13131);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.admission).toEqual({ max_queue_depth: 2, max_wait_secs: 30 });
+    expect(config.models).toHaveLength(1);
+    expect(config.models[0]).toMatchObject({ id: "tiny", context_size: 2048, sequences: 2, preload: true });
+    expect(config.models[0]?.path).toBe(resolve(repoRoot, ".helexa/models/tiny.gguf"));
+  });
+
+  it("loads apps/neuron/neuron.example.toml, threads left to the documented default", () => {
+    expect(load("apps/neuron/neuron.example.toml", 2).threads).toBe(1);
+    expect(load("apps/neuron/neuron.example.toml", 16).threads).toBe(8);
+    expect(load("apps/neuron/neuron.example.toml", 16).models[0]?.path).toBe(
+      resolve(repoRoot, "apps/neuron/tiny.gguf"),
+    );
   });
 });
