@@ -78,6 +78,17 @@ const KNOWN_PATHS: Record<string, string> = {
   "/": "GET",
 };
 
+/** Known route families (`/v1/models/{id}`, where the id may contain `/`). */
+const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [["/v1/models/", "GET"]];
+
+/** The method a known path takes, or undefined for an unknown path. */
+function allowedMethod(path: string): string | undefined {
+  const exact = KNOWN_PATHS[path];
+  if (exact !== undefined) return exact;
+  const family = KNOWN_PREFIXES.find(([prefix]) => path.startsWith(prefix) && path.length > prefix.length);
+  return family?.[1];
+}
+
 /** The cortex API: CORS, auth (when entitlements are given), one sub-app per upstream API, one onError. */
 export function createCortexApp(deps: AppDeps): CortexApp {
   const { fleet, config } = deps;
@@ -107,7 +118,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => {
     const dialect = dialectOfPath(c.req.path);
-    const allowed = KNOWN_PATHS[c.req.path];
+    const allowed = allowedMethod(c.req.path);
     if (allowed !== undefined && allowed !== c.req.method) {
       return renderErrorResponse(methodNotAllowed(c.req.method, c.req.path), dialect);
     }

@@ -1,15 +1,27 @@
+import { modelNotFound } from "@helexa/core";
 import { Hono } from "hono";
 import type { FleetState } from "../fleet/fleet-state.js";
 import type { AppEnv } from "../internal/app-env.js";
 import { buildModelList } from "./internal/build-model-list.js";
 
-/** `GET /v1/models`: the catalogue × the fleet (locations, load, limits, cost, aliases). */
+/**
+ * `GET /v1/models`: the catalogue × the fleet (locations, load, limits, cost, aliases), and
+ * `GET /v1/models/{id}`: one entry of that list, the same object. Ids may contain `/`
+ * (`Qwen/Qwen3-0.6B`), raw or percent-encoded (`Qwen%2FQwen3-0.6B`, as the OpenAI SDKs send it); an alias
+ * answers with its own entry (`alias_of`), as the list shows it. Unknown → 404 `model_not_found`.
+ */
 export function createModelsRoute(
   fleet: FleetState,
   now: () => number,
   loading: () => ReadonlyArray<{ model: string; node: string }>,
 ) {
-  return new Hono<AppEnv>().get("/v1/models", (c) =>
-    c.json({ object: "list", data: buildModelList(fleet, Math.floor(now() / 1000), loading()) }),
-  );
+  const list = () => buildModelList(fleet, Math.floor(now() / 1000), loading());
+  return new Hono<AppEnv>()
+    .get("/v1/models", (c) => c.json({ object: "list", data: list() }))
+    .get("/v1/models/:id{.+}", (c) => {
+      const id = c.req.param("id");
+      const entry = list().find((candidate) => candidate.id === id);
+      if (entry === undefined) throw modelNotFound(id);
+      return c.json(entry);
+    });
 }
