@@ -202,4 +202,30 @@ describe("createAnthropicSseStream", () => {
     expect(frames.at(-1)?.event).toBe("message_stop");
     await waitFor(() => upstream.wasCancelled());
   });
+
+  it("turns upstream SSE comments into pings, never passing a comment through", async () => {
+    const upstream = controllableUpstream();
+    upstream.write(": cortex: loading model\n\n: cortex: loading model\n\n");
+    upstream.write(sseBody([roleChunk(), contentChunk("hi")], false));
+    upstream.write(": keep-alive\n\n");
+    upstream.write(sseBody([finishChunk("stop")]));
+    upstream.close();
+    const { schedule } = manualSchedule();
+    const text = await new Response(
+      createAnthropicSseStream(upstream.stream, { model: "tiny", scheduleInterval: schedule }),
+    ).text();
+    expect(text).not.toMatch(/^:/m);
+    const names = parseSseFrames(text).map((frame) => frame.event);
+    expect(names).toEqual([
+      "message_start",
+      "ping",
+      "ping",
+      "content_block_start",
+      "content_block_delta",
+      "ping",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
+  });
 });

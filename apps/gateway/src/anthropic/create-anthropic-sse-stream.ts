@@ -29,8 +29,8 @@ const defaultScheduleInterval: ScheduleInterval = (callback, intervalMs) => {
 /**
  * Re-encodes an upstream OpenAI chat SSE body as an Anthropic SSE body (`event: X\ndata: {...}\n\n`
  * frames). `message_start` goes out at once and `ping`s keep an idle connection alive, so a client sees
- * the reply begin even while a long prompt is still being read. The body always ends with either
- * `message_stop` or one `error` event: an upstream error object, a broken upstream connection, or an
+ * the reply begin even while a long prompt is still being read (or the model is still loading); an upstream
+ * SSE comment becomes a `ping` too. The body always ends with either `message_stop` or one `error` event: an upstream error object, a broken upstream connection, or an
  * upstream that ends before any `finish_reason` all become an `error` event. This is a readable stream
  * that owns the upstream reader rather than a `TransformStream`, because once a piped source errors a
  * transform can no longer write the `error` event. Reading is pulled, so a slow client slows the upstream;
@@ -44,14 +44,21 @@ export function createAnthropicSseStream(
 ): ReadableStream<Uint8Array> {
   const translator = createAnthropicStreamTranslator(options);
   const encoder = new TextEncoder();
-  const reader = upstream
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
   const scheduleInterval = options.scheduleInterval ?? defaultScheduleInterval;
   let stopPings: (() => void) | undefined;
   let sentSinceTick = false;
   let closed = false;
+  let output: ReadableStreamDefaultController<Uint8Array> | undefined;
+  // An upstream SSE comment (cortex's `: cortex: loading model` during a cold load, a neuron's
+  // `: keep-alive`) is not Anthropic SSE: it goes out as a `ping`, so the client's connection stays alive
+  // at the upstream's cadence.
+  const onComment = () => {
+    if (output !== undefined) send(output, translator.ping());
+  };
+  const reader = upstream
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream({ onComment }))
+    .getReader();
 
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: AnthropicStreamEvent[]) => {
     if (closed || events.length === 0) return;
@@ -74,6 +81,7 @@ export function createAnthropicSseStream(
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      output = controller;
       send(controller, translator.start());
       stopPings = scheduleInterval(() => {
         if (!sentSinceTick) send(controller, translator.ping());
