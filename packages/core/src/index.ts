@@ -103,6 +103,13 @@ export {
   isNodeRoutable,
 } from "./fleet/fleet-snapshot.js";
 export { buildLoadSpec, qualifiedModelId } from "./routing/build-load-spec.js";
+export { indexFleet } from "./routing/index-fleet.js";
+export {
+  type IndexedFleet,
+  type IndexedNode,
+  isIndexedFleet,
+  type ModelHolders,
+} from "./routing/indexed-fleet.js";
 export { isFeasibleOn } from "./routing/is-feasible-on.js";
 export { type PlanRouteOptions, planRoute } from "./routing/plan-route.js";
 export { compareReplicaLoad, type ReplicaLoad, replicaLoad } from "./routing/replica-load.js";

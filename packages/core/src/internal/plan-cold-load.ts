@@ -8,9 +8,10 @@ import type { RouteCandidate } from "../routing/route-plan.js";
 import { freeVramMb, selectLoadDevices } from "../routing/select-load-devices.js";
 
 /**
- * Cold-load candidates for a catalogue model over routable nodes: feasible nodes where it fits now come
- * first (most free VRAM first, unknown free after known), then nodes where evicting idle models makes it
- * fit (least short first); ties by name. Nodes where it cannot fit even after eviction are left out.
+ * Cold-load candidates for a catalogue model over `nodes` (routable nodes that do not report the model in
+ * any status; the caller filters): feasible nodes where it fits now come first (most free VRAM first,
+ * unknown free after known), then nodes where evicting idle models makes it fit (least short first); ties
+ * by name. Nodes where it cannot fit even after eviction are left out.
  */
 export function planColdLoad(
   model: CatalogueModel,
@@ -19,9 +20,7 @@ export function planColdLoad(
   strategy: EvictionStrategy,
 ): { ok: true; candidates: RouteCandidate[] } | { ok: false; cause: "topology" | "capacity" } {
   const reason = model.pinned_on.length > 0 ? "cold_load_pinned" : "cold_load_most_free_vram";
-  const feasible = nodes.filter(
-    (node) => isFeasibleOn(model, node) && !(node.models ?? []).some((entry) => entry.id === model.id),
-  );
+  const feasible = nodes.filter((node) => isFeasibleOn(model, node));
   if (feasible.length === 0) return { ok: false, cause: "topology" };
   const candidates: RouteCandidate[] = [];
   for (const node of feasible) {

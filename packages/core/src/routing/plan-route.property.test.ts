@@ -1,79 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CatalogueModel } from "../config/models-catalogue.js";
-import { type FleetNode, type FleetSnapshot, isNodeRoutable } from "../fleet/fleet-snapshot.js";
-import { profile } from "../test-support/fleet-fixtures.js";
-import { modelStatusSchema } from "../wire/models.js";
+import { isNodeRoutable } from "../fleet/fleet-snapshot.js";
+import { planInputArbitrary } from "../test-support/fleet-arbitraries.js";
 import { isFeasibleOn } from "./is-feasible-on.js";
 import { planRoute } from "./plan-route.js";
 import { compareReplicaLoad } from "./replica-load.js";
 
-const NODE_NAMES = ["a", "b", "c", "d", "e"];
-const MODEL_IDS = ["m1", "m2", "m3", "m4"];
-
-const nodeArbitrary = (name: string): fc.Arbitrary<FleetNode> =>
-  fc
-    .record({
-      healthy: fc.boolean(),
-      draining: fc.option(fc.boolean(), { nil: undefined }),
-      gpus: fc.option(fc.array(fc.integer({ min: 0, max: 48000 }), { maxLength: 4 })),
-      free: fc.array(fc.integer({ min: 0, max: 48000 }), { maxLength: 4 }),
-      models: fc.uniqueArray(
-        fc.record({
-          id: fc.constantFrom(...MODEL_IDS),
-          status: fc.constantFrom(...modelStatusSchema.options),
-          vram_mb: fc.option(fc.integer({ min: 0, max: 30000 })),
-          last_accessed_ms: fc.option(fc.nat(1000)),
-        }),
-        { selector: (entry) => entry.id },
-      ),
-      load: fc.uniqueArray(
-        fc.record({
-          id: fc.constantFrom(...MODEL_IDS),
-          in_flight: fc.nat(4),
-          queue_depth: fc.nat(6),
-          max_in_flight: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
-          max_queue_depth: fc.option(fc.nat(4), { nil: undefined }),
-        }),
-        { selector: (entry) => entry.id },
-      ),
-    })
-    .map((fields) => ({
-      name,
-      healthy: fields.healthy,
-      ...(fields.draining === undefined ? {} : { draining: fields.draining }),
-      devices: fields.gpus?.map((vram_total_mb, index) => ({ index, vram_total_mb })) ?? null,
-      device_health: fields.free.map((vram_free_mb, index) => ({ index, vram_free_mb })),
-      models: fields.models,
-      load: fields.load.map((load) => JSON.parse(JSON.stringify(load))),
-    }));
-
-const snapshotArbitrary: fc.Arbitrary<FleetSnapshot> = fc
-  .subarray(NODE_NAMES)
-  .chain((names) => fc.tuple(...names.map(nodeArbitrary)))
-  .map((nodes) => ({ nodes }));
-
-const catalogueArbitrary: fc.Arbitrary<CatalogueModel[]> = fc.uniqueArray(
-  fc
-    .record({
-      id: fc.constantFrom(...MODEL_IDS),
-      vram_mb: fc.option(fc.integer({ min: 0, max: 30000 }), { nil: undefined }),
-      min_devices: fc.nat(3),
-      min_device_vram_mb: fc.option(fc.integer({ min: 0, max: 40000 }), { nil: undefined }),
-      pinned_on: fc.subarray(NODE_NAMES, { maxLength: 2 }),
-      priority: fc.integer({ min: -2, max: 2 }),
-    })
-    .map((fields) => profile(JSON.parse(JSON.stringify(fields)))),
-  { selector: (model) => model.id },
-);
-
-const inputArbitrary = fc.record({
-  snapshot: snapshotArbitrary,
-  catalogue: catalogueArbitrary,
-  requested: fc.constantFrom(...MODEL_IDS, "alias", "unknown"),
-  aliasTarget: fc.constantFrom(...MODEL_IDS),
-  strategy: fc.constantFrom("lru" as const, "priority" as const),
-});
+const inputArbitrary = planInputArbitrary();
 
 const RUNS = { numRuns: 500 };
 

@@ -1,12 +1,9 @@
 import type { CatalogueModel } from "../config/models-catalogue.js";
 import type { EvictionStrategy } from "../eviction/plan-eviction.js";
-import {
-  type FleetModelEntry,
-  type FleetNode,
-  type FleetSnapshot,
-  isNodeRoutable,
-} from "../fleet/fleet-snapshot.js";
+import type { FleetNode, FleetSnapshot } from "../fleet/fleet-snapshot.js";
 import { planColdLoad } from "../internal/plan-cold-load.js";
+import { indexFleet } from "./index-fleet.js";
+import { type IndexedFleet, type IndexedNode, isIndexedFleet } from "./indexed-fleet.js";
 import { compareReplicaLoad, replicaLoad } from "./replica-load.js";
 import { resolveAlias } from "./resolve-alias.js";
 import {
@@ -16,7 +13,6 @@ import {
   type PlanRouteResult,
   type RouteCandidate,
 } from "./route-plan.js";
-import { freeVramMb } from "./select-load-devices.js";
 
 /** Options of {@link planRoute}. */
 export interface PlanRouteOptions {
@@ -39,74 +35,70 @@ export interface PlanRouteOptions {
  * 7. else a catalogue model is cold-loaded on feasible nodes (see `planColdLoad`), or `no_feasible_node`;
  * 8. else `model_not_found`.
  * Same input, same plan: every order is total.
+ *
+ * `fleet` is a snapshot or its {@link indexFleet} index; both give the same plan. A snapshot is indexed
+ * on every call (O(every model on every node)); on an index, routing to a reported model costs O(nodes
+ * reporting it), so index once per snapshot when deciding more than once.
  */
 export function planRoute(
-  snapshot: FleetSnapshot,
+  fleet: FleetSnapshot | IndexedFleet,
   requestedModel: string,
   catalogue: readonly CatalogueModel[],
   aliases: Readonly<Record<string, string>>,
   options: PlanRouteOptions = {},
 ): PlanRouteResult {
+  const indexed = isIndexedFleet(fleet) ? fleet : indexFleet(fleet);
   const model = resolveAlias(requestedModel, aliases);
   const names = { model, requested: requestedModel };
-  const nodes = snapshot.nodes.filter(isNodeRoutable);
-  if (nodes.length === 0) {
+  if (indexed.routableCount === 0) {
     return {
       ok: false,
       refusal: { kind: "no_healthy_nodes", ...names, retryAfterSecs: NO_HEALTHY_NODES_RETRY_AFTER_SECS },
     };
   }
-  const holding = (statuses: readonly FleetModelEntry["status"][]) =>
-    nodes
-      .filter((node) =>
-        (node.models ?? []).some((entry) => entry.id === model && statuses.includes(entry.status)),
-      )
-      .sort(byName);
-
-  const loaded = holding(["loaded", "reloading"]);
-  if (loaded.length > 0) {
-    const ranked = loaded
-      .map((node) => ({ node: node.name, ...replicaLoad(node.load?.find((load) => load.id === model)) }))
-      .sort(compareReplicaLoad);
-    const candidates = ranked.map(
-      (load): RouteCandidate => ({ ...load, coldLoad: false, reason: "least_busy", evict: [] }),
-    );
-    return { ok: true, plan: { ...names, candidates } };
-  }
-
-  const unloaded = holding(["unloaded"]).sort(byFreeVramThenName);
-  const loading = holding(["loading"]);
-  if (loading.length > 0) {
-    const candidates = [
-      ...loading.map((node) => onNode(node, model, "loading_on_node")),
-      ...unloaded.map((node) => onNode(node, model, "unloaded_on_node")),
-    ];
-    return { ok: true, plan: { ...names, candidates } };
-  }
-
-  const recovering = holding(["recovering"])[0];
-  if (recovering !== undefined) {
-    return {
-      ok: false,
-      refusal: {
-        kind: "model_recovering",
-        ...names,
-        node: recovering.name,
-        retryAfterSecs: MODEL_RECOVERING_RETRY_AFTER_SECS,
-      },
-    };
-  }
-
-  if (unloaded.length > 0) {
-    return {
-      ok: true,
-      plan: { ...names, candidates: unloaded.map((node) => onNode(node, model, "unloaded_on_node")) },
-    };
+  const holders = indexed.holders.get(model);
+  if (holders !== undefined) {
+    const serving = routableAt(indexed, holders.serving);
+    if (serving.length > 0) {
+      return { ok: true, plan: { ...names, candidates: rankReplicas(serving, model) } };
+    }
+    const unloaded = routableAt(indexed, holders.unloaded).sort(byFreeVramThenName);
+    const loading = routableAt(indexed, holders.loading);
+    if (loading.length > 0) {
+      const candidates = [
+        ...loading.map((node) => onNode(node, model, "loading_on_node")),
+        ...unloaded.map((node) => onNode(node, model, "unloaded_on_node")),
+      ];
+      return { ok: true, plan: { ...names, candidates } };
+    }
+    const recovering = routableAt(indexed, holders.recovering)[0];
+    if (recovering !== undefined) {
+      return {
+        ok: false,
+        refusal: {
+          kind: "model_recovering",
+          ...names,
+          node: recovering.node.name,
+          retryAfterSecs: MODEL_RECOVERING_RETRY_AFTER_SECS,
+        },
+      };
+    }
+    if (unloaded.length > 0) {
+      return {
+        ok: true,
+        plan: { ...names, candidates: unloaded.map((node) => onNode(node, model, "unloaded_on_node")) },
+      };
+    }
   }
 
   const profile = catalogue.find((entry) => entry.id === model);
   if (profile === undefined) return { ok: false, refusal: { kind: "model_not_found", ...names } };
-  const cold = planColdLoad(profile, nodes, catalogue, options.evictionStrategy ?? "lru");
+  const reporting = new Set(holders?.reporting);
+  const targets: FleetNode[] = [];
+  indexed.nodes.forEach((entry, position) => {
+    if (entry.routable && !reporting.has(position)) targets.push(entry.node);
+  });
+  const cold = planColdLoad(profile, targets, catalogue, options.evictionStrategy ?? "lru");
   if (cold.ok) return { ok: true, plan: { ...names, candidates: cold.candidates } };
   return {
     ok: false,
@@ -119,15 +111,42 @@ export function planRoute(
   };
 }
 
+/** The routable nodes among `positions`, in their order. */
+function routableAt(indexed: IndexedFleet, positions: readonly number[]): IndexedNode[] {
+  const found: IndexedNode[] = [];
+  for (const position of positions) {
+    const entry = indexed.nodes[position];
+    if (entry?.routable === true) found.push(entry);
+  }
+  return found;
+}
+
+/** Serving replicas as candidates, least busy first (they come in name order, so the sort is total). */
+function rankReplicas(replicas: readonly IndexedNode[], model: string): RouteCandidate[] {
+  const candidates = replicas.map((entry): RouteCandidate => {
+    const { busy, score, queueFull } = replicaLoad(entry.loads.get(model));
+    return {
+      node: entry.node.name,
+      busy,
+      score,
+      queueFull,
+      coldLoad: false,
+      reason: "least_busy",
+      evict: [],
+    };
+  });
+  return candidates.sort(compareReplicaLoad);
+}
+
 /** A node that knows the model but is not serving it yet: the neuron loads it by its own id. */
 function onNode(
-  node: FleetNode,
+  entry: IndexedNode,
   model: string,
   reason: "loading_on_node" | "unloaded_on_node",
 ): RouteCandidate {
-  const free = freeVramMb(node, null);
+  const free = entry.freeVramMb;
   return {
-    node: node.name,
+    node: entry.node.name,
     coldLoad: true,
     reason,
     score: 0,
@@ -139,13 +158,10 @@ function onNode(
   };
 }
 
-function byName(a: FleetNode, b: FleetNode): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-function byFreeVramThenName(a: FleetNode, b: FleetNode): number {
-  const aFree = freeVramMb(a, null) ?? Number.NEGATIVE_INFINITY;
-  const bFree = freeVramMb(b, null) ?? Number.NEGATIVE_INFINITY;
+/** Most free VRAM first (unknown last), then name; stable, so equal names keep their order. */
+function byFreeVramThenName(a: IndexedNode, b: IndexedNode): number {
+  const aFree = a.freeVramMb ?? Number.NEGATIVE_INFINITY;
+  const bFree = b.freeVramMb ?? Number.NEGATIVE_INFINITY;
   if (aFree !== bFree) return aFree > bFree ? -1 : 1;
-  return byName(a, b);
+  return a.node.name < b.node.name ? -1 : a.node.name > b.node.name ? 1 : 0;
 }
