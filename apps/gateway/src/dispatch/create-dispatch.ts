@@ -1,6 +1,8 @@
 import {
   type EvictionStrategy,
   estimatePromptTokens,
+  type IndexedFleet,
+  indexFleet,
   missingModelField,
   planRoute,
   type RouteCandidate,
@@ -58,8 +60,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   const { fleet, metrics, settings } = deps;
   const catalogue = fleet.catalogue;
 
+  // Re-indexing reuses the last index for nodes (and model groups) that did not change since.
+  let indexed: IndexedFleet | undefined;
   const plan = (requested: string): { model: string; candidates: RouteCandidate[] } => {
-    const result = planRoute(buildFleetSnapshot(fleet), requested, catalogue.models, catalogue.aliases, {
+    indexed = indexFleet(buildFleetSnapshot(fleet), indexed);
+    const result = planRoute(indexed, requested, catalogue.models, catalogue.aliases, {
       evictionStrategy: settings.evictionStrategy,
     });
     if (result.ok) return result.plan;
