@@ -17,6 +17,7 @@ async function cortex() {
   return createTestCortex({
     neurons: [{ name: "n", url: neuron.url }],
     catalogue: { aliases: { small: "Qwen/Qwen3-0.6B" } },
+    now: () => 1_700_000_000_000, // `created` is the clock's second: fixed, so entries compare equal
   });
 }
 

@@ -41,6 +41,8 @@ export async function createTestCortex(options: {
   config?: Partial<AppConfig>;
   fetch?: FetchFunction;
   poll?: boolean;
+  /** The app's wall clock (ms); default `Date.now`. */
+  now?: () => number;
   /** Mount the Anthropic routes as `cortex serve` does (with these options, if an object). */
   anthropic?: boolean | Omit<MessagesRoutesOptions, "dispatch">;
 }): Promise<TestCortex> {
@@ -69,7 +71,7 @@ export async function createTestCortex(options: {
   const cortex = createCortexApp({
     fleet,
     fetch,
-    clock: { now: Date.now },
+    clock: { now: options.now ?? Date.now },
     registry,
     logger: silentLogger,
     entitlements: options.entitlements,
