@@ -1,23 +1,19 @@
 import type { IndexedNode, ModelHolders } from "../routing/indexed-fleet.js";
-import type { ModelStatus } from "../wire/models.js";
 
-type MutableHolders = { -readonly [K in keyof ModelHolders]: number[] };
-type Group = Exclude<keyof ModelHolders, "reporting">;
-
-const GROUP_OF: Readonly<Record<ModelStatus, Group | null>> = {
-  loaded: "serving",
-  reloading: "serving",
-  loading: "loading",
-  unloaded: "unloaded",
-  recovering: "recovering",
-  poisoned: null,
-};
+interface MutableHolders {
+  serving: number[];
+  loading: number[];
+  unloaded: number[];
+  recovering: number[];
+  reporting: number[];
+}
 
 /**
  * Model id → the positions of the nodes reporting it, by status group, each group in node-name order
- * (ties by position, so equal names keep snapshot order as a stable sort would).
+ * (ties by position, so equal names keep snapshot order as a stable sort would). With `only`, just that
+ * model's entry: what one decision on a plain snapshot needs.
  */
-export function groupModelHolders(nodes: readonly IndexedNode[]): Map<string, ModelHolders> {
+export function groupModelHolders(nodes: readonly IndexedNode[], only?: string): Map<string, ModelHolders> {
   const order = nodes.map((_, position) => position);
   order.sort((a, b) => {
     const aName = nodes[a]?.node.name ?? "";
@@ -26,7 +22,10 @@ export function groupModelHolders(nodes: readonly IndexedNode[]): Map<string, Mo
   });
   const holders = new Map<string, MutableHolders>();
   for (const position of order) {
-    for (const entry of nodes[position]?.node.models ?? []) {
+    const models = nodes[position]?.node.models;
+    if (models === undefined) continue;
+    for (const entry of models) {
+      if (only !== undefined && entry.id !== only) continue;
       let found = holders.get(entry.id);
       if (found === undefined) {
         found = { serving: [], loading: [], unloaded: [], recovering: [], reporting: [] };
@@ -34,8 +33,23 @@ export function groupModelHolders(nodes: readonly IndexedNode[]): Map<string, Mo
       }
       // A node lists each model once in practice; a repeat must not list the node twice in a group.
       pushOnce(found.reporting, position);
-      const group = GROUP_OF[entry.status];
-      if (group !== null) pushOnce(found[group], position);
+      switch (entry.status) {
+        case "loaded":
+        case "reloading":
+          pushOnce(found.serving, position);
+          break;
+        case "loading":
+          pushOnce(found.loading, position);
+          break;
+        case "unloaded":
+          pushOnce(found.unloaded, position);
+          break;
+        case "recovering":
+          pushOnce(found.recovering, position);
+          break;
+        case "poisoned":
+          break;
+      }
     }
   }
   return holders;

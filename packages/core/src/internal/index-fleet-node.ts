@@ -1,19 +1,16 @@
 import { type FleetNode, isNodeRoutable } from "../fleet/fleet-snapshot.js";
 import type { IndexedNode } from "../routing/indexed-fleet.js";
 import { freeVramMb } from "../routing/select-load-devices.js";
-import type { ModelLoad } from "../wire/health.js";
 
-/** What routing derives from one node: routability, total free VRAM and its loads by model id. */
+/** What routing derives from one node: routability and total free VRAM. */
 export function indexFleetNode(node: FleetNode): IndexedNode {
-  const loads = new Map<string, ModelLoad>();
-  for (const load of node.load ?? []) if (!loads.has(load.id)) loads.set(load.id, load);
-  return { node, routable: isNodeRoutable(node), freeVramMb: freeVramMb(node, null), loads };
+  return { node, routable: isNodeRoutable(node), freeVramMb: freeVramMb(node, null) };
 }
 
 /**
  * Whether two versions of a node put it in the same model groups: same name and the same model ids in the
- * same statuses, in the same order. Load, health, VRAM and access times may differ; those are read from
- * the node itself at decision time.
+ * same statuses, in the same order. Load, health, VRAM and access times may differ: those are read
+ * from the node (or derived again from it) at decision time.
  */
 export function holdsTheSame(before: FleetNode, after: FleetNode): boolean {
   if (before.name !== after.name) return false;

@@ -1,11 +1,11 @@
 import type { FleetSnapshot } from "../fleet/fleet-snapshot.js";
-import { groupModelHolders } from "../internal/group-model-holders.js";
+import { buildIndexedFleet, countRoutable } from "../internal/build-indexed-fleet.js";
 import { holdsTheSame, indexFleetNode } from "../internal/index-fleet-node.js";
 import type { IndexedFleet, IndexedNode } from "./indexed-fleet.js";
 
 /**
  * Indexes a fleet snapshot for `planRoute`: model id → the nodes reporting it by status, and per node its
- * routability, total free VRAM and loads by model id. A full build is O(every model on every node).
+ * routability and total free VRAM. A full build is O(every model on every node).
  *
  * With `previous` (the index of an earlier snapshot of the same fleet), nodes that are the same object as
  * before are reused as they are, and when no node changed which models it reports or in which status
@@ -19,14 +19,7 @@ export function indexFleet(snapshot: FleetSnapshot, previous?: IndexedFleet): In
     const reused = reindex(snapshot, previous);
     if (reused !== null) return reused;
   }
-  const nodes = snapshot.nodes.map(indexFleetNode);
-  return {
-    kind: "indexed_fleet",
-    snapshot,
-    nodes,
-    routableCount: countRoutable(nodes),
-    holders: groupModelHolders(nodes),
-  };
+  return buildIndexedFleet(snapshot);
 }
 
 /** The index of `snapshot` built on `previous`, or null when some node's model groups changed. */
@@ -48,10 +41,4 @@ function reindex(snapshot: FleetSnapshot, previous: IndexedFleet): IndexedFleet 
     routableCount: countRoutable(nodes),
     holders: previous.holders,
   };
-}
-
-function countRoutable(nodes: readonly IndexedNode[]): number {
-  let routable = 0;
-  for (const node of nodes) if (node.routable) routable += 1;
-  return routable;
 }

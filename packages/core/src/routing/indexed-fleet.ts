@@ -1,15 +1,16 @@
 import type { FleetNode, FleetSnapshot } from "../fleet/fleet-snapshot.js";
-import type { ModelLoad } from "../wire/health.js";
 
-/** A node of an {@link IndexedFleet}, with what routing derives from it once per change of the node. */
+/**
+ * A node of an {@link IndexedFleet}, with what routing derives from it once per change of the node. Its
+ * per-model load is read from `node.load` when a decision needs it (a node lists few loads: the models it
+ * serves), so a load change never touches the model groups.
+ */
 export interface IndexedNode {
   readonly node: FleetNode;
   /** `isNodeRoutable(node)`: healthy and not draining. */
   readonly routable: boolean;
   /** Free VRAM (MiB) over all its GPUs, as `freeVramMb(node, null)`; undefined when a reading is missing. */
   readonly freeVramMb: number | undefined;
-  /** Its `load` entries by model id; the first one when an id repeats, as `Array.find` would pick. */
-  readonly loads: ReadonlyMap<string, ModelLoad>;
 }
 
 /**

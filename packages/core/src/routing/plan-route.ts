@@ -1,8 +1,8 @@
 import type { CatalogueModel } from "../config/models-catalogue.js";
 import type { EvictionStrategy } from "../eviction/plan-eviction.js";
 import type { FleetNode, FleetSnapshot } from "../fleet/fleet-snapshot.js";
+import { buildIndexedFleet } from "../internal/build-indexed-fleet.js";
 import { planColdLoad } from "../internal/plan-cold-load.js";
-import { indexFleet } from "./index-fleet.js";
 import { type IndexedFleet, type IndexedNode, isIndexedFleet } from "./indexed-fleet.js";
 import { compareReplicaLoad, replicaLoad } from "./replica-load.js";
 import { resolveAlias } from "./resolve-alias.js";
@@ -36,8 +36,8 @@ export interface PlanRouteOptions {
  * 8. else `model_not_found`.
  * Same input, same plan: every order is total.
  *
- * `fleet` is a snapshot or its {@link indexFleet} index; both give the same plan. A snapshot is indexed
- * on every call (O(every model on every node)); on an index, routing to a reported model costs O(nodes
+ * `fleet` is a snapshot or its `indexFleet` index; both give the same plan. A snapshot costs a pass over
+ * every model on every node per call; on an index, routing to a model that nodes report costs O(nodes
  * reporting it), so index once per snapshot when deciding more than once.
  */
 export function planRoute(
@@ -47,8 +47,8 @@ export function planRoute(
   aliases: Readonly<Record<string, string>>,
   options: PlanRouteOptions = {},
 ): PlanRouteResult {
-  const indexed = isIndexedFleet(fleet) ? fleet : indexFleet(fleet);
   const model = resolveAlias(requestedModel, aliases);
+  const indexed = isIndexedFleet(fleet) ? fleet : buildIndexedFleet(fleet, model);
   const names = { model, requested: requestedModel };
   if (indexed.routableCount === 0) {
     return {
@@ -124,7 +124,7 @@ function routableAt(indexed: IndexedFleet, positions: readonly number[]): Indexe
 /** Serving replicas as candidates, least busy first (they come in name order, so the sort is total). */
 function rankReplicas(replicas: readonly IndexedNode[], model: string): RouteCandidate[] {
   const candidates = replicas.map((entry): RouteCandidate => {
-    const { busy, score, queueFull } = replicaLoad(entry.loads.get(model));
+    const { busy, score, queueFull } = replicaLoad(entry.node.load?.find((load) => load.id === model));
     return {
       node: entry.node.name,
       busy,
