@@ -38,6 +38,7 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     logger,
     ...(args.port === undefined ? {} : { port: args.port }),
     buildInfo: createBuildInfo(process.env.HELEXA_BUILD_SHA),
+    workerExecArgv: workerExecArgv(process.env.NEURON_WORKER_EXEC_ARGV),
   });
   logger.info(
     { event: "listening", url: neuron.url, threads: config.threads, gpu: config.gpu },
@@ -64,4 +65,9 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   return undefined;
+}
+
+/** `NEURON_WORKER_EXEC_ARGV`: space-separated Node flags for model workers (profiling: `--cpu-prof`). */
+function workerExecArgv(value: string | undefined): string[] {
+  return (value ?? "").split(" ").filter((flag) => flag !== "");
 }

@@ -28,6 +28,8 @@ export interface StartNeuronOptions {
   metricsRegistry?: Registry;
   /** Built worker entry; default `dist/engine/worker-main.js` of this package. */
   workerEntry?: string;
+  /** Node flags for each model worker (`NEURON_WORKER_EXEC_ARGV`, e.g. `--cpu-prof`). */
+  workerExecArgv?: readonly string[];
   /** Replaces forked workers (unit tests of HTTP shape and queueing). */
   factory?: BackendFactory;
   /** Skips the nvidia-smi / nvcc shell-outs. */
@@ -60,7 +62,13 @@ export async function startNeuron(options: StartNeuronOptions): Promise<RunningN
   const inventory = options.inventory ?? (await discoverHost());
   if (inventory.cudaUnavailableReason !== undefined)
     logger.error({ reason: inventory.cudaUnavailableReason }, "CUDA UNAVAILABLE on this host");
-  const baseFactory = options.factory ?? createForkWorkerFactory({ entry: workerEntry, logger });
+  const baseFactory =
+    options.factory ??
+    createForkWorkerFactory({
+      entry: workerEntry,
+      logger,
+      ...(options.workerExecArgv === undefined ? {} : { execArgv: options.workerExecArgv }),
+    });
   const factory: BackendFactory = (spec, onProgress) => {
     if (inventory.cudaUnavailableReason !== undefined && config.gpu === "cuda") {
       throw new HelexaError({

@@ -16,6 +16,8 @@ export interface ForkWorkerOptions {
   /** Built `worker-main.js`. */
   entry: string;
   logger: Logger;
+  /** Node flags for the worker process (e.g. `--cpu-prof`); default none. */
+  execArgv?: readonly string[];
 }
 
 /** A `BackendFactory` that runs each model in its own forked worker process. */
@@ -40,7 +42,7 @@ async function startWorker(
     // JSON beats "advanced" (v8 serializer) for these small messages: ~7 vs ~35 µs of worker CPU each.
     serialization: "json",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
-    execArgv: [],
+    execArgv: [...(options.execArgv ?? [])],
     env: { ...process.env, ...cudaDevicesEnv(spec) },
   });
   const recentOutput = forwardOutput(child, logger);
