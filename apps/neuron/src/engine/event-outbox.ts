@@ -45,13 +45,15 @@ export class EventOutbox {
 
 type Delta = Extract<GenerationEvent, { type: "delta" }>;
 
-function canMerge(previous: GenerationEvent, next: GenerationEvent): boolean {
+/** Whether two consecutive events of one request can travel as one delta. */
+export function canMerge(previous: GenerationEvent, next: GenerationEvent): boolean {
   if (previous.type !== "delta" || next.type !== "delta") return false;
   // Keep content and reasoning in separate events so their order survives.
   return (previous.content === undefined) === (next.content === undefined);
 }
 
-function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
+/** Two consecutive deltas of one kind as one. */
+export function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
   const a = previous as Delta;
   const b = next as Delta;
   return a.content === undefined

@@ -1,6 +1,8 @@
+import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { SupervisorMessage, WorkerMessage } from "../ipc/worker-protocol.js";
 import { countPrompt } from "./count-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
+import { HeldEvents } from "./held-events.js";
 import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-runtime.js";
 import { toWorkerError } from "./request-rejection.js";
 import { runChatGeneration } from "./run-chat-generation.js";
@@ -49,7 +51,7 @@ async function handle(message: SupervisorMessage): Promise<void> {
       }
       return;
     case "generate":
-      await generate(message.id, message.request);
+      await generate(message.id, message.request, message.stream);
       return;
     case "abort":
       running.get(message.id)?.abort();
@@ -57,10 +59,12 @@ async function handle(message: SupervisorMessage): Promise<void> {
   }
 }
 
-async function generate(id: number, request: Extract<SupervisorMessage, { type: "generate" }>["request"]) {
+type GenerateMessage = Extract<SupervisorMessage, { type: "generate" }>;
+
+async function generate(id: number, request: GenerateMessage["request"], stream: boolean) {
   const controller = new AbortController();
   running.set(id, controller);
-  const emit = (event: Parameters<EventOutbox["push"]>[1]) => outbox.push(id, event);
+  const emit = stream ? (event: GenerationEvent) => outbox.push(id, event) : holdUntilDone(id);
   try {
     if (request.kind === "chat") await runChatGeneration(loaded(), request, emit, controller.signal);
     else await runCompletionGeneration(loaded(), request, emit, controller.signal);
@@ -69,6 +73,13 @@ async function generate(id: number, request: Extract<SupervisorMessage, { type: 
   } finally {
     running.delete(id);
   }
+}
+
+function holdUntilDone(id: number): (event: GenerationEvent) => void {
+  const held = new HeldEvents((events) => {
+    for (const event of events) outbox.push(id, event);
+  });
+  return (event) => held.push(event);
 }
 
 function loaded(): ModelRuntime {

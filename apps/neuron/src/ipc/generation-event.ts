@@ -20,5 +20,10 @@ export type GenerationEvent =
       usage: GenerationUsage;
       /** The request `stop` string that ended generation, when one did. */
       stopSequence?: string;
+      /**
+       * Milliseconds from the first token to this event, when the worker held the events back (a
+       * non-streamed request) and the supervisor could not see the first token arrive.
+       */
+      firstTokenLeadMs?: number;
     }
   | { type: "error"; message: string };

@@ -51,7 +51,8 @@ export interface WorkerCountResult {
 export type SupervisorMessage =
   | { type: "load"; spec: WorkerLoadSpec }
   | { type: "count"; id: number; request: EngineRequest }
-  | { type: "generate"; id: number; request: EngineRequest }
+  /** `stream: false`: the events may all come at the end (one message), as nobody reads them sooner. */
+  | { type: "generate"; id: number; request: EngineRequest; stream: boolean }
   | { type: "abort"; id: number }
   | { type: "probe"; gpu: WorkerLoadSpec["gpu"] };
 

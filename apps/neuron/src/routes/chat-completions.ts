@@ -15,9 +15,10 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
     const body = await readJsonBody(c, chatCompletionRequestSchema, deps.config.max_body_bytes);
     const request = toEngineChatRequest(body);
     const signal = c.req.raw.signal;
-    const admitted = await deps.registry.admit(body.model, request, signal);
+    const stream = body.stream === true;
+    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
     const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
-    if (body.stream === true) {
+    if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
         (sink, streamSignal) => streamChatCompletion(sink, admitted.events, meta, includeUsage, streamSignal),

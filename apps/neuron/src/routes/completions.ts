@@ -21,9 +21,10 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
     const body = await readJsonBody(c, completionRequestSchema, deps.config.max_body_bytes);
     const request = toEngineCompletionRequest(body);
     const signal = c.req.raw.signal;
-    const admitted = await deps.registry.admit(body.model, request, signal);
+    const stream = body.stream === true;
+    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
     const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
-    if (body.stream === true) {
+    if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
         (sink, streamSignal) => streamTextCompletion(sink, admitted.events, meta, includeUsage, streamSignal),

@@ -394,6 +394,16 @@ describe("metrics", () => {
     );
     expect(text).toMatch(/neuron_in_flight_requests\{model="tiny"\} 0/);
   });
+
+  it("times the first token of a non-streamed request (its events arrive all at once)", async () => {
+    const count = async () => {
+      const text = await (await fetch(`${neuron.url}/metrics`)).text();
+      return Number(/neuron_time_to_first_token_seconds_count\{model="tiny"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await count();
+    await chat({ temperature: 0, max_tokens: 8 });
+    expect(await count()).toBe(before + 1);
+  });
 });
 
 describe("completions", () => {

@@ -15,9 +15,10 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
     const body = await readJsonBody(c, responsesRequestSchema, deps.config.max_body_bytes);
     const request = toEngineResponsesRequest(body);
     const signal = c.req.raw.signal;
-    const admitted = await deps.registry.admit(body.model, request, signal);
+    const stream = body.stream === true;
+    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
     const meta = { id: newId("resp_"), messageId: newId("msg_"), createdAt: unixSeconds(deps.now?.()), body };
-    if (body.stream === true) {
+    if (stream) {
       return sseResponse((sink, streamSignal) => streamResponses(sink, admitted.events, meta, streamSignal), {
         keepAliveMs: deps.keepAliveMs ?? 15_000,
         signal,

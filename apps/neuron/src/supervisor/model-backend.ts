@@ -2,6 +2,11 @@ import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { WorkerCountResult, WorkerLoadSpec, WorkerModelInfo } from "../ipc/worker-protocol.js";
 
+export interface GenerateOptions {
+  /** Whether the caller reads events as they come (a streamed reply). */
+  stream: boolean;
+}
+
 /** Progress of a load, as shown in `/health` `activation.progress`. */
 export interface LoadProgressUpdate {
   phase: "downloading" | "loading";
@@ -17,8 +22,15 @@ export interface LoadProgressUpdate {
 export interface ModelBackend {
   readonly info: WorkerModelInfo;
   count(request: EngineRequest): Promise<WorkerCountResult>;
-  /** Events until `done` or `error`; aborting the signal ends the generation early (`done` with `abort`). */
-  generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent>;
+  /**
+   * Events until `done` or `error`; aborting the signal ends the generation early (`done` with `abort`).
+   * `stream: false` lets the backend deliver them all at the end (nobody reads them sooner).
+   */
+  generate(
+    request: EngineRequest,
+    signal: AbortSignal,
+    options: GenerateOptions,
+  ): AsyncIterable<GenerationEvent>;
   /** Called once if the backend dies on its own (not after `dispose`). */
   onExit(listener: (reason: string) => void): void;
   /** Ends the backend and frees everything it holds. */

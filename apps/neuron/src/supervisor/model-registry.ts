@@ -10,7 +10,7 @@ import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
-import type { BackendFactory } from "./model-backend.js";
+import type { BackendFactory, GenerateOptions } from "./model-backend.js";
 import { ModelEntry } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
 import { resolveLoadSpec } from "./resolve-load-spec.js";
@@ -105,9 +105,15 @@ export class ModelRegistry {
 
   /**
    * Counts the prompt, refuses it with 400 when it cannot fit, then waits for an admission place.
-   * The returned generation holds the place until its events end.
+   * The returned generation holds the place until its events end. `stream: false` lets the worker
+   * send the events all at once at the end (for a reply that is not streamed).
    */
-  async admit(id: string, request: EngineRequest, signal: AbortSignal): Promise<AdmittedGeneration> {
+  async admit(
+    id: string,
+    request: EngineRequest,
+    signal: AbortSignal,
+    options: GenerateOptions,
+  ): Promise<AdmittedGeneration> {
     const counted = await this.count(id, request);
     const max = maxPromptTokens(counted.contextSize);
     if (counted.promptTokens > max) {
@@ -135,6 +141,7 @@ export class ModelRegistry {
       signal,
       promptTokens: counted.promptTokens,
       observer: this.options.observer,
+      stream: options.stream,
     });
   }
 

@@ -19,6 +19,8 @@ interface RunOptions {
   signal: AbortSignal;
   promptTokens: number;
   observer: RegistryObserver | undefined;
+  /** Whether the caller reads the events as they come. */
+  stream: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ interface RunOptions {
  * error, client gone, consumer stopped), and so an unload can end it with an error event.
  */
 export function runAdmittedGeneration(options: RunOptions): AdmittedGeneration {
-  const { entry, backend, request, ticket, signal, promptTokens, observer } = options;
+  const { entry, backend, request, ticket, signal, promptTokens, observer, stream } = options;
   const controller = new AbortController();
   const onClientAbort = () => controller.abort();
   let failure: string | undefined;
@@ -38,20 +40,25 @@ export function runAdmittedGeneration(options: RunOptions): AdmittedGeneration {
   };
   async function* events(): AsyncGenerator<GenerationEvent> {
     const started = Date.now();
-    let sawFirst = false;
+    let firstAt: number | undefined;
     let finished = false;
     signal.addEventListener("abort", onClientAbort, { once: true });
     if (signal.aborted) controller.abort();
     entry.running.add(handle);
     try {
-      for await (const event of backend.generate(request, controller.signal)) {
+      for await (const event of backend.generate(request, controller.signal, { stream })) {
         if (failure !== undefined) break;
-        if (!sawFirst && (event.type === "delta" || event.type === "tool_call")) {
-          sawFirst = true;
-          observer?.firstToken?.(entry.id, (Date.now() - started) / 1000);
+        if (firstAt === undefined && (event.type === "delta" || event.type === "tool_call")) {
+          firstAt = Date.now();
+          if (stream) observer?.firstToken?.(entry.id, (firstAt - started) / 1000);
         }
         if (event.type === "done") {
           finished = true;
+          if (!stream && (firstAt !== undefined || event.firstTokenLeadMs !== undefined)) {
+            // Held events all arrive at the end; the first token came `firstTokenLeadMs` before it.
+            const at = event.firstTokenLeadMs === undefined ? firstAt : Date.now() - event.firstTokenLeadMs;
+            observer?.firstToken?.(entry.id, Math.max(0, ((at ?? started) - started) / 1000));
+          }
           observer?.generationFinished?.(
             entry.id,
             event.finishReason,

@@ -11,7 +11,7 @@ import type {
   WorkerModelInfo,
 } from "../ipc/worker-protocol.js";
 import { fromWorkerError } from "./from-worker-error.js";
-import type { ModelBackend } from "./model-backend.js";
+import type { GenerateOptions, ModelBackend } from "./model-backend.js";
 
 const disposeGraceMs = 5_000;
 
@@ -59,7 +59,11 @@ export class WorkerBackend implements ModelBackend {
     });
   }
 
-  generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
+  generate(
+    request: EngineRequest,
+    signal: AbortSignal,
+    options: GenerateOptions,
+  ): AsyncIterable<GenerationEvent> {
     const id = this.#nextId++;
     const channel = new AsyncChannel<GenerationEvent>();
     if (this.#gone !== undefined) {
@@ -71,7 +75,7 @@ export class WorkerBackend implements ModelBackend {
     this.#streams.set(id, channel);
     const onAbort = () => this.#send({ type: "abort", id });
     signal.addEventListener("abort", onAbort, { once: true });
-    this.#send({ type: "generate", id, request });
+    this.#send({ type: "generate", id, request, stream: options.stream });
     const streams = this.#streams;
     return {
       async *[Symbol.asyncIterator]() {
