@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { createMessagesRoutes } from "./anthropic/messages-route.js";
@@ -15,6 +14,7 @@ import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
 import type { Logger } from "./internal/logger.js";
+import { createApiServer } from "./server/create-api-server.js";
 
 export interface ServeOptions {
   configPath: string;
@@ -97,14 +97,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port);
 
   const apiAddress = parseListenAddress(gateway.listen);
-  const apiServer = await new Promise<Server>((resolve, reject) => {
-    const server = serve(
-      { fetch: cortex.app.fetch, hostname: apiAddress.hostname, port: apiAddress.port },
-      () => resolve(server as Server),
-    ) as Server;
-    server.once("error", reject);
-  });
-  const apiPort = (apiServer.address() as AddressInfo).port;
+  const apiServer = createApiServer(cortex.app);
+  const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port);
   poller.start();
 
   const url = listenUrl(apiAddress.hostname, apiPort);

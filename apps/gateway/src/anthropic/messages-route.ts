@@ -2,6 +2,7 @@ import { errorFromUpstream, type HelexaError, upstreamError } from "@helexa/core
 import { type Context, Hono } from "hono";
 import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
 import type { AppEnv } from "../internal/app-env.js";
+import { arrivalTime } from "../internal/arrival-time.js";
 import { readJsonBody } from "../routes/internal/read-json-body.js";
 import { convertAnthropicRequest, parseAnthropicMessagesRequest } from "./convert-anthropic-request.js";
 import { convertChatCompletionToAnthropic } from "./convert-chat-completion-to-anthropic.js";
@@ -45,7 +46,7 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
 
   return new Hono<AppEnv>()
     .post("/v1/messages", async (c) => {
-      const startedAt = performance.now();
+      const startedAt = arrivalTime(c.env?.incoming, performance.now());
       const { body } = await readJsonBody(c.req.raw, maxBodyBytes, false);
       const request = parseAnthropicMessagesRequest(body);
       const dispatchRequest: DispatchRequest = {
@@ -80,7 +81,7 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
       return c.json(message, 200, headers);
     })
     .post("/v1/messages/count_tokens", async (c) => {
-      const startedAt = performance.now();
+      const startedAt = arrivalTime(c.env?.incoming, performance.now());
       const { body } = await readJsonBody(c.req.raw, maxBodyBytes, false);
       const request = parseAnthropicCountTokensRequest(body);
       const upstream = await options.dispatch({

@@ -163,6 +163,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           unhealthyAfterFailures: settings.unhealthyAfterFailures,
           coldStart: cold,
           promptEstimate,
+          // A stream committed to keep-alives pipes a Response into its own body.
+          outgoing: cold && stream ? undefined : request.outgoing,
         });
       } catch (error) {
         guard.release(null, request.signal.aborted ? "aborted" : "error");

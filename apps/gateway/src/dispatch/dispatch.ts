@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
 
 /** The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission. */
@@ -23,13 +24,24 @@ export interface DispatchRequest {
    * `model`, so an unchanged body is never re-serialised.
    */
   rawBody?: string;
-  /** `performance.now()` when cortex began handling the request, for `Server-Timing` and the overhead metric. */
+  /**
+   * `performance.now()` when the request reached cortex (its HTTP listener), for `Server-Timing` and the
+   * overhead metric; default: when dispatch was called.
+   */
   startedAt?: number;
+  /**
+   * The client's Node response (@hono/node-server's `c.env.outgoing`). When given, the neuron's reply is
+   * piped straight into it and dispatch resolves to `RESPONSE_ALREADY_SENT` (errors raised before any
+   * neuron answered still throw, and backpressure replies are still returned as a `Response`). Without it
+   * (`app.request()`, translated routes) the reply is a `Response`.
+   */
+  outgoing?: ServerResponse | undefined;
 }
 
 /**
  * Resolves the model, pre-validates the prompt, reserves budget, picks a replica (cold-loading and
- * retrying on backpressure), and returns the neuron's response with its body still streaming. Usage is
+ * retrying on backpressure), and returns the neuron's response with its body still streaming (or writes
+ * it to `outgoing`). Usage is
  * read from that body as it passes and settled once. Throws `HelexaError` for refusals made before any
  * neuron answered; a neuron's own error response is returned as is.
  */

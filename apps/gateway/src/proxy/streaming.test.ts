@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCortex } from "../test-support/create-test-cortex.js";
+import { createTestCortex, type TestCortex } from "../test-support/create-test-cortex.js";
 import {
   type FakeNeuron,
   type FakeNeuronOptions,
@@ -52,12 +52,93 @@ function steppedStream() {
   return { gates, reply, isCancelled: () => cancelled };
 }
 
-describe("streaming proxy", () => {
+// Every case runs twice: through `app.request()` (the `Response` path) and over a real socket, where the
+// server writes proxied replies straight to Node's response.
+describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s", (via) => {
+  const post = async (
+    cortex: TestCortex,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> => {
+    if (via === "app.request") return cortex.post(path, body, headers);
+    const server = await serveApp(cortex.app);
+    cleanups.push(() => server.close());
+    return fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  };
+
+  it("passes a plain reply through whole: status, body, length, Server-Timing", async () => {
+    const upstream = await neuron();
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await post(cortex, "/v1/chat/completions", { model: "test-model", messages: [] });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ object: "chat.completion" });
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(response.headers.get("server-timing")).toMatch(/^cortex;dur=\d+\.\d{3}$/);
+    expect(response.headers.get("x-hono-already-sent")).toBeNull();
+  });
+
+  it("adds CORS headers to a browser's stream (which takes the Response path)", async () => {
+    const upstream = await neuron({ inference: () => sseReply("test-model", 3, 5) });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await post(cortex, "/v1/chat/completions", streamChat, { origin: "https://app" });
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-expose-headers")).toContain("Server-Timing");
+    expect(await response.text()).toContain("token2");
+  });
+
+  it("delivers a large stream to a slow reader whole and in order (backpressure, no loss)", async () => {
+    const padding = "x".repeat(2000);
+    const upstream = await neuron({
+      inference: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (let index = 0; index < 1000; index++) controller.enqueue(frame(`${index}:${padding}`));
+              controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+              controller.close();
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await post(cortex, "/v1/chat/completions", streamChat);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    // Let the ~2 MB pile up against the client before reading any of it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    const indices = [...text.matchAll(/"content":"(\d+):x+"/g)].map((match) => Number(match[1]));
+    expect(indices).toEqual(Array.from({ length: 1000 }, (_, index) => index));
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("passes a neuron's error reply through with its status", async () => {
+    const upstream = await neuron({
+      inference: () =>
+        Response.json({ error: { message: "bad", type: "invalid_request_error" } }, { status: 400 }),
+    });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await post(cortex, "/v1/chat/completions", streamChat);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { message: "bad" } });
+  });
+
   it("forwards each SSE frame as it arrives, without buffering, and ends with [DONE]", async () => {
     const stepped = steppedStream();
     const upstream = await neuron({ inference: stepped.reply });
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    const response = await cortex.post("/v1/chat/completions", streamChat);
+    const response = await post(cortex, "/v1/chat/completions", streamChat);
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let text = "";
@@ -81,7 +162,7 @@ describe("streaming proxy", () => {
       inference: () => sseReply("test-model", 5, 20, { prompt_tokens: 225, completion_tokens: 42 }),
     });
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    const text = await (await cortex.post("/v1/chat/completions", streamChat)).text();
+    const text = await (await post(cortex, "/v1/chat/completions", streamChat)).text();
     expect(text).toContain("token4");
     const metrics = await cortex.metricsText();
     expect(metrics).toMatch(/cortex_time_to_first_token_seconds_count\{model="test-model",node="n"\} 1/);
@@ -94,7 +175,7 @@ describe("streaming proxy", () => {
   it("emits requests, duration and overhead metrics after a plain proxy, and no error series", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    await cortex.post("/v1/chat/completions", { model: "test-model", messages: [] });
+    await post(cortex, "/v1/chat/completions", { model: "test-model", messages: [] });
     const metrics = await cortex.metricsText();
     expect(metrics).toMatch(/cortex_requests_total\{model="test-model",node="n"\} 1/);
     expect(metrics).toMatch(/cortex_request_duration_seconds_count\{model="test-model",node="n"\} 1/);
@@ -118,7 +199,7 @@ describe("streaming proxy", () => {
       neurons: [{ name: "n", url: upstream.url }],
       config: { upstreamIdleTimeoutMs: 300 },
     });
-    const text = await (await cortex.post("/v1/chat/completions", streamChat)).text();
+    const text = await (await post(cortex, "/v1/chat/completions", streamChat)).text();
     expect(text).toContain("token0");
     expect(text).toContain('"code":"upstream_stream_error"');
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
@@ -144,7 +225,7 @@ describe("streaming proxy", () => {
     });
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
     const text = await (
-      await cortex.post("/v1/responses", { model: "test-model", input: "hi", stream: true })
+      await post(cortex, "/v1/responses", { model: "test-model", input: "hi", stream: true })
     ).text();
     expect(text).toContain("response.created");
     expect(text).toMatch(/event: error\ndata: \{"type":"error","code":"upstream_stream_error"/);

@@ -1,9 +1,12 @@
+import type { ServerResponse } from "node:http";
 import { upstreamError } from "@helexa/core";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Usage } from "../../entitlements/entitlements.js";
 import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
 import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
+import { pipeTapped } from "../../proxy/pipe-tapped.js";
 import { readUsage } from "../../proxy/read-usage.js";
 import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
 import type { UpstreamRoute } from "../dispatch.js";
@@ -32,13 +35,16 @@ export interface FinishContext {
   idleTimeoutMs: number;
   /** Prompt tokens to settle with when the reply carried no usage. */
   promptEstimate: () => number;
+  /** The client's Node response, when the reply is to be written straight to it. */
+  outgoing?: ServerResponse | undefined;
 }
 
 /**
  * Builds the client's response from the neuron's: status and headers (minus hop-by-hop) pass through with
  * `Server-Timing: cortex;dur=<ms>`. An SSE body streams through a tap that reads usage at the end; any
  * other body is small and read whole (one write downstream). Usage is settled once; an error reply
- * releases the reservation.
+ * releases the reservation. With `outgoing` the reply is written to it directly and the result is
+ * @hono/node-server's `RESPONSE_ALREADY_SENT`; without, it is a `Response`.
  */
 export async function finishResponse(upstream: UpstreamReply, context: FinishContext): Promise<Response> {
   const { metrics, model, node } = context;
@@ -52,13 +58,18 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
 
   if (isStream && ok) {
     context.call.clearTimer();
-    const body = tapStream(upstream.message[Symbol.asyncIterator](), {
+    const tapOptions = {
       idleTimeoutMs: context.idleTimeoutMs,
-      abortUpstream: (reason) => context.call.abort(reason),
-      errorFrame: (message) => errorFrame(context.route, message),
-      onFinish: (result) => settleStream(result, context),
-    });
+      abortUpstream: (reason: string) => context.call.abort(reason),
+      errorFrame: (message: string) => errorFrame(context.route, message),
+      onFinish: (result: TapResult) => settleStream(result, context),
+    };
     stampOverhead(headers, context, headersAt);
+    if (context.outgoing !== undefined) {
+      pipeTapped(upstream.message, context.outgoing, { status: upstream.status, headers }, tapOptions);
+      return RESPONSE_ALREADY_SENT;
+    }
+    const body = tapStream(upstream.message[Symbol.asyncIterator](), tapOptions);
     return new Response(body, { status: upstream.status, headers });
   }
 
@@ -90,6 +101,12 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     context.guard.release(node, "error");
   }
   stampOverhead(headers, context, headersAt, bodyRead - headersAt);
+  if (context.outgoing !== undefined) {
+    // The body is forwarded whole, so its length is known whatever framing the neuron used.
+    headers["content-length"] = String(bytes.byteLength);
+    context.outgoing.writeHead(upstream.status, headers).end(bytes);
+    return RESPONSE_ALREADY_SENT;
+  }
   return new Response(bytes, { status: upstream.status, headers });
 }
 
@@ -124,7 +141,14 @@ function recordTokens(context: FinishContext, usage: Usage | null): void {
   if (usage.completionTokens > 0) context.metrics.completionTokens.inc(labels, usage.completionTokens);
 }
 
-/** `Server-Timing: cortex;dur=<ms>`: cortex's own time, i.e. elapsed minus every wait on a neuron. */
+/**
+ * `Server-Timing: cortex;dur=<ms>` and the overhead histogram: cortex's own time on this request. The
+ * window runs from the moment cortex's HTTP listener received the request (headers parsed; `startedAt`)
+ * to now, just before the response headers are written, minus every wait on a neuron: cold loads, earlier
+ * attempts, the wait for this attempt's headers and, for a body read whole, the read. It counts body
+ * reading, routing, budget checks, request building and header conversion; it leaves out the kernel and
+ * Node's HTTP parsing before the listener and the write of the response after this point.
+ */
 function stampOverhead(
   headers: Record<string, string>,
   context: FinishContext,

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { type RouteCandidate, upstreamError } from "@helexa/core";
 import type { Identity } from "../../entitlements/entitlements.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
@@ -41,6 +42,8 @@ export interface ForwardContext {
   unhealthyAfterFailures: number;
   coldStart: boolean;
   promptEstimate: () => number;
+  /** The client's Node response to write the reply to; none: return a `Response`. */
+  outgoing?: ServerResponse | undefined;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function forward(context: ForwardContext): Promise<Response> {
       waitedMs: context.waitedMs,
       idleTimeoutMs: context.idleTimeoutMs,
       promptEstimate: context.promptEstimate,
+      outgoing: context.outgoing,
     });
   }
   context.guard.release(null, "error");
