@@ -5,6 +5,7 @@ import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
 import { createErrorHandler } from "../errors/create-error-handler.js";
 import type { AppEnv } from "../internal/app-env.js";
 import { silentLogger } from "../internal/logger.js";
+import { clientHeader } from "../proxy/upstream-headers.js";
 import type { AnthropicStreamEvent } from "./anthropic-stream-event.js";
 import type { ScheduleInterval } from "./create-anthropic-sse-stream.js";
 import { createMessagesRoutes } from "./messages-route.js";
@@ -108,7 +109,7 @@ describe("POST /v1/messages", () => {
       },
     });
     expect(call.signal).toBeInstanceOf(AbortSignal);
-    expect(call.headers.get("x-api-key")).toBe("secret");
+    expect(clientHeader(call.headers, "x-api-key")).toBe("secret");
   });
 
   it("returns tool calls as tool_use blocks", async () => {

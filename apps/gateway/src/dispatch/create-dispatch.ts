@@ -15,6 +15,7 @@ import type { FleetState } from "../fleet/fleet-state.js";
 import type { Logger } from "../internal/logger.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
 import type { UpstreamClient } from "../proxy/create-upstream-client.js";
+import { clientHeader } from "../proxy/upstream-headers.js";
 import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
@@ -98,7 +99,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           model,
           candidates,
           estimateBody,
-          request.headers.get("user-agent"),
+          clientHeader(request.headers, "user-agent"),
         );
         candidates = checked.candidates;
         estimate = checked.estimate;

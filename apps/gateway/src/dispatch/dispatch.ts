@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
+import type { ClientHeaders } from "../proxy/upstream-headers.js";
 
 /** The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission. */
 export type UpstreamRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses" | "/v1/tokenize";
@@ -7,14 +8,24 @@ export type UpstreamRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/re
 /** Which API the client spoke: decides the error dialect and how usage is read. */
 export type ClientDialect = "openai" | "anthropic";
 
+/**
+ * What dispatch needs of "the client went away": an `AbortSignal` satisfies it, and so does the cheaper
+ * `closeSignal(outgoing)` the real server uses. Listeners are called at most once.
+ */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface DispatchRequest {
   route: UpstreamRoute;
   /** The OpenAI-shaped body to send (already translated for Anthropic clients). `model` may be an alias. */
   body: Record<string, unknown>;
   /** The client's headers; hop-by-hop, `authorization`, `x-api-key` and `x-helexa-*` never reach a neuron. */
-  headers: Headers;
+  headers: ClientHeaders;
   /** Aborted when the client disconnects: the upstream request is aborted too. */
-  signal: AbortSignal;
+  signal: ClientSignal;
   identity: Identity | null;
   dialect: ClientDialect;
   /** The original client body, for token estimation in its own dialect. */

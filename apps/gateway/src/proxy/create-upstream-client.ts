@@ -3,8 +3,10 @@ import {
   request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type RequestOptions,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { urlToHttpOptions } from "node:url";
 
 /** A neuron's answer: status and headers, with the body still on the wire. */
 export interface UpstreamReply {
@@ -38,10 +40,21 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
   };
   const http = new HttpAgent(agentOptions);
   const https = new HttpsAgent(agentOptions);
+  // Neuron endpoints × routes: a handful of URLs, parsed once each (the bound only guards against misuse).
+  const targets = new Map<string, RequestOptions>();
+  const parse = (url: string): RequestOptions => {
+    let target = targets.get(url);
+    if (target === undefined) {
+      if (targets.size >= 1024) targets.clear();
+      target = urlToHttpOptions(new URL(url));
+      targets.set(url, target);
+    }
+    return target;
+  };
 
   return {
     post(url, headers, body) {
-      const target = new URL(url);
+      const target = parse(url);
       const secure = target.protocol === "https:";
       let current: ReturnType<typeof httpRequest> | undefined;
       let aborted: Error | undefined;
@@ -49,12 +62,13 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
       const reply = new Promise<UpstreamReply>((resolve, reject) => {
         rejectReply = reject;
         const send = (retried: boolean) => {
-          const requestOptions = {
+          const requestOptions: RequestOptions = {
+            ...target,
             method: "POST",
             agent: secure ? https : http,
             headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
           };
-          const request = (secure ? httpsRequest : httpRequest)(target, requestOptions, (message) => {
+          const request = (secure ? httpsRequest : httpRequest)(requestOptions, (message) => {
             // A body cut short (abort, neuron gone) errors here; its readers see that through their own
             // listeners, and this one keeps a late error from becoming an uncaught exception.
             message.on("error", ignoreLateError);

@@ -1,4 +1,19 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
+
+/**
+ * A client's request headers: a WHATWG `Headers`, or Node's parsed `IncomingHttpHeaders` (lower-case
+ * names, repeated headers already joined), which the real server hands over without building a `Headers`.
+ */
+export type ClientHeaders = Headers | IncomingHttpHeaders;
+
+/** One header of a `ClientHeaders`, or null. */
+export function clientHeader(headers: ClientHeaders, name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  const value = headers[name];
+  if (value === undefined) return null;
+  return typeof value === "string" ? value : value.join(", ");
+}
 
 /** Never forwarded to a neuron: hop-by-hop, framing, compression, and the client's credentials. */
 const DROPPED = new Set([
@@ -28,17 +43,29 @@ const DROPPED = new Set([
  * as `x-helexa-account-id` / `x-helexa-key-id`. Bodies go uncompressed so they can pass through untouched.
  */
 export function buildUpstreamHeaders(
-  client: Headers,
+  client: ClientHeaders,
   authToken: string | undefined,
   identity: Identity | null,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  const connection = client.get("connection");
-  const named = connection === null ? null : new Set(connection.toLowerCase().split(/\s*,\s*/));
-  client.forEach((value, name) => {
-    if (DROPPED.has(name) || named?.has(name)) return;
-    headers[name] = value;
-  });
+  const connection = clientHeader(client, "connection");
+  // `keep-alive` / `close` are the usual values and name no header worth a set.
+  const named =
+    connection === null || connection === "keep-alive" || connection === "close"
+      ? null
+      : new Set(connection.toLowerCase().split(/\s*,\s*/));
+  if (client instanceof Headers) {
+    client.forEach((value, name) => {
+      if (DROPPED.has(name) || named?.has(name)) return;
+      headers[name] = value;
+    });
+  } else {
+    for (const name in client) {
+      const value = client[name];
+      if (value === undefined || DROPPED.has(name) || named?.has(name)) continue;
+      headers[name] = typeof value === "string" ? value : value.join(", ");
+    }
+  }
   headers["content-type"] = "application/json";
   headers["accept-encoding"] = "identity";
   if (authToken !== undefined) headers.authorization = `Bearer ${authToken}`;

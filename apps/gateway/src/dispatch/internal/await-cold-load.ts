@@ -1,5 +1,6 @@
 import { type RouteCandidate, serviceUnavailable } from "@helexa/core";
 import type { ColdLoader } from "../../cold-load/create-cold-loader.js";
+import type { ClientSignal } from "../dispatch.js";
 import { clientClosed } from "./dispatch-errors.js";
 
 /** Seconds a client should wait before retrying a request whose model is still loading. */
@@ -16,7 +17,7 @@ export async function awaitColdLoad(options: {
   candidates: readonly RouteCandidate[];
   maxAttempts: number;
   waitMs: number;
-  signal: AbortSignal;
+  signal: ClientSignal;
 }): Promise<string> {
   const { model, signal } = options;
   const deadline = performance.now() + options.waitMs;
@@ -48,7 +49,7 @@ export async function awaitColdLoad(options: {
 async function raceDeadline<T>(
   promise: Promise<T>,
   ms: number,
-  signal: AbortSignal,
+  signal: ClientSignal,
 ): Promise<T | "timeout" | "aborted"> {
   if (signal.aborted) return "aborted";
   let timer: NodeJS.Timeout | undefined;

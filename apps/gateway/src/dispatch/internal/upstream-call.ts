@@ -1,4 +1,5 @@
 import type { UpstreamClient, UpstreamReply } from "../../proxy/create-upstream-client.js";
+import type { ClientSignal } from "../dispatch.js";
 
 /** One upstream request, linked to the client's signal and to a timeout. */
 export interface UpstreamCall {
@@ -19,7 +20,7 @@ export function startUpstreamCall(
   client: UpstreamClient,
   url: string,
   init: { headers: Record<string, string>; body: string },
-  clientSignal: AbortSignal,
+  clientSignal: ClientSignal,
   timeoutMs: number,
 ): { call: UpstreamCall; reply: Promise<UpstreamReply> } {
   const request = client.post(url, init.headers, init.body);

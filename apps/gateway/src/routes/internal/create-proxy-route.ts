@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { Dispatch, UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { arrivalTime } from "../../internal/arrival-time.js";
+import { clientHeader } from "../../proxy/upstream-headers.js";
+import { closeSignal } from "../../server/close-signal.js";
 import { readJsonBody } from "./read-json-body.js";
 
 /**
@@ -13,15 +15,19 @@ export function createProxyRoute(route: UpstreamRoute, dispatch: Dispatch, maxBo
   return new Hono<AppEnv>().post(route, async (c) => {
     const env = c.env as AppEnv["Bindings"] | undefined;
     const startedAt = arrivalTime(env?.incoming, performance.now());
+    // Before the body is read, so a client gone during the read is seen.
+    const signal = env?.outgoing !== undefined ? closeSignal(env.outgoing) : c.req.raw.signal;
     const { raw, body } = await readJsonBody(c.req.raw, maxBodyBytes);
+    // Node's parsed headers when there are some: a `Headers` would be built just to be copied.
+    const headers = env?.incoming?.headers ?? c.req.raw.headers;
     // Browser requests (CORS headers are added to the Response after the handler) take the Response path.
-    const direct = env?.outgoing !== undefined && !c.req.raw.headers.has("origin");
+    const direct = env?.outgoing !== undefined && clientHeader(headers, "origin") === null;
     return dispatch({
       route,
       body,
       rawBody: raw,
-      headers: c.req.raw.headers,
-      signal: c.req.raw.signal,
+      headers,
+      signal,
       identity: c.get("identity") ?? null,
       dialect: "openai",
       startedAt,
