@@ -235,6 +235,31 @@ describe("cold load", () => {
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 
+  it("ends a committed Anthropic stream with api_error, not overloaded_error, when the load fails", async () => {
+    const gate = createGate();
+    const upstream = await neuron({
+      models: [],
+      load: async () => {
+        await gate.promise;
+        return Response.json({ error: { message: "no such file" } }, { status: 400 });
+      },
+    });
+    const cortex = await createTestCortex({
+      neurons: [{ name: "cpu", url: upstream.url }],
+      catalogue: { models: [profile("broken")] },
+      config: { keepAliveAfterMs: 50, keepAliveIntervalMs: 20 },
+      anthropic: true,
+    });
+    const response = await cortex.post("/v1/messages", { ...ask("broken", { stream: true }), max_tokens: 8 });
+    expect(response.status).toBe(200);
+    setTimeout(() => gate.open(), 100);
+    const text = await response.text();
+    expect(text).toContain("event: error");
+    expect(text).toContain('"type":"api_error"');
+    expect(text).toContain("no such file");
+    expect(text).not.toContain("overloaded_error");
+  });
+
   it("answers 503 naming the reason when every load fails", async () => {
     const upstream = await neuron({
       models: [],
@@ -246,7 +271,9 @@ describe("cold load", () => {
     });
     const response = await cortex.post("/v1/chat/completions", ask("broken"));
     expect(response.status).toBe(503);
-    expect((await readLoose(response)).error?.message).toContain("no such file");
+    const envelope = await readLoose(response);
+    expect(envelope.error?.message).toContain("no such file");
+    expect(envelope.error?.code).toBe("model_load_failed");
     expect(await cortex.metricsText()).toMatch(
       /cortex_cold_load_duration_seconds_count\{model="broken",node="cpu",outcome="error"\} 1/,
     );

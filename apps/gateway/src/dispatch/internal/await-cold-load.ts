@@ -1,7 +1,7 @@
 import { type RouteCandidate, serviceUnavailable } from "@helexa/core";
 import type { ColdLoader } from "../../cold-load/create-cold-loader.js";
 import type { ClientSignal } from "../dispatch.js";
-import { clientClosed } from "./dispatch-errors.js";
+import { clientClosed, modelLoadFailed } from "./dispatch-errors.js";
 
 /** Seconds a client should wait before retrying a request whose model is still loading. */
 export const STILL_LOADING_RETRY_AFTER_SECS = 10;
@@ -9,7 +9,7 @@ export const STILL_LOADING_RETRY_AFTER_SECS = 10;
 /**
  * Gets the model loaded on one of the cold candidates, in order (a load already in flight for the model is
  * joined, never duplicated). Waits at most `waitMs` in all: then 503 + Retry-After while the load goes on
- * for whoever asks next. Every candidate failing gives 503 with the last reason. Returns the node's name.
+ * for whoever asks next. Every candidate failing gives 503 `model_load_failed` with the last reason. Returns the node's name.
  */
 export async function awaitColdLoad(options: {
   coldLoader: ColdLoader;
@@ -43,7 +43,7 @@ export async function awaitColdLoad(options: {
     if (outcome.ok) return outcome.node;
     lastFailure = `${outcome.node}: ${outcome.message}`;
   }
-  throw serviceUnavailable(`cold-load of '${model}' failed (${lastFailure})`, undefined, { model_id: model });
+  throw modelLoadFailed(model, lastFailure);
 }
 
 async function raceDeadline<T>(

@@ -19,3 +19,17 @@ export function upstreamTimeout(node: string): HelexaError {
     message: `neuron '${node}' did not answer in time`,
   });
 }
+
+/**
+ * 503 `model_load_failed` when every cold load of the model failed. Not fleet backpressure: a committed
+ * Anthropic stream reports it as `api_error`, not the `overloaded_error` its SDKs would retry at once.
+ */
+export function modelLoadFailed(model: string, reason: string): HelexaError {
+  return new HelexaError({
+    statusCode: 503,
+    type: "api_error",
+    code: "model_load_failed",
+    message: `cold-load of '${model}' failed (${reason})`,
+    extras: { model_id: model },
+  });
+}
