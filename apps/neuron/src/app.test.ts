@@ -2,7 +2,8 @@ import { buildInfoSchema, discoverySchema, healthSchema, modelListSchema } from 
 import { afterEach, describe, expect, it } from "vitest";
 import type { GenerationEvent } from "./ipc/generation-event.js";
 import type { RunningNeuron } from "./start-neuron.js";
-import { type FakeScript, fakeFactory } from "./test-support/fake-backend.js";
+import { type FakeBackend, type FakeScript, fakeFactory } from "./test-support/fake-backend.js";
+import { waitFor } from "./test-support/post-json.js";
 import { parseSse, sseData } from "./test-support/read-sse.js";
 import { startTestNeuron } from "./test-support/start-test-neuron.js";
 import { testConfig } from "./test-support/test-config.js";
@@ -223,6 +224,51 @@ describe("lifecycle", () => {
       "loaded",
     );
     expect((await post("/v1/chat/completions", chatBody)).status).toBe(200);
+  });
+});
+
+describe("admission paths", () => {
+  it("counts and starts in one go when a place is free; otherwise counts first, refusing an over-long prompt before it queues", async () => {
+    const { factory } = await start({ contextSize: 64 }, {}, [
+      { id: "fake", path: "/models/fake.gguf", preload: true, sequences: 1 },
+    ]);
+    const backend = factory.created[0] as FakeBackend;
+    const entry = (neuron as RunningNeuron).registry.get("fake");
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const generate = backend.generate.bind(backend);
+    let generations = 0;
+    backend.generate = async function* (request, signal) {
+      generations += 1;
+      if (generations === 1) await gate;
+      yield* generate(request, signal);
+    };
+    const first = post("/v1/chat/completions", chatBody);
+    await waitFor(() => (entry?.admission.inFlight === 1 ? true : undefined));
+    expect(backend.started).toBe(1);
+    const long = { ...chatBody, messages: [{ role: "user", content: "x".repeat(400) }] };
+    const refused = await post("/v1/chat/completions", long);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: { code: "context_length_exceeded", param: "messages", prompt_len: 100, max: 62 },
+    });
+    expect(entry?.admission.queueDepth).toBe(0);
+    const second = post("/v1/chat/completions", chatBody);
+    await waitFor(() => (entry?.admission.queueDepth === 1 ? true : undefined));
+    open();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    // The queued request was counted, then generated: only the first went through `start`.
+    expect([backend.started, generations]).toEqual([1, 2]);
+    // With the place free again, an over-long prompt is refused by `start` itself, the same way.
+    const refusedAtOnce = await post("/v1/chat/completions", long);
+    expect(refusedAtOnce.status).toBe(400);
+    expect(await refusedAtOnce.json()).toMatchObject({
+      error: { code: "context_length_exceeded", prompt_len: 100, max: 62 },
+    });
+    expect([entry?.admission.inFlight, backend.started]).toEqual([0, 1]);
   });
 });
 

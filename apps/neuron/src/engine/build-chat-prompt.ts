@@ -11,9 +11,6 @@ export interface ChatPrompt {
   /** When a tool call is forced, the JSON schema the whole answer must follow (`{name, arguments}`). */
   forcedToolSchema: Record<string, unknown> | undefined;
   tokens: Token[];
-  /** UTF-8 bytes of the message text alone, and its tokens without template (the chars-per-token calibration). */
-  characters: number;
-  textTokens: number;
 }
 
 type ChatPromptInput = Pick<EngineChatRequest, "messages" | "tools" | "toolChoice">;
@@ -67,15 +64,7 @@ export function buildChatPrompt(
       "template_render_failed",
     );
   }
-  const text = request.messages.map((message) => message.content).join("\n");
-  return {
-    history,
-    functions,
-    forcedToolSchema,
-    tokens: contextText.tokenize(model.tokenizer),
-    characters: Buffer.byteLength(text),
-    textTokens: model.tokenize(text).length,
-  };
+  return { history, functions, forcedToolSchema, tokens: contextText.tokenize(model.tokenizer) };
 }
 
 function toFunctions(tools: readonly EngineTool[]): ChatModelFunctions {

@@ -1,7 +1,10 @@
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import { RequestRejection } from "./request-rejection.js";
 
-/** Throws 400 `context_length_exceeded` (with `prompt_len` and `max`) when the prompt does not fit. */
+/**
+ * Throws 400 `context_length_exceeded` (with `max` and `prompt_len`) when the prompt does not fit; the
+ * same envelope as `@helexa/core`'s `contextLengthExceeded`.
+ */
 export function checkPromptFits(promptTokens: number, contextSize: number): void {
   const max = maxPromptTokens(contextSize);
   if (promptTokens <= max) return;
@@ -10,6 +13,6 @@ export function checkPromptFits(promptTokens: number, contextSize: number): void
     `This model's maximum context length is ${max} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
     "messages",
     "context_length_exceeded",
-    { prompt_len: promptTokens, max },
+    { max, prompt_len: promptTokens },
   );
 }

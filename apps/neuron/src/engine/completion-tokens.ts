@@ -5,7 +5,12 @@ import { type LlamaModel, LlamaVocabularyType, type Token } from "node-llama-cpp
  * vocabulary wants one (mirroring node-llama-cpp's rule), then the text. `body` is what to hand to
  * `generateCompletion`, which adds that first token itself.
  */
-export function completionTokens(model: LlamaModel, prompt: string): { all: Token[]; body: Token[] } {
+export interface CompletionTokens {
+  all: Token[];
+  body: Token[];
+}
+
+export function completionTokens(model: LlamaModel, prompt: string): CompletionTokens {
   const bos = beginningToken(model);
   const body = model.tokenize(prompt, false, bos === null ? undefined : "trimLeadingSpace");
   return { all: bos === null ? body : [bos, ...body], body };

@@ -1,20 +1,34 @@
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
-import { buildChatPrompt } from "./build-chat-prompt.js";
-import { completionTokens } from "./completion-tokens.js";
+import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
+import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
 import { RequestRejection } from "./request-rejection.js";
 import { grammarForFormat } from "./run-chat-generation.js";
+
+/** A counted prompt, ready for generation without rendering and tokenizing it again. */
+export type PreparedPrompt =
+  | { kind: "chat"; prompt: ChatPrompt }
+  | { kind: "completion"; tokens: CompletionTokens };
+
+export interface CountedPrompt {
+  result: WorkerCountResult;
+  prepared: PreparedPrompt;
+}
 
 /**
  * Counts the prompt exactly as generation will evaluate it (chat template and tool documentation
  * applied) and checks what else can be refused before admission (tool choice, JSON schema).
  */
-export async function countPrompt(runtime: ModelRuntime, request: EngineRequest): Promise<WorkerCountResult> {
+export async function countPrompt(runtime: ModelRuntime, request: EngineRequest): Promise<CountedPrompt> {
   if (request.kind === "completion") {
     await grammarForFormat(runtime, request.responseFormat);
-    const promptTokens = completionTokens(runtime.model, request.prompt).all.length;
-    return { promptTokens, characters: Buffer.byteLength(request.prompt), textTokens: promptTokens };
+    const tokens = completionTokens(runtime.model, request.prompt);
+    const promptTokens = tokens.all.length;
+    return {
+      result: { promptTokens, characters: Buffer.byteLength(request.prompt), textTokens: promptTokens },
+      prepared: { kind: "completion", tokens },
+    };
   }
   const prompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request);
   if (prompt.forcedToolSchema !== undefined)
@@ -27,5 +41,14 @@ export async function countPrompt(runtime: ModelRuntime, request: EngineRequest)
       "response_format",
     );
   }
-  return { promptTokens: prompt.tokens.length, characters: prompt.characters, textTokens: prompt.textTokens };
+  // The chars-per-token calibration: UTF-8 bytes of the message text alone over its own tokens.
+  const text = request.messages.map((message) => message.content).join("\n");
+  return {
+    result: {
+      promptTokens: prompt.tokens.length,
+      characters: Buffer.byteLength(text),
+      textTokens: runtime.model.tokenize(text).length,
+    },
+    prepared: { kind: "chat", prompt },
+  };
 }

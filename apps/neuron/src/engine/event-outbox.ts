@@ -1,5 +1,5 @@
 import type { GenerationEvent } from "../ipc/generation-event.js";
-import type { WorkerMessage } from "../ipc/worker-protocol.js";
+import type { WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
 
 /**
  * Collects generation events and sends them as one IPC message per event-loop turn, and at most one
@@ -9,6 +9,7 @@ import type { WorkerMessage } from "../ipc/worker-protocol.js";
  */
 export class EventOutbox {
   #items: Array<{ id: number; event: GenerationEvent }> = [];
+  #counted: Array<{ id: number; result: WorkerCountResult }> = [];
   #scheduled = false;
   #lastFlush = 0;
 
@@ -26,6 +27,16 @@ export class EventOutbox {
       this.flush();
       return;
     }
+    this.#schedule();
+  }
+
+  /** A request's prompt count, delivered ahead of the events in the same message. */
+  pushCounted(id: number, result: WorkerCountResult): void {
+    this.#counted.push({ id, result });
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     const wait = this.minIntervalMs - (performance.now() - this.#lastFlush);
@@ -35,11 +46,13 @@ export class EventOutbox {
 
   flush(): void {
     this.#scheduled = false;
-    if (this.#items.length === 0) return;
+    if (this.#items.length === 0 && this.#counted.length === 0) return;
     const items = this.#items;
+    const counted = this.#counted;
     this.#items = [];
+    this.#counted = [];
     this.#lastFlush = performance.now();
-    this.send({ type: "events", items });
+    this.send(counted.length === 0 ? { type: "events", items } : { type: "events", items, counted });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LlamaChatResponseChunk, LlamaGrammar } from "node-llama-cpp";
 import type { EngineChatRequest } from "../ipc/engine-request.js";
 import type { FinishReason, GenerationEvent } from "../ipc/generation-event.js";
-import { buildChatPrompt } from "./build-chat-prompt.js";
+import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
 import { callId } from "./call-id.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { emitForcedToolCall } from "./emit-forced-tool-call.js";
@@ -11,14 +11,17 @@ import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
 type Emit = (event: GenerationEvent) => void;
 
-/** Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing). */
+/**
+ * Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing).
+ * `prompt` is the request's already rendered prompt, when it was counted just before.
+ */
 export async function runChatGeneration(
   runtime: ModelRuntime,
   request: EngineChatRequest,
   emit: Emit,
   signal: AbortSignal,
+  prompt: ChatPrompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request),
 ): Promise<void> {
-  const prompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request);
   const contextSize = runtime.context.contextSize;
   checkPromptFits(prompt.tokens.length, contextSize);
   const grammar = await chooseGrammar(runtime, request, prompt.forcedToolSchema);

@@ -1,20 +1,23 @@
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
-import { completionTokens } from "./completion-tokens.js";
+import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
 import { matchedStop } from "./matched-stop.js";
 import { finishReasonOf, grammarForFormat } from "./run-chat-generation.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
-/** Runs one raw-text completion on a free sequence, streaming deltas and ending with `done`. */
+/**
+ * Runs one raw-text completion on a free sequence, streaming deltas and ending with `done`. `tokens`
+ * are the prompt's, when it was counted just before.
+ */
 export async function runCompletionGeneration(
   runtime: ModelRuntime,
   request: EngineCompletionRequest,
   emit: (event: GenerationEvent) => void,
   signal: AbortSignal,
+  tokens: CompletionTokens = completionTokens(runtime.model, request.prompt),
 ): Promise<void> {
-  const tokens = completionTokens(runtime.model, request.prompt);
   const contextSize = runtime.context.contextSize;
   checkPromptFits(tokens.all.length, contextSize);
   const grammar = await grammarForFormat(runtime, request.responseFormat);

@@ -1,6 +1,8 @@
+import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
-import type { SupervisorMessage, WorkerMessage } from "../ipc/worker-protocol.js";
-import { countPrompt } from "./count-prompt.js";
+import type { SupervisorMessage, WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
+import { checkPromptFits } from "./check-prompt-fits.js";
+import { type CountedPrompt, countPrompt, type PreparedPrompt } from "./count-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
 import { HeldEvents } from "./held-events.js";
 import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-runtime.js";
@@ -10,7 +12,7 @@ import { runCompletionGeneration } from "./run-completion-generation.js";
 
 /**
  * Entry of a model worker process (forked by the supervisor with an IPC channel). It holds one model
- * and answers `load`, `count`, `generate` and `abort`; a native crash here ends only this process.
+ * and answers `load`, `count`, `start`, `generate` and `abort`; a native crash here ends only this process.
  */
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -45,13 +47,20 @@ async function handle(message: SupervisorMessage): Promise<void> {
     }
     case "count":
       try {
-        send({ type: "counted", id: message.id, result: await countPrompt(loaded(), message.request) });
+        send({
+          type: "counted",
+          id: message.id,
+          result: (await countPrompt(loaded(), message.request)).result,
+        });
       } catch (error) {
         send({ type: "count-failed", id: message.id, error: toWorkerError(error) });
       }
       return;
+    case "start":
+      await start(message.id, message.request, message.stream);
+      return;
     case "generate":
-      await generate(message.id, message.request, message.stream);
+      await generate(message.id, message.request, message.stream, new AbortController());
       return;
     case "abort":
       running.get(message.id)?.abort();
@@ -59,15 +68,44 @@ async function handle(message: SupervisorMessage): Promise<void> {
   }
 }
 
-type GenerateMessage = Extract<SupervisorMessage, { type: "generate" }>;
-
-async function generate(id: number, request: GenerateMessage["request"], stream: boolean) {
+/** Counts, refuses what cannot run (as `count-failed`), then generates from the prompt just counted. */
+async function start(id: number, request: EngineRequest, stream: boolean) {
   const controller = new AbortController();
   running.set(id, controller);
-  const emit = stream ? (event: GenerationEvent) => outbox.push(id, event) : holdUntilDone(id);
+  let counted: CountedPrompt;
   try {
-    if (request.kind === "chat") await runChatGeneration(loaded(), request, emit, controller.signal);
-    else await runCompletionGeneration(loaded(), request, emit, controller.signal);
+    counted = await countPrompt(loaded(), request);
+    checkPromptFits(counted.result.promptTokens, loaded().context.contextSize);
+  } catch (error) {
+    running.delete(id);
+    send({ type: "count-failed", id, error: toWorkerError(error) });
+    return;
+  }
+  // A stream's reply starts with the count; a whole answer sends it with its events at the end.
+  if (stream) send({ type: "counted", id, result: counted.result });
+  await generate(id, request, stream, controller, counted);
+}
+
+async function generate(
+  id: number,
+  request: EngineRequest,
+  stream: boolean,
+  controller: AbortController,
+  counted?: CountedPrompt,
+) {
+  running.set(id, controller);
+  const emit = stream
+    ? (event: GenerationEvent) => outbox.push(id, event)
+    : holdUntilDone(id, counted?.result);
+  const prepared: PreparedPrompt | undefined = counted?.prepared;
+  try {
+    if (request.kind === "chat") {
+      const prompt = prepared?.kind === "chat" ? prepared.prompt : undefined;
+      await runChatGeneration(loaded(), request, emit, controller.signal, prompt);
+    } else {
+      const tokens = prepared?.kind === "completion" ? prepared.tokens : undefined;
+      await runCompletionGeneration(loaded(), request, emit, controller.signal, tokens);
+    }
   } catch (error) {
     emit({ type: "error", message: toWorkerError(error).message });
   } finally {
@@ -75,8 +113,10 @@ async function generate(id: number, request: GenerateMessage["request"], stream:
   }
 }
 
-function holdUntilDone(id: number): (event: GenerationEvent) => void {
+/** Holds a non-streamed request's events (and its count, if it has one to report) until it ends. */
+function holdUntilDone(id: number, counted: WorkerCountResult | undefined): (event: GenerationEvent) => void {
   const held = new HeldEvents((events) => {
+    if (counted !== undefined) outbox.pushCounted(id, counted);
     for (const event of events) outbox.push(id, event);
   });
   return (event) => held.push(event);

@@ -53,6 +53,12 @@ export type SupervisorMessage =
   | { type: "count"; id: number; request: EngineRequest }
   /** `stream: false`: the events may all come at the end (one message), as nobody reads them sooner. */
   | { type: "generate"; id: number; request: EngineRequest; stream: boolean }
+  /**
+   * `count`, then at once `generate` from the prompt just counted (one message, the prompt rendered
+   * once). A refusal, including a prompt over the context, is `count-failed`. The count comes as
+   * `counted` before the events when streamed, in the `events` message's `counted` otherwise.
+   */
+  | { type: "start"; id: number; request: EngineRequest; stream: boolean }
   | { type: "abort"; id: number }
   | { type: "probe"; gpu: WorkerLoadSpec["gpu"] };
 
@@ -68,7 +74,12 @@ export type WorkerMessage =
   | { type: "load-failed"; error: WorkerError }
   | { type: "counted"; id: number; result: WorkerCountResult }
   | { type: "count-failed"; id: number; error: WorkerError }
-  | { type: "events"; items: Array<{ id: number; event: GenerationEvent }> }
+  | {
+      type: "events";
+      items: Array<{ id: number; event: GenerationEvent }>;
+      /** Counts of `start`ed requests, delivered before their events. */
+      counted?: Array<{ id: number; result: WorkerCountResult }>;
+    }
   | {
       type: "probed";
       gpu: string;

@@ -16,6 +16,24 @@ describe("AdmissionQueue", () => {
     expect([admission.inFlight, admission.queueDepth]).toEqual([0, 0]);
   });
 
+  it("tryEnter takes a free place at once, and none while full, while someone waits, or once closed", async () => {
+    const admission = queue(2, 4);
+    const first = admission.tryEnter();
+    expect(first).toBeDefined();
+    const second = await admission.enter();
+    expect(admission.tryEnter()).toBeUndefined();
+    const waiting = admission.enter();
+    first?.release();
+    // The freed place went to the waiter, not to a newcomer.
+    expect(admission.tryEnter()).toBeUndefined();
+    (await waiting).release();
+    expect(admission.inFlight).toBe(1);
+    admission.close(() => serviceUnavailable("closing", 1));
+    expect(admission.tryEnter()).toBeUndefined();
+    second.release();
+    expect(admission.inFlight).toBe(0);
+  });
+
   it("rejects when the queue is full with 503 and Retry-After, and the waiter later proceeds", async () => {
     const admission = queue(1, 1);
     const first = await admission.enter();

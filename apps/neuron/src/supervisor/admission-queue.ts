@@ -42,6 +42,14 @@ export class AdmissionQueue {
     return this.#waiting.length;
   }
 
+  /** A place at once when one is free and nobody waits (nor is the queue closed); otherwise undefined. */
+  tryEnter(): AdmissionTicket | undefined {
+    if (this.#closedWith !== undefined) return undefined;
+    if (this.#running >= this.limits.maxInFlight || this.#waiting.length > 0) return undefined;
+    this.#running += 1;
+    return this.#ticket();
+  }
+
   /** Waits for a place; rejects with a `HelexaError` (503) when full, timed out or closed, or the signal's reason. */
   enter(signal?: AbortSignal): Promise<AdmissionTicket> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith());

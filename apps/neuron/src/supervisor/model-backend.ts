@@ -2,6 +2,12 @@ import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { WorkerCountResult, WorkerLoadSpec, WorkerModelInfo } from "../ipc/worker-protocol.js";
 
+/** A generation started by `start`: the prompt's count and the events, as `generate` gives them. */
+export interface StartedGeneration {
+  counted: WorkerCountResult;
+  events: AsyncIterable<GenerationEvent>;
+}
+
 export interface GenerateOptions {
   /** Whether the caller reads events as they come (a streamed reply). */
   stream: boolean;
@@ -31,6 +37,12 @@ export interface ModelBackend {
     signal: AbortSignal,
     options: GenerateOptions,
   ): AsyncIterable<GenerationEvent>;
+  /**
+   * `count`, then, when the prompt fits the context, `generate` at once from the same rendering (one
+   * round trip to the worker). Rejects as `count` does, and with 400 `context_length_exceeded` for a
+   * prompt over the context; nothing runs then.
+   */
+  start(request: EngineRequest, signal: AbortSignal, options: GenerateOptions): Promise<StartedGeneration>;
   /** Called once if the backend dies on its own (not after `dispose`). */
   onExit(listener: (reason: string) => void): void;
   /** Ends the backend and frees everything it holds. */

@@ -10,11 +10,12 @@ import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
-import type { BackendFactory, GenerateOptions } from "./model-backend.js";
+import type { AdmissionTicket } from "./admission-queue.js";
+import { type AdmittedGeneration, admitRun } from "./admit-run.js";
+import type { BackendFactory, GenerateOptions, ModelBackend, StartedGeneration } from "./model-backend.js";
 import { ModelEntry } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
 import { resolveLoadSpec } from "./resolve-load-spec.js";
-import { type AdmittedGeneration, runAdmittedGeneration } from "./run-admitted-generation.js";
 
 export interface ModelRegistryOptions {
   config: ResolvedNeuronConfig;
@@ -106,7 +107,8 @@ export class ModelRegistry {
   /**
    * Counts the prompt, refuses it with 400 when it cannot fit, then waits for an admission place.
    * The returned generation holds the place until its events end. `stream: false` lets the worker
-   * send the events all at once at the end (for a reply that is not streamed).
+   * send the events all at once at the end (for a reply that is not streamed). When a place is free at
+   * once, counting and generation go to the worker as one message (`start`).
    */
   async admit(
     id: string,
@@ -114,35 +116,61 @@ export class ModelRegistry {
     signal: AbortSignal,
     options: GenerateOptions,
   ): Promise<AdmittedGeneration> {
+    const entry = this.#serving(id);
+    const backend = entry.backend;
+    const free = backend !== undefined && !entry.closing && !signal.aborted;
+    const ticket = free ? entry.admission.tryEnter() : undefined;
+    if (backend !== undefined && ticket !== undefined)
+      return this.#startAtOnce(entry, backend, request, ticket, signal, options);
     const counted = await this.count(id, request);
     const max = maxPromptTokens(counted.contextSize);
     if (counted.promptTokens > max) {
       this.options.observer?.refused?.(id, "context_length");
       throw contextLengthExceeded(max, counted.promptTokens, false);
     }
-    const entry = this.#serving(id);
+    const current = this.#serving(id);
     const queued = Date.now();
-    const ticket = await entry.admission.enter(signal).catch((error: unknown) => {
+    const waited = await current.admission.enter(signal).catch((error: unknown) => {
       if (HelexaError.is(error) && error.code === "rate_limit_exceeded")
         this.options.observer?.refused?.(id, "admission");
       throw error;
     });
     this.options.observer?.admitted?.(id, (Date.now() - queued) / 1000);
-    const backend = entry.backend;
-    if (backend === undefined || entry.status !== "loaded" || entry.closing) {
-      ticket.release();
-      throw notServing(entry);
+    const admitted = current.backend;
+    if (admitted === undefined || current.status !== "loaded" || current.closing) {
+      waited.release();
+      throw notServing(current);
     }
-    return runAdmittedGeneration({
-      entry,
-      backend,
-      request,
-      ticket,
-      signal,
-      promptTokens: counted.promptTokens,
-      observer: this.options.observer,
-      stream: options.stream,
-    });
+    const run = this.#run(current, waited, signal, options);
+    return run.track(counted.promptTokens, () => admitted.generate(request, run.signal, options));
+  }
+
+  async #startAtOnce(
+    entry: ModelEntry,
+    backend: ModelBackend,
+    request: EngineRequest,
+    ticket: AdmissionTicket,
+    signal: AbortSignal,
+    options: GenerateOptions,
+  ): Promise<AdmittedGeneration> {
+    const run = this.#run(entry, ticket, signal, options);
+    let started: StartedGeneration;
+    try {
+      started = await backend.start(request, run.signal, options);
+    } catch (error) {
+      run.cancel();
+      if (HelexaError.is(error) && error.code === "context_length_exceeded")
+        this.options.observer?.refused?.(entry.id, "context_length");
+      throw error;
+    }
+    entry.characters += started.counted.characters;
+    entry.textTokens += started.counted.textTokens;
+    this.options.observer?.admitted?.(entry.id, 0);
+    return run.track(started.counted.promptTokens, () => started.events);
+  }
+
+  #run(entry: ModelEntry, ticket: AdmissionTicket, signal: AbortSignal, options: GenerateOptions) {
+    return admitRun({ entry, ticket, signal, observer: this.options.observer, stream: options.stream });
   }
 
   /** SIGTERM: refuse new work, let running requests finish within `timeoutMs`, then end every worker. */

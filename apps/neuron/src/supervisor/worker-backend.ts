@@ -11,7 +11,7 @@ import type {
   WorkerModelInfo,
 } from "../ipc/worker-protocol.js";
 import { fromWorkerError } from "./from-worker-error.js";
-import type { GenerateOptions, ModelBackend } from "./model-backend.js";
+import type { GenerateOptions, ModelBackend, StartedGeneration } from "./model-backend.js";
 
 const disposeGraceMs = 5_000;
 
@@ -76,17 +76,33 @@ export class WorkerBackend implements ModelBackend {
     const onAbort = () => this.#send({ type: "abort", id });
     signal.addEventListener("abort", onAbort, { once: true });
     this.#send({ type: "generate", id, request, stream: options.stream });
-    const streams = this.#streams;
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          yield* channel;
-        } finally {
-          signal.removeEventListener("abort", onAbort);
-          streams.delete(id);
-        }
-      },
+    return drain(channel, () => {
+      signal.removeEventListener("abort", onAbort);
+      this.#streams.delete(id);
+    });
+  }
+
+  start(request: EngineRequest, signal: AbortSignal, options: GenerateOptions): Promise<StartedGeneration> {
+    if (this.#gone !== undefined) return Promise.reject(workerGone(this.#gone));
+    const id = this.#nextId++;
+    const channel = new AsyncChannel<GenerationEvent>();
+    this.#streams.set(id, channel);
+    const onAbort = () => this.#send({ type: "abort", id });
+    signal.addEventListener("abort", onAbort, { once: true });
+    const cleanup = () => {
+      signal.removeEventListener("abort", onAbort);
+      this.#streams.delete(id);
     };
+    return new Promise((resolve, reject) => {
+      this.#counts.set(id, {
+        resolve: (counted) => resolve({ counted, events: drain(channel, cleanup) }),
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      });
+      this.#send({ type: "start", id, request, stream: options.stream });
+    });
   }
 
   onExit(listener: (reason: string) => void): void {
@@ -112,6 +128,7 @@ export class WorkerBackend implements ModelBackend {
 
   #onMessage(message: WorkerMessage): void {
     if (message.type === "events") {
+      for (const { id, result } of message.counted ?? []) this.#settleCount(id)?.resolve(result);
       for (const { id, event } of message.items) {
         const channel = this.#streams.get(id);
         if (channel === undefined) continue;
@@ -145,6 +162,19 @@ export class WorkerBackend implements ModelBackend {
     this.logger.error({ reason }, "model worker died");
     for (const listener of this.#exitListeners) listener(reason);
   }
+}
+
+/** The channel's events; `cleanup` runs once they end or the reader stops. */
+function drain(channel: AsyncChannel<GenerationEvent>, cleanup: () => void): AsyncIterable<GenerationEvent> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* channel;
+      } finally {
+        cleanup();
+      }
+    },
+  };
 }
 
 function workerGone(reason: string): HelexaError {

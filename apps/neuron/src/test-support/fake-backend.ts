@@ -1,8 +1,9 @@
-import { HelexaError } from "@helexa/core";
+import { contextLengthExceeded, HelexaError } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
+import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { WorkerModelInfo } from "../ipc/worker-protocol.js";
-import type { BackendFactory, ModelBackend } from "../supervisor/model-backend.js";
+import type { BackendFactory, ModelBackend, StartedGeneration } from "../supervisor/model-backend.js";
 
 export interface FakeScript {
   /** Tokens a prompt counts as (default: characters / 4, at least 1). */
@@ -19,6 +20,8 @@ export class FakeBackend implements ModelBackend {
   readonly info: WorkerModelInfo;
   #exit: Array<(reason: string) => void> = [];
   disposed = false;
+  /** Requests that went through `start` (counted and generated in one go). */
+  started = 0;
 
   constructor(
     private readonly script: FakeScript,
@@ -49,6 +52,14 @@ export class FakeBackend implements ModelBackend {
     }
     const tokens = this.script.count?.(request) ?? Math.max(1, Math.ceil(text.length / 4));
     return { promptTokens: tokens, characters: text.length, textTokens: tokens };
+  }
+
+  async start(request: EngineRequest, signal: AbortSignal): Promise<StartedGeneration> {
+    const counted = await this.count(request);
+    const max = maxPromptTokens(this.info.contextSize);
+    if (counted.promptTokens > max) throw contextLengthExceeded(max, counted.promptTokens, false);
+    this.started += 1;
+    return { counted, events: this.generate(request, signal) };
   }
 
   async *generate(request: EngineRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {

@@ -1,7 +1,5 @@
-import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { AdmissionTicket } from "./admission-queue.js";
-import type { ModelBackend } from "./model-backend.js";
 import type { ModelEntry, RunningGeneration } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
 
@@ -11,24 +9,33 @@ export interface AdmittedGeneration {
   events: AsyncIterable<GenerationEvent>;
 }
 
-interface RunOptions {
+interface TrackOptions {
   entry: ModelEntry;
-  backend: ModelBackend;
-  request: EngineRequest;
   ticket: AdmissionTicket;
+  /** The client's signal. */
   signal: AbortSignal;
-  promptTokens: number;
   observer: RegistryObserver | undefined;
   /** Whether the caller reads the events as they come. */
   stream: boolean;
 }
 
+/** An admitted request whose admission place is held until its events end. */
+export interface AdmittedRun {
+  /** Aborts when the client leaves, an unload ends the request, or its consumer stops early. */
+  readonly signal: AbortSignal;
+  /** Wraps the backend's events (opened on first read); the place is released when they end, however. */
+  track(promptTokens: number, open: () => AsyncIterable<GenerationEvent>): AdmittedGeneration;
+  /** Gives the place back when no generation started (the backend refused the request). */
+  cancel(): void;
+}
+
 /**
- * Wraps a backend generation so the admission place is released when it ends however it ends (done,
- * error, client gone, consumer stopped), and so an unload can end it with an error event.
+ * Holds an admission place for a request from now on: the client's abort and an unload (which ends it
+ * with an error event) reach the backend through `signal`; metrics see the first token and the end.
  */
-export function runAdmittedGeneration(options: RunOptions): AdmittedGeneration {
-  const { entry, backend, request, ticket, signal, promptTokens, observer, stream } = options;
+export function admitRun(options: TrackOptions): AdmittedRun {
+  const { entry, ticket, signal, observer, stream } = options;
+  const started = Date.now();
   const controller = new AbortController();
   const onClientAbort = () => controller.abort();
   let failure: string | undefined;
@@ -38,15 +45,19 @@ export function runAdmittedGeneration(options: RunOptions): AdmittedGeneration {
       controller.abort();
     },
   };
-  async function* events(): AsyncGenerator<GenerationEvent> {
-    const started = Date.now();
+  signal.addEventListener("abort", onClientAbort, { once: true });
+  if (signal.aborted) controller.abort();
+  entry.running.add(handle);
+  const settle = () => {
+    signal.removeEventListener("abort", onClientAbort);
+    entry.running.delete(handle);
+    ticket.release();
+  };
+  async function* events(open: () => AsyncIterable<GenerationEvent>): AsyncGenerator<GenerationEvent> {
     let firstAt: number | undefined;
     let finished = false;
-    signal.addEventListener("abort", onClientAbort, { once: true });
-    if (signal.aborted) controller.abort();
-    entry.running.add(handle);
     try {
-      for await (const event of backend.generate(request, controller.signal, { stream })) {
+      for await (const event of open()) {
         if (failure !== undefined) break;
         if (firstAt === undefined && (event.type === "delta" || event.type === "tool_call")) {
           firstAt = Date.now();
@@ -77,11 +88,13 @@ export function runAdmittedGeneration(options: RunOptions): AdmittedGeneration {
         yield { type: "error", message: failure };
       }
     } finally {
-      signal.removeEventListener("abort", onClientAbort);
-      entry.running.delete(handle);
       if (!controller.signal.aborted && !finished) controller.abort();
-      ticket.release();
+      settle();
     }
   }
-  return { promptTokens, events: events() };
+  return {
+    signal: controller.signal,
+    track: (promptTokens, open) => ({ promptTokens, events: events(open) }),
+    cancel: settle,
+  };
 }
