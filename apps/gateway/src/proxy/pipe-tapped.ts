@@ -30,7 +30,12 @@ export function pipeTapped(
     if (timer !== undefined) clearTimeout(timer);
     message.off("data", onData);
     outgoing.off("drain", onDrain);
-    options.onFinish({ outcome, tail: tail.text(), firstDataAt, lastDataAt, dataChunks, error });
+    try {
+      options.onFinish({ outcome, tail: tail.text(), firstDataAt, lastDataAt, dataChunks, error });
+    } catch (failure) {
+      // This runs in a stream event handler: a throw here would take the process down with it.
+      process.emitWarning(failure instanceof Error ? failure : String(failure), "HelexaSettleWarning");
+    }
     return true;
   };
   const arm = (delay: number) => {
