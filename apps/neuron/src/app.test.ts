@@ -336,6 +336,36 @@ describe("projections", () => {
     expect(events.at(-1)?.data).toBe("[DONE]");
   });
 
+  it("over a real socket: same stream, keep-alives while quiet, and a client that leaves ends the generation", async () => {
+    const { factory } = await start({ delayMs: 300 }, {}, undefined, 30);
+    const url = `${(neuron as RunningNeuron).url}/v1/chat/completions`;
+    const init = (signal?: AbortSignal) => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...chatBody, stream: true }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const response = await fetch(url, init());
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const events = parseSse(await response.text());
+    expect(events.some((event) => event.comment === "keep-alive")).toBe(true);
+    expect(sseData(events).slice(-2)).toMatchObject([{ choices: [{ finish_reason: "stop" }] }, "[DONE]"]);
+    const backend = factory.created[0] as FakeBackend;
+    let aborted: Promise<void> = Promise.resolve();
+    backend.generate = async function* (_request, signal) {
+      aborted = new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      yield { type: "delta", content: "first" };
+      await aborted;
+    };
+    const controller = new AbortController();
+    const reader = (await fetch(url, init(controller.signal))).body?.getReader();
+    await reader?.read();
+    controller.abort();
+    await aborted;
+    const entry = (neuron as RunningNeuron).registry.get("fake");
+    await waitFor(() => (entry?.admission.inFlight === 0 ? true : undefined));
+  });
+
   it("responses put tool calls after the message as function_call items", async () => {
     await start({
       events: () => [

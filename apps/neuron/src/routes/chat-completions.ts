@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
+import { nodeOutgoing } from "../http/node-outgoing.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import { sseResponse } from "../http/sse-response.js";
 import { chatCompletionRequestSchema } from "../wire/chat-completion-request.js";
@@ -25,6 +26,7 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
         {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
+          outgoing: nodeOutgoing(c),
           onError: (error) => deps.logger.error({ err: error }, "chat stream failed"),
         },
       );

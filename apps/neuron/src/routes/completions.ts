@@ -1,6 +1,7 @@
 import { invalidRequest } from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
+import { nodeOutgoing } from "../http/node-outgoing.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import { sseResponse } from "../http/sse-response.js";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
@@ -31,6 +32,7 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
         {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
+          outgoing: nodeOutgoing(c),
           onError: (error) => deps.logger.error({ err: error }, "completion stream failed"),
         },
       );

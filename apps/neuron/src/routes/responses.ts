@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
+import { nodeOutgoing } from "../http/node-outgoing.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import { sseResponse } from "../http/sse-response.js";
 import { collectGeneration } from "../wire/collect-generation.js";
@@ -22,6 +23,7 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
       return sseResponse((sink, streamSignal) => streamResponses(sink, admitted.events, meta, streamSignal), {
         keepAliveMs: deps.keepAliveMs ?? 15_000,
         signal,
+        outgoing: nodeOutgoing(c),
         onError: (error) => deps.logger.error({ err: error }, "responses stream failed"),
       });
     }
