@@ -4,13 +4,19 @@ import type { WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js
 /**
  * Collects generation events and sends them as one IPC message per event-loop turn, and at most one
  * per `minIntervalMs`: the tokens every parallel sequence produced in one batch decode travel together,
- * and a fast single stream sends a few tokens per message, so IPC cost stays per batch, not per token
- * (at most `minIntervalMs` of added latency). The first event after a pause and terminal events go at once.
+ * and a fast stream sends several tokens per message, merged into one delta per request, so IPC and
+ * SSE cost stay per batch, not per token (at most `minIntervalMs` between a token and its message).
+ * A request's first event and terminal events go at once (time to first token never waits).
  */
 export class EventOutbox {
   #items: Array<{ id: number; event: GenerationEvent }> = [];
+  /** Where each request's last pending event is in `#items` (its next delta merges into it). */
+  #lastOf = new Map<number, number>();
   #counted: Array<{ id: number; result: WorkerCountResult }> = [];
-  #scheduled = false;
+  /** Requests that have sent an event and not yet their terminal one. */
+  #open = new Set<number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #immediate = false;
   #lastFlush = 0;
 
   constructor(
@@ -19,37 +25,49 @@ export class EventOutbox {
   ) {}
 
   push(id: number, event: GenerationEvent): void {
-    const last = this.#items.at(-1);
-    if (last !== undefined && last.id === id && canMerge(last.event, event)) {
-      last.event = merge(last.event, event);
-    } else this.#items.push({ id, event });
+    const index = this.#lastOf.get(id);
+    const last = index === undefined ? undefined : this.#items[index];
+    if (last !== undefined && canMerge(last.event, event)) last.event = merge(last.event, event);
+    else {
+      this.#lastOf.set(id, this.#items.length);
+      this.#items.push({ id, event });
+    }
     if (event.type === "done" || event.type === "error") {
+      this.#open.delete(id);
       this.flush();
       return;
     }
-    this.#schedule();
+    const first = !this.#open.has(id);
+    if (first) this.#open.add(id);
+    this.#schedule(first);
   }
 
   /** A request's prompt count, delivered ahead of the events in the same message. */
   pushCounted(id: number, result: WorkerCountResult): void {
     this.#counted.push({ id, result });
-    this.#schedule();
+    this.#schedule(false);
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    const wait = this.minIntervalMs - (performance.now() - this.#lastFlush);
-    if (wait <= 0) setImmediate(() => this.flush());
-    else setTimeout(() => this.flush(), wait);
+  #schedule(urgent: boolean): void {
+    if (this.#immediate) return;
+    const wait = urgent ? 0 : this.minIntervalMs - (performance.now() - this.#lastFlush);
+    if (wait <= 0) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#immediate = true;
+      setImmediate(() => this.flush());
+    } else this.#timer ??= setTimeout(() => this.flush(), Math.ceil(wait));
   }
 
   flush(): void {
-    this.#scheduled = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#immediate = false;
     if (this.#items.length === 0 && this.#counted.length === 0) return;
     const items = this.#items;
     const counted = this.#counted;
     this.#items = [];
+    this.#lastOf.clear();
     this.#counted = [];
     this.#lastFlush = performance.now();
     this.send(counted.length === 0 ? { type: "events", items } : { type: "events", items, counted });
