@@ -57,7 +57,9 @@ describe("toAnthropicErrorType", () => {
     [403, false, 403, "permission_error"],
     [500, false, 500, "api_error"],
     [502, false, 502, "api_error"],
-    [503, false, 529, "overloaded_error"],
+    [503, false, 503, "api_error"],
+    [503, true, 529, "overloaded_error"],
+    [529, false, 529, "overloaded_error"],
     [429, true, 529, "overloaded_error"],
   ])("%d (overload %s) → %d %s", (status, isOverload, expectedStatus, expectedType) => {
     expect(toAnthropicErrorType(status, isOverload)).toEqual({ status: expectedStatus, type: expectedType });

@@ -58,7 +58,9 @@ export function toAnthropicErrorType(status: number, isOverload: boolean): { sta
   if (status === 403) return { status, type: "permission_error" };
   if (status === 404) return { status, type: "not_found_error" };
   if (status === 429) return { status, type: "rate_limit_error" };
-  if (status === 503 || status === 529) return { status: 529, type: "overloaded_error" };
+  // Only backpressure is "overloaded" (SDKs retry it); a 503 that is not, such as a model that failed to
+  // load, stays a plain api_error so clients do not retry a permanent failure.
+  if (status === 529) return { status: 529, type: "overloaded_error" };
   return { status, type: "api_error" };
 }
 
