@@ -18,7 +18,14 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
-const outbox = new EventOutbox(send);
+/**
+ * At most one events message per 8 ms while tokens stream (a request's first and last events go at
+ * once): 125 updates a second is beyond what a reader sees, and above ~125 tokens/s per process each
+ * message carries several tokens, so the worker's thread (which also drives decoding) and the supervisor
+ * spend per batch, not per token.
+ */
+const streamIntervalMs = 8;
+const outbox = new EventOutbox(send, streamIntervalMs);
 const running = new Map<number, AbortController>();
 let runtime: ModelRuntime | undefined;
 
