@@ -18,9 +18,15 @@ export interface CountedPrompt {
 
 /**
  * Counts the prompt exactly as generation will evaluate it (chat template and tool documentation
- * applied) and checks what else can be refused before admission (tool choice, JSON schema).
+ * applied) and checks what else can be refused before admission (tool choice, JSON schema). With
+ * `calibrate: false` a chat's `characters` and `textTokens` are 0 (its message text is not tokenized
+ * alone), which leaves the supervisor's sums, and so the ratio, as they are.
  */
-export async function countPrompt(runtime: ModelRuntime, request: EngineRequest): Promise<CountedPrompt> {
+export async function countPrompt(
+  runtime: ModelRuntime,
+  request: EngineRequest,
+  calibrate = true,
+): Promise<CountedPrompt> {
   if (request.kind === "completion") {
     await grammarForFormat(runtime, request.responseFormat);
     const tokens = completionTokens(runtime.model, request.prompt);
@@ -42,12 +48,12 @@ export async function countPrompt(runtime: ModelRuntime, request: EngineRequest)
     );
   }
   // The chars-per-token calibration: UTF-8 bytes of the message text alone over its own tokens.
-  const text = request.messages.map((message) => message.content).join("\n");
+  const text = calibrate ? request.messages.map((message) => message.content).join("\n") : "";
   return {
     result: {
       promptTokens: prompt.tokens.length,
-      characters: Buffer.byteLength(text),
-      textTokens: runtime.model.tokenize(text).length,
+      characters: calibrate ? Buffer.byteLength(text) : 0,
+      textTokens: calibrate ? runtime.model.tokenize(text).length : 0,
     },
     prepared: { kind: "chat", prompt },
   };

@@ -1,6 +1,7 @@
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { SupervisorMessage, WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
+import { calibrationSample } from "./calibration-sample.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CountedPrompt, countPrompt, type PreparedPrompt } from "./count-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
@@ -28,6 +29,13 @@ const streamIntervalMs = 8;
 const outbox = new EventOutbox(send, streamIntervalMs);
 const running = new Map<number, AbortController>();
 let runtime: ModelRuntime | undefined;
+let counts = 0;
+
+/** Counts a request's prompt; some counts also measure the chars-per-token calibration. */
+function count(request: EngineRequest): Promise<CountedPrompt> {
+  counts += 1;
+  return countPrompt(loaded(), request, calibrationSample(counts));
+}
 
 async function handle(message: SupervisorMessage): Promise<void> {
   switch (message.type) {
@@ -54,11 +62,7 @@ async function handle(message: SupervisorMessage): Promise<void> {
     }
     case "count":
       try {
-        send({
-          type: "counted",
-          id: message.id,
-          result: (await countPrompt(loaded(), message.request)).result,
-        });
+        send({ type: "counted", id: message.id, result: (await count(message.request)).result });
       } catch (error) {
         send({ type: "count-failed", id: message.id, error: toWorkerError(error) });
       }
@@ -81,7 +85,7 @@ async function start(id: number, request: EngineRequest, stream: boolean) {
   running.set(id, controller);
   let counted: CountedPrompt;
   try {
-    counted = await countPrompt(loaded(), request);
+    counted = await count(request);
     checkPromptFits(counted.result.promptTokens, loaded().context.contextSize);
   } catch (error) {
     running.delete(id);

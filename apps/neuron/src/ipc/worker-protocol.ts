@@ -42,7 +42,10 @@ export interface WorkerError {
 
 export interface WorkerCountResult {
   promptTokens: number;
-  /** UTF-8 bytes of message text alone, as cortex's estimator counts characters. */
+  /**
+   * UTF-8 bytes of message text alone, as cortex's estimator counts characters; with `textTokens`, 0
+   * for a chat count the worker did not sample for the calibration.
+   */
   characters: number;
   /** Tokens of that message text alone, without template or tool docs (the calibration's denominator). */
   textTokens: number;
