@@ -213,6 +213,27 @@ describe("lifecycle", () => {
     expect(await (await (neuron as RunningNeuron).app.request("/models")).json()).toEqual([]);
   });
 
+  it("a forced unload while a request starts ends it as a running one (500 naming the unload), even if its worker goes first", async () => {
+    await start();
+    const registry = (neuron as RunningNeuron).registry;
+    const backend = registry.get("fake")?.backend as FakeBackend;
+    // A start that never answers; when its worker is ended it fails as a dead worker would.
+    backend.start = (_request, signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener("abort", () => reject(new Error("model worker exited (code 0)")), {
+          once: true,
+        });
+      });
+    const plain = post("/v1/chat/completions", chatBody);
+    await waitFor(() => (registry.get("fake")?.admission.inFlight === 1 ? true : undefined));
+    expect((await post("/models/unload", { model_id: "fake", force: true })).status).toBe(200);
+    const response = await plain;
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({
+      error: { code: "generation_failed", message: "model 'fake' was unloaded" },
+    });
+  });
+
   it("recovers a model whose worker died: recovering, then loaded again", async () => {
     const { app, factory } = await start();
     factory.created[0]?.crash();

@@ -9,6 +9,8 @@ export interface AdmittedGeneration {
   events: AsyncIterable<GenerationEvent>;
 }
 
+type Events = AsyncIterable<GenerationEvent> | Iterable<GenerationEvent>;
+
 interface TrackOptions {
   entry: ModelEntry;
   ticket: AdmissionTicket;
@@ -24,9 +26,11 @@ export interface AdmittedRun {
   /** Aborts when the client leaves, an unload ends the request, or its consumer stops early. */
   readonly signal: AbortSignal;
   /** Wraps the backend's events (opened on first read); the place is released when they end, however. */
-  track(promptTokens: number, open: () => AsyncIterable<GenerationEvent>): AdmittedGeneration;
+  track(promptTokens: number, open: () => Events): AdmittedGeneration;
   /** Gives the place back when no generation started (the backend refused the request). */
   cancel(): void;
+  /** Why the registry ended the request (an unload), once it did. */
+  readonly failure: string | undefined;
 }
 
 /**
@@ -53,7 +57,7 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     entry.running.delete(handle);
     ticket.release();
   };
-  async function* events(open: () => AsyncIterable<GenerationEvent>): AsyncGenerator<GenerationEvent> {
+  async function* events(open: () => Events): AsyncGenerator<GenerationEvent> {
     let firstAt: number | undefined;
     let finished = false;
     try {
@@ -96,5 +100,8 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     signal: controller.signal,
     track: (promptTokens, open) => ({ promptTokens, events: events(open) }),
     cancel: settle,
+    get failure() {
+      return failure;
+    },
   };
 }

@@ -158,6 +158,9 @@ export class ModelRegistry {
     try {
       started = await backend.start(request, run.signal, options);
     } catch (error) {
+      // An unload that ended the request while it started (its worker may be gone by now): the
+      // request ends as any running one does, with the unload's error event.
+      if (run.failure !== undefined) return run.track(0, () => []);
       run.cancel();
       if (HelexaError.is(error) && error.code === "context_length_exceeded")
         this.options.observer?.refused?.(entry.id, "context_length");
