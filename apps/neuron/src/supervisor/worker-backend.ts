@@ -18,7 +18,12 @@ const disposeGraceMs = 5_000;
 interface PendingCount {
   resolve(result: WorkerCountResult): void;
   reject(error: unknown): void;
+  /** The worker died before answering; default: reject with 503. */
+  gone?(): void;
 }
+
+/** The count of a `start` that never got one (its worker died). */
+const noCount: WorkerCountResult = { promptTokens: 0, characters: 0, textTokens: 0 };
 
 /** The supervisor's end of a loaded worker: requests multiplexed by id over the IPC channel. */
 export class WorkerBackend implements ModelBackend {
@@ -100,6 +105,12 @@ export class WorkerBackend implements ModelBackend {
           cleanup();
           reject(error);
         },
+        // A whole answer runs from `start` on, as far as its caller knows: if the worker dies, it ends
+        // like any running request, with the error event. A stream has its count at once, so a death
+        // before that is a refusal (503), as for `count`.
+        ...(options.stream
+          ? {}
+          : { gone: () => resolve({ counted: noCount, events: drain(channel, cleanup) }) }),
       });
       this.#send({ type: "start", id, request, stream: options.stream });
     });
@@ -152,7 +163,10 @@ export class WorkerBackend implements ModelBackend {
 
   #onExit(reason: string): void {
     this.#gone = reason;
-    for (const pending of this.#counts.values()) pending.reject(workerGone(reason));
+    for (const pending of this.#counts.values()) {
+      if (pending.gone === undefined) pending.reject(workerGone(reason));
+      else pending.gone();
+    }
     this.#counts.clear();
     for (const channel of this.#streams.values()) {
       channel.push({ type: "error", message: reason });
