@@ -1,18 +1,12 @@
-import {
-  contextLengthExceeded,
-  HelexaError,
-  type LoadSpec,
-  modelNotFound,
-  serviceUnavailable,
-} from "@helexa/core";
+import { HelexaError, type LoadSpec, modelNotFound, serviceUnavailable } from "@helexa/core";
 import type { Logger } from "pino";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
+import { notServing, recoveringError, retrySoonSecs } from "../internal/not-serving.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
-import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
-import type { AdmissionTicket } from "./admission-queue.js";
-import { type AdmittedGeneration, admitRun } from "./admit-run.js";
-import type { BackendFactory, GenerateOptions, ModelBackend, StartedGeneration } from "./model-backend.js";
+import { admitRequest } from "./admit-request.js";
+import type { AdmittedGeneration } from "./admit-run.js";
+import type { BackendFactory, GenerateOptions } from "./model-backend.js";
 import { ModelEntry } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
 import { resolveLoadSpec } from "./resolve-load-spec.js";
@@ -23,8 +17,6 @@ export interface ModelRegistryOptions {
   logger: Logger;
   observer?: RegistryObserver;
 }
-
-const retrySoonSecs = 5;
 
 /**
  * The supervisor's models: single-flight loads, unloads, recovery of a dead worker, and the path of a
@@ -105,75 +97,21 @@ export class ModelRegistry {
   }
 
   /**
-   * Counts the prompt, refuses it with 400 when it cannot fit, then waits for an admission place.
-   * The returned generation holds the place until its events end. `stream: false` lets the worker
-   * send the events all at once at the end (for a reply that is not streamed). When a place is free at
-   * once, counting and generation go to the worker as one message (`start`).
+   * Counts the prompt, refuses it with 400 when it cannot fit, then waits for an admission place (see
+   * `admitRequest`). The returned generation holds the place until its events end.
    */
-  async admit(
+  admit(
     id: string,
     request: EngineRequest,
     signal: AbortSignal,
     options: GenerateOptions,
   ): Promise<AdmittedGeneration> {
-    const entry = this.#serving(id);
-    const backend = entry.backend;
-    const free = backend !== undefined && !entry.closing && !signal.aborted;
-    const ticket = free ? entry.admission.tryEnter() : undefined;
-    if (backend !== undefined && ticket !== undefined)
-      return this.#startAtOnce(entry, backend, request, ticket, signal, options);
-    const counted = await this.count(id, request);
-    const max = maxPromptTokens(counted.contextSize);
-    if (counted.promptTokens > max) {
-      this.options.observer?.refused?.(id, "context_length");
-      throw contextLengthExceeded(max, counted.promptTokens, false);
-    }
-    const current = this.#serving(id);
-    const queued = Date.now();
-    const waited = await current.admission.enter(signal).catch((error: unknown) => {
-      if (HelexaError.is(error) && error.code === "rate_limit_exceeded")
-        this.options.observer?.refused?.(id, "admission");
-      throw error;
-    });
-    this.options.observer?.admitted?.(id, (Date.now() - queued) / 1000);
-    const admitted = current.backend;
-    if (admitted === undefined || current.status !== "loaded" || current.closing) {
-      waited.release();
-      throw notServing(current);
-    }
-    const run = this.#run(current, waited, signal, options);
-    return run.track(counted.promptTokens, () => admitted.generate(request, run.signal, options));
-  }
-
-  async #startAtOnce(
-    entry: ModelEntry,
-    backend: ModelBackend,
-    request: EngineRequest,
-    ticket: AdmissionTicket,
-    signal: AbortSignal,
-    options: GenerateOptions,
-  ): Promise<AdmittedGeneration> {
-    const run = this.#run(entry, ticket, signal, options);
-    let started: StartedGeneration;
-    try {
-      started = await backend.start(request, run.signal, options);
-    } catch (error) {
-      // An unload that ended the request while it started (its worker may be gone by now): the
-      // request ends as any running one does, with the unload's error event.
-      if (run.failure !== undefined) return run.track(0, () => []);
-      run.cancel();
-      if (HelexaError.is(error) && error.code === "context_length_exceeded")
-        this.options.observer?.refused?.(entry.id, "context_length");
-      throw error;
-    }
-    entry.characters += started.counted.characters;
-    entry.textTokens += started.counted.textTokens;
-    this.options.observer?.admitted?.(entry.id, 0);
-    return run.track(started.counted.promptTokens, () => started.events);
-  }
-
-  #run(entry: ModelEntry, ticket: AdmissionTicket, signal: AbortSignal, options: GenerateOptions) {
-    return admitRun({ entry, ticket, signal, observer: this.options.observer, stream: options.stream });
+    const context = {
+      serving: (model: string) => this.#serving(model),
+      count: (model: string, counted: EngineRequest) => this.count(model, counted),
+      observer: this.options.observer,
+    };
+    return admitRequest(context, id, request, signal, options);
   }
 
   /** SIGTERM: refuse new work, let running requests finish within `timeoutMs`, then end every worker. */
@@ -237,19 +175,6 @@ export class ModelRegistry {
         entry.loading = undefined;
       });
   }
-}
-
-function recoveringError(id: string): HelexaError {
-  return serviceUnavailable(
-    `model '${id}' is recovering after its worker died; retry shortly`,
-    retrySoonSecs,
-  );
-}
-
-function notServing(entry: ModelEntry): HelexaError {
-  if (entry.status === "recovering") return recoveringError(entry.id);
-  if (entry.closing) return modelNotFound(entry.id, `model '${entry.id}' was unloaded`);
-  return serviceUnavailable(`model '${entry.id}' is still loading; retry shortly`, retrySoonSecs);
 }
 
 function conflict(code: string, message: string): HelexaError {

@@ -1,0 +1,20 @@
+import { type HelexaError, modelNotFound, serviceUnavailable } from "@helexa/core";
+import type { ModelEntry } from "../supervisor/model-entry.js";
+
+/** `Retry-After` for refusals that clear up soon (a load, a recovery, a shutdown). */
+export const retrySoonSecs = 5;
+
+/** 503 while a model reloads after its worker died. */
+export function recoveringError(id: string): HelexaError {
+  return serviceUnavailable(
+    `model '${id}' is recovering after its worker died; retry shortly`,
+    retrySoonSecs,
+  );
+}
+
+/** Why an entry cannot take a request now: recovering, unloaded (404) or still loading. */
+export function notServing(entry: ModelEntry): HelexaError {
+  if (entry.status === "recovering") return recoveringError(entry.id);
+  if (entry.closing) return modelNotFound(entry.id, `model '${entry.id}' was unloaded`);
+  return serviceUnavailable(`model '${entry.id}' is still loading; retry shortly`, retrySoonSecs);
+}
