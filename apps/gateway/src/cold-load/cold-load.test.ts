@@ -1,26 +1,12 @@
 import type { CatalogueModel } from "@helexa/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
-import {
-  type FakeNeuron,
-  type FakeNeuronOptions,
-  modelInfo,
-  sseReply,
-  startFakeNeuron,
-} from "../test-support/fake-neuron.js";
+import { type FakeNeuron, type FakeNeuronOptions, modelInfo, sseReply } from "../test-support/fake-neuron.js";
 import { createGate, waitFor } from "../test-support/gate.js";
 import { readLoose } from "../test-support/loose-json.js";
+import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
 
-const neurons: FakeNeuron[] = [];
-afterEach(async () => {
-  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
-});
-
-async function neuron(options: FakeNeuronOptions = {}) {
-  const started = await startFakeNeuron(options);
-  neurons.push(started);
-  return started;
-}
+const neuron = useFakeNeurons();
 
 function profile(id: string, extra: Partial<CatalogueModel> = {}): CatalogueModel {
   return { id, harness: "llama.cpp", min_devices: 0, pinned_on: [], priority: 0, capabilities: [], ...extra };

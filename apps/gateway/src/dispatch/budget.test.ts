@@ -1,26 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
-import {
-  backpressureReply,
-  type FakeNeuron,
-  type FakeNeuronOptions,
-  modelInfo,
-  sseReply,
-  startFakeNeuron,
-} from "../test-support/fake-neuron.js";
+import { backpressureReply, modelInfo, sseReply } from "../test-support/fake-neuron.js";
 import { readLoose } from "../test-support/loose-json.js";
 import { createRecordingEntitlements } from "../test-support/recording-entitlements.js";
+import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
 
-const neurons: FakeNeuron[] = [];
-afterEach(async () => {
-  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
-});
-
-async function neuron(options: FakeNeuronOptions = {}) {
-  const started = await startFakeNeuron(options);
-  neurons.push(started);
-  return started;
-}
+const neuron = useFakeNeurons();
 
 const KEY = { authorization: "Bearer sk-test" };
 const chat = (extra: Record<string, unknown> = {}) => ({

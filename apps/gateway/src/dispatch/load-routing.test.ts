@@ -1,25 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
-import {
-  backpressureReply,
-  chatReply,
-  type FakeNeuron,
-  type FakeNeuronOptions,
-  startFakeNeuron,
-} from "../test-support/fake-neuron.js";
+import { backpressureReply, chatReply } from "../test-support/fake-neuron.js";
 import { createGate, waitFor } from "../test-support/gate.js";
 import { readLoose } from "../test-support/loose-json.js";
+import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
 
-const neurons: FakeNeuron[] = [];
-afterEach(async () => {
-  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
-});
-
-async function neuron(options: FakeNeuronOptions = {}) {
-  const started = await startFakeNeuron(options);
-  neurons.push(started);
-  return started;
-}
+const neuron = useFakeNeurons();
 
 const load = (inFlight: number, queue = 0) => ({
   models: [

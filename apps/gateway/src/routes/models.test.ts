@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
-import {
-  type FakeNeuron,
-  type FakeNeuronOptions,
-  modelInfo,
-  startFakeNeuron,
-} from "../test-support/fake-neuron.js";
+import { modelInfo } from "../test-support/fake-neuron.js";
 import { list, readLoose } from "../test-support/loose-json.js";
+import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
 
-const neurons: FakeNeuron[] = [];
-afterEach(async () => {
-  await Promise.all(neurons.splice(0).map((neuron) => neuron.close()));
-});
-
-async function neuron(options: FakeNeuronOptions = {}) {
-  const started = await startFakeNeuron(options);
-  neurons.push(started);
-  return started;
-}
+const neuron = useFakeNeurons();
 
 async function models(cortex: Awaited<ReturnType<typeof createTestCortex>>) {
   const body = await readLoose(await cortex.app.request("/v1/models"));
