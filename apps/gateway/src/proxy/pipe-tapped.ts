@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TailBuffer } from "./tail-buffer.js";
+import { StreamTap } from "./stream-tap.js";
 import type { TapOptions, TapResult } from "./tap-stream.js";
 
 /**
@@ -15,58 +15,23 @@ export function pipeTapped(
   head: { status: number; headers: Record<string, string> },
   options: TapOptions,
 ): void {
-  const tail = new TailBuffer();
-  let firstDataAt: number | null = null;
-  let lastDataAt: number | null = null;
-  let dataChunks = 0;
-  let lastActivity = performance.now();
-  let finished = false;
-  let idleCut = false;
-  let timer: NodeJS.Timeout | undefined;
-
+  const tap = new StreamTap(options);
   const finish = (outcome: TapResult["outcome"], error: unknown = undefined) => {
-    if (finished) return false;
-    finished = true;
-    if (timer !== undefined) clearTimeout(timer);
+    if (!tap.finish(outcome, error)) return false;
     message.off("data", onData);
     outgoing.off("drain", onDrain);
-    try {
-      options.onFinish({ outcome, tail: tail.text(), firstDataAt, lastDataAt, dataChunks, error });
-    } catch (failure) {
-      // This runs in a stream event handler: a throw here would take the process down with it.
-      process.emitWarning(failure instanceof Error ? failure : String(failure), "HelexaSettleWarning");
-    }
     return true;
   };
-  const arm = (delay: number) => {
-    timer = setTimeout(() => {
-      const idle = performance.now() - lastActivity;
-      if (idle >= options.idleTimeoutMs) {
-        idleCut = true;
-        options.abortUpstream("idle timeout");
-      } else arm(options.idleTimeoutMs - idle);
-    }, delay);
-    timer.unref?.();
-  };
   const onData = (chunk: Buffer) => {
-    const now = performance.now();
-    lastActivity = now;
-    tail.push(chunk);
-    // An SSE comment (`: keep-alive`) is not a token.
-    if (chunk.byteLength > 0 && chunk[0] !== 58) {
-      firstDataAt ??= now;
-      lastDataAt = now;
-      dataChunks++;
-    }
+    tap.observe(chunk);
     if (!outgoing.write(chunk)) message.pause();
   };
   const onDrain = () => message.resume();
   const fail = (error: unknown) => {
-    const message = idleCut ? "upstream stalled (idle timeout)" : "upstream stream failed";
-    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(message));
+    const text = tap.failureMessage();
+    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(text));
   };
 
-  arm(options.idleTimeoutMs);
   outgoing.writeHead(head.status, head.headers);
   const first = message.readableLength > 0 ? (message.read() as Buffer | null) : null;
   if (first !== null) onData(first);

@@ -1,4 +1,4 @@
-import { TailBuffer } from "./tail-buffer.js";
+import { StreamTap } from "./stream-tap.js";
 
 /** How a tapped stream ended. */
 export interface TapResult {
@@ -34,33 +34,7 @@ export interface TapOptions {
  */
 export function tapStream(source: ChunkSource, options: TapOptions): ReadableStream<Uint8Array> {
   const reader = source;
-  const tail = new TailBuffer();
-  let firstDataAt: number | null = null;
-  let lastDataAt: number | null = null;
-  let dataChunks = 0;
-  let lastActivity = performance.now();
-  let finished = false;
-  let idleCut = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  const finish = (outcome: TapResult["outcome"], error: unknown = undefined) => {
-    if (finished) return;
-    finished = true;
-    if (timer !== undefined) clearTimeout(timer);
-    options.onFinish({ outcome, tail: tail.text(), firstDataAt, lastDataAt, dataChunks, error });
-  };
-
-  const arm = (delay: number) => {
-    timer = setTimeout(() => {
-      const idle = performance.now() - lastActivity;
-      if (idle >= options.idleTimeoutMs) {
-        idleCut = true;
-        options.abortUpstream("idle timeout");
-      } else arm(options.idleTimeoutMs - idle);
-    }, delay);
-    timer.unref?.();
-  };
-  arm(options.idleTimeoutMs);
+  const tap = new StreamTap(options);
 
   return new ReadableStream<Uint8Array>(
     {
@@ -68,30 +42,20 @@ export function tapStream(source: ChunkSource, options: TapOptions): ReadableStr
         try {
           const { done, value } = await reader.next();
           if (done) {
-            finish("ok");
+            tap.finish("ok");
             controller.close();
             return;
           }
-          const now = performance.now();
-          lastActivity = now;
-          tail.push(value);
-          // An SSE comment (`: keep-alive`) is not a token.
-          if (value.byteLength > 0 && value[0] !== 58) {
-            if (firstDataAt === null) firstDataAt = now;
-            lastDataAt = now;
-            dataChunks++;
-          }
+          tap.observe(value);
           controller.enqueue(value);
         } catch (error) {
-          if (finished) return;
-          const message = idleCut ? "upstream stalled (idle timeout)" : "upstream stream failed";
-          finish("error", error);
-          controller.enqueue(options.errorFrame(message));
+          if (!tap.finish("error", error)) return;
+          controller.enqueue(options.errorFrame(tap.failureMessage()));
           controller.close();
         }
       },
       cancel(reason) {
-        finish("aborted", reason);
+        tap.finish("aborted", reason);
         options.abortUpstream("client disconnected");
         void reader.return?.(reason)?.catch(() => {});
       },

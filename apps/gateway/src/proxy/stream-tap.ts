@@ -1,0 +1,78 @@
+import { TailBuffer } from "./tail-buffer.js";
+import type { TapOptions, TapResult } from "./tap-stream.js";
+
+/**
+ * What both stream pipes (`tapStream` for Responses, `pipeTapped` for Node's response) keep about a body
+ * passing through: its tail (usage lives there), first / last data times, data chunk count, one idle timer,
+ * and the single `onFinish` call.
+ */
+export class StreamTap {
+  readonly #options: TapOptions;
+  readonly #tail = new TailBuffer();
+  #firstDataAt: number | null = null;
+  #lastDataAt: number | null = null;
+  #dataChunks = 0;
+  #lastActivity = performance.now();
+  #finished = false;
+  #idleCut = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: TapOptions) {
+    this.#options = options;
+    this.#arm(options.idleTimeoutMs);
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Records a chunk on its way to the client. */
+  observe(chunk: Uint8Array): void {
+    const now = performance.now();
+    this.#lastActivity = now;
+    this.#tail.push(chunk);
+    // An SSE comment (`: keep-alive`) is not a token.
+    if (chunk.byteLength > 0 && chunk[0] !== 58) {
+      this.#firstDataAt ??= now;
+      this.#lastDataAt = now;
+      this.#dataChunks++;
+    }
+  }
+
+  /** The text of the error event sent when the upstream fails mid-stream. */
+  failureMessage(): string {
+    return this.#idleCut ? "upstream stalled (idle timeout)" : "upstream stream failed";
+  }
+
+  /** Ends the tap once; false when it had already ended. Never throws (it runs in stream callbacks). */
+  finish(outcome: TapResult["outcome"], error: unknown = undefined): boolean {
+    if (this.#finished) return false;
+    this.#finished = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    try {
+      this.#options.onFinish({
+        outcome,
+        tail: this.#tail.text(),
+        firstDataAt: this.#firstDataAt,
+        lastDataAt: this.#lastDataAt,
+        dataChunks: this.#dataChunks,
+        error,
+      });
+    } catch (failure) {
+      // A throw here would escape a stream event handler and take the process down with it.
+      process.emitWarning(failure instanceof Error ? failure : String(failure), "HelexaSettleWarning");
+    }
+    return true;
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const idle = performance.now() - this.#lastActivity;
+      if (idle >= this.#options.idleTimeoutMs) {
+        this.#idleCut = true;
+        this.#options.abortUpstream("idle timeout");
+      } else this.#arm(this.#options.idleTimeoutMs - idle);
+    }, delay);
+    this.#timer.unref?.();
+  }
+}
