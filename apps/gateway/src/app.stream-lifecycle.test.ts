@@ -44,7 +44,7 @@ async function fleet(
     config,
   });
   cleanups.push(() => cortex.close());
-  const server = await serveApp(cortex.app);
+  const server = await serveApp(cortex);
   cleanups.push(() => server.close());
   const active = () => cortex.fleet.node("n")?.active.get("test-model") ?? 0;
   return { neuron, cortex, url: server.url, active };
@@ -219,7 +219,7 @@ describe("a streamed Anthropic reply over real sockets", () => {
       entitlements,
     });
     cleanups.push(() => cortex.close());
-    const server = await serveApp(cortex.app);
+    const server = await serveApp(cortex);
     cleanups.push(() => server.close());
     for (let round = 0; round < 2; round++) {
       const response = await post(`${server.url}/v1/messages`, messages(true));

@@ -47,7 +47,7 @@ async function cortexWith(options: FakeNeuronOptions) {
     extraRoutes: [({ dispatch }) => createMessagesRoutes({ dispatch })],
   });
   cleanups.push(async () => cortex.close());
-  return { neuron: neuron as FakeNeuron, app: cortex.app, fleet };
+  return { neuron: neuron as FakeNeuron, app: cortex.app, cortex, fleet };
 }
 
 const messages = (model: string, content = "hi") => ({
@@ -102,13 +102,13 @@ describe("the assembled app", () => {
 
   it("aborts a non-streaming upstream request when the client disconnects", async () => {
     const gate = createGate();
-    const { app, fleet, neuron } = await cortexWith({
+    const { cortex, fleet, neuron } = await cortexWith({
       inference: () =>
         new Promise<Response>((resolve) => {
           void gate.promise.then(() => resolve(Response.json({})));
         }),
     });
-    const server = await serveApp(app);
+    const server = await serveApp(cortex);
     cleanups.push(() => server.close());
     const client = new AbortController();
     const pending = fetch(`${server.url}/v1/chat/completions`, {

@@ -21,6 +21,7 @@ import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
 import { createModelsRoute } from "./routes/models.js";
 import { createResponsesRoute } from "./routes/responses.js";
+import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
 
 /** What `createApp` needs; everything with I/O or time is injected. */
 export interface AppDeps {
@@ -61,6 +62,8 @@ export interface CortexApp {
   dispatch: Dispatch;
   metrics: CortexMetrics;
   coldLoader: ColdLoader;
+  /** The real server's fast path for the OpenAI pass-through routes (see `createDirectProxy`). */
+  serveDirect: DirectListener;
   /** Closes what the app owns (upstream connections). */
   close(): void;
 }
@@ -141,7 +144,13 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
-  return { app, dispatch, metrics, coldLoader, close: () => upstream.close() };
+  const serveDirect = createDirectProxy({
+    dispatch,
+    entitlements: deps.entitlements,
+    logger: deps.logger,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  return { app, dispatch, metrics, coldLoader, serveDirect, close: () => upstream.close() };
 }
 
 /** `createCortexApp(deps).app`: the Hono app alone. */

@@ -97,7 +97,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port);
 
   const apiAddress = parseListenAddress(gateway.listen);
-  const apiServer = createApiServer(cortex.app);
+  const apiServer = createApiServer(cortex);
   const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port);
   poller.start();
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
     anthropic: true,
     entitlements: recording.entitlements,
   });
-  server = await serveApp(cortex.app);
+  server = await serveApp(cortex);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
-import type { ClientHeaders } from "../proxy/upstream-headers.js";
+import type { ClientHeaders } from "../internal/client-headers.js";
 
 /** The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission. */
 export type UpstreamRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses" | "/v1/tokenize";

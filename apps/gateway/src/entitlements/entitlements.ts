@@ -1,3 +1,4 @@
+import type { ClientHeaders } from "../internal/client-headers.js";
 import type { KeyUsage } from "./key-usage.js";
 
 /** Who is calling: the configured key's ids, never its secret. */
@@ -38,7 +39,7 @@ export interface Reservation {
  * Additions to the first contract: `SettleDetails.requestId` (optional) and `EntitlementsWithUsage`.
  */
 export interface Entitlements {
-  authenticate(headers: Headers): Identity | null;
+  authenticate(headers: ClientHeaders): Identity | null;
   reserve(identity: Identity | null, tokens: number): Reservation;
   /** Records the request's usage (one ledger row) and turns the hold into spend. */
   settle(reservation: Reservation, usage: Usage, details: SettleDetails): void;

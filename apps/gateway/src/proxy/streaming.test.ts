@@ -62,7 +62,7 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
     headers: Record<string, string> = {},
   ): Promise<Response> => {
     if (via === "app.request") return cortex.post(path, body, headers);
-    const server = await serveApp(cortex.app);
+    const server = await serveApp(cortex);
     cleanups.push(() => server.close());
     return fetch(`${server.url}${path}`, {
       method: "POST",
@@ -235,7 +235,7 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
     const stepped = steppedStream();
     const upstream = await neuron({ inference: stepped.reply });
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    const server = await serveApp(cortex.app);
+    const server = await serveApp(cortex);
     cleanups.push(() => server.close());
     const client = new AbortController();
     const response = await fetch(`${server.url}/v1/chat/completions`, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildUpstreamHeaders, clientHeader } from "./upstream-headers.js";
+import { clientHeader } from "../internal/client-headers.js";
+import { buildUpstreamHeaders } from "./upstream-headers.js";
 
 const identity = { accountId: "acct", keyId: "key-1" };
 

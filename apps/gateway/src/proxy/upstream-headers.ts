@@ -1,19 +1,5 @@
-import type { IncomingHttpHeaders } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
-
-/**
- * A client's request headers: a WHATWG `Headers`, or Node's parsed `IncomingHttpHeaders` (lower-case
- * names, repeated headers already joined), which the real server hands over without building a `Headers`.
- */
-export type ClientHeaders = Headers | IncomingHttpHeaders;
-
-/** One header of a `ClientHeaders`, or null. */
-export function clientHeader(headers: ClientHeaders, name: string): string | null {
-  if (headers instanceof Headers) return headers.get(name);
-  const value = headers[name];
-  if (value === undefined) return null;
-  return typeof value === "string" ? value : value.join(", ");
-}
+import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
 
 /** Never forwarded to a neuron: hop-by-hop, framing, compression, and the client's credentials. */
 const DROPPED = new Set([

@@ -3,16 +3,25 @@ import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AppEnv } from "../internal/app-env.js";
 import { stampArrival } from "../internal/arrival-time.js";
+import type { DirectListener } from "./create-direct-proxy.js";
+
+/** What the API server serves: the Hono app, and optionally a fast path tried first. */
+export interface ApiHandlers {
+  app: Hono<AppEnv>;
+  serveDirect?: DirectListener;
+}
 
 /**
- * The HTTP server for cortex's API: @hono/node-server's listener, with each request's arrival time stamped
- * first (the start of `Server-Timing`). Proxied replies are written straight to the Node response from
- * there (see `DispatchRequest.outgoing`); everything else goes through Hono's `Response` conversion.
+ * The HTTP server for cortex's API. Each request's arrival time is stamped first (the start of
+ * `Server-Timing`); the OpenAI pass-through routes are served by `serveDirect` on Node's own request and
+ * response; everything else goes through @hono/node-server's listener and the app.
  */
-export function createApiServer(app: Hono<AppEnv>): Server {
-  const listener = getRequestListener(app.fetch);
+export function createApiServer(handlers: ApiHandlers): Server {
+  const listener = getRequestListener(handlers.app.fetch);
+  const direct = handlers.serveDirect;
   return createServer((incoming, outgoing) => {
     stampArrival(incoming);
+    if (direct?.(incoming, outgoing) === true) return;
     void listener(incoming, outgoing);
   });
 }

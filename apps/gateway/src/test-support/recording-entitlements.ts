@@ -6,6 +6,7 @@ import type {
   SettleDetails,
   Usage,
 } from "../entitlements/entitlements.js";
+import { clientHeader } from "../internal/client-headers.js";
 
 /** One call the dispatch made on the entitlements. */
 export type EntitlementsCall =
@@ -24,7 +25,7 @@ export function createRecordingEntitlements(options: { cap?: number; requireAuth
   let spent = 0;
   const entitlements: Entitlements = {
     authenticate(headers) {
-      const header = headers.get("authorization");
+      const header = clientHeader(headers, "authorization");
       if (header === null) {
         if (options.requireAuth) throw invalidApiKey("missing API key");
         return null;

@@ -1,3 +1,5 @@
+import { type ClientHeaders, clientHeader } from "../../internal/client-headers.js";
+
 /** Where a presented key came from; logged and used as a metric label, never the key itself. */
 export type KeySource = "authorization" | "x-api-key";
 
@@ -12,8 +14,8 @@ export interface PresentedKey {
  * sent, so a wrong bearer is refused even beside a right `x-api-key`. Another scheme or an empty token
  * counts as no key.
  */
-export function readApiKey(headers: Headers): PresentedKey | null {
-  const authorization = headers.get("authorization");
+export function readApiKey(headers: ClientHeaders): PresentedKey | null {
+  const authorization = clientHeader(headers, "authorization");
   if (authorization !== null) {
     const trimmed = authorization.trim();
     const space = trimmed.indexOf(" ");
@@ -22,7 +24,7 @@ export function readApiKey(headers: Headers): PresentedKey | null {
       if (token.length > 0) return { secret: token, source: "authorization" };
     }
   }
-  const apiKey = headers.get("x-api-key")?.trim();
+  const apiKey = clientHeader(headers, "x-api-key")?.trim();
   if (apiKey !== undefined && apiKey.length > 0) return { secret: apiKey, source: "x-api-key" };
   return null;
 }

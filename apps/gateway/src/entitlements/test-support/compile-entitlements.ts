@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const entitlementsDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const gatewayDir = dirname(dirname(entitlementsDir));
+const srcDir = dirname(entitlementsDir);
+const gatewayDir = dirname(srcDir);
+/** Gateway files outside this folder that its sources import. */
+const SHARED = [join(srcDir, "internal", "client-headers.ts")];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,15 +18,16 @@ function sources(dir: string): string[] {
 }
 
 /**
- * Compiles this folder's sources (not tests) to plain ESM for a child `node` process, one file at a time
- * with `transpileModule`: no type check and no other gateway code involved, so it works while the rest of
- * the gateway is mid-change. The output goes under `apps/gateway/.test-results/` (gitignored), where bare
- * imports (`@helexa/core`, `better-sqlite3`) resolve through `apps/gateway/node_modules` and the
- * gateway's `"type": "module"` applies. Returns the output folder.
+ * Compiles this folder's sources (not tests), and the few gateway files they import, to plain ESM for a
+ * child `node` process, one file at a time with `transpileModule`: no type check and no other gateway code
+ * involved, so it works while the rest of the gateway is mid-change. The output mirrors `src/` under
+ * `apps/gateway/.test-results/` (gitignored), where bare imports (`@helexa/core`, `better-sqlite3`)
+ * resolve through `apps/gateway/node_modules` and the gateway's `"type": "module"` applies. Returns the
+ * compiled entitlements folder.
  */
 export function compileEntitlements(name: string): string {
   const outDir = join(gatewayDir, ".test-results", `${name}-${process.pid}`);
-  for (const file of sources(entitlementsDir)) {
+  for (const file of [...sources(entitlementsDir), ...SHARED]) {
     const output = ts.transpileModule(readFileSync(file, "utf8"), {
       fileName: file,
       compilerOptions: {
@@ -32,9 +36,9 @@ export function compileEntitlements(name: string): string {
         verbatimModuleSyntax: true,
       },
     });
-    const target = join(outDir, relative(entitlementsDir, file)).replace(/\.ts$/, ".js");
+    const target = join(outDir, relative(srcDir, file)).replace(/\.ts$/, ".js");
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, output.outputText);
   }
-  return outDir;
+  return join(outDir, "entitlements");
 }

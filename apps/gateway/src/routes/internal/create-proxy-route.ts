@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import type { Dispatch, UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { arrivalTime } from "../../internal/arrival-time.js";
-import { clientHeader } from "../../proxy/upstream-headers.js";
 import { closeSignal } from "../../server/close-signal.js";
 import { readJsonBody } from "./read-json-body.js";
 
 /**
  * A sub-app with one `POST` that reads the body and hands it to dispatch unchanged: the OpenAI routes are
- * thin wrappers, so the upstream bytes, status and headers pass through. Under the real server the reply
- * is written straight to the Node response.
+ * thin wrappers, so the upstream bytes, status and headers pass through as a `Response`. The real server
+ * serves non-browser requests to these routes on its fast path (`createDirectProxy`), which does the same
+ * on Node's request and response; this route serves browsers (CORS) and `app.request()`.
  */
 export function createProxyRoute(route: UpstreamRoute, dispatch: Dispatch, maxBodyBytes: number) {
   return new Hono<AppEnv>().post(route, async (c) => {
@@ -18,20 +18,15 @@ export function createProxyRoute(route: UpstreamRoute, dispatch: Dispatch, maxBo
     // Before the body is read, so a client gone during the read is seen.
     const signal = env?.outgoing !== undefined ? closeSignal(env.outgoing) : c.req.raw.signal;
     const { raw, body } = await readJsonBody(c.req.raw, maxBodyBytes);
-    // Node's parsed headers when there are some: a `Headers` would be built just to be copied.
-    const headers = env?.incoming?.headers ?? c.req.raw.headers;
-    // Browser requests (CORS headers are added to the Response after the handler) take the Response path.
-    const direct = env?.outgoing !== undefined && clientHeader(headers, "origin") === null;
     return dispatch({
       route,
       body,
       rawBody: raw,
-      headers,
+      headers: env?.incoming?.headers ?? c.req.raw.headers,
       signal,
       identity: c.get("identity") ?? null,
       dialect: "openai",
       startedAt,
-      outgoing: direct ? env?.outgoing : undefined,
     });
   });
 }

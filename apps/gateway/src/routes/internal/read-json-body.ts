@@ -1,10 +1,5 @@
-import { missingModelField, payloadTooLarge } from "@helexa/core";
-
-/** A request body as cortex needs it: the text (forwarded as is) and its parsed object. */
-export interface JsonBody {
-  raw: string;
-  body: Record<string, unknown>;
-}
+import { payloadTooLarge } from "@helexa/core";
+import { type JsonBody, parseJsonBody } from "./parse-json-body.js";
 
 const decoder = new TextDecoder();
 
@@ -26,21 +21,7 @@ export async function readJsonBody(
   } else {
     raw = await readLimited(request, maxBytes);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw missingModelField("request body is not valid JSON");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw missingModelField("request body must be a JSON object");
-  }
-  const record = body as Record<string, unknown>;
-  if (requireModel && typeof record.model !== "string") {
-    throw missingModelField("missing 'model' field in request body (a string is required)");
-  }
-  if (requireModel && record.model === "") throw missingModelField("'model' must not be empty");
-  return { raw, body: record };
+  return parseJsonBody(raw, requireModel);
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {

@@ -1,0 +1,28 @@
+import { randomUUID } from "node:crypto";
+import { HelexaError, internalError, invalidRequest } from "@helexa/core";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../internal/logger.js";
+import { dialectOfPath, renderErrorResponse } from "./render-error-response.js";
+
+/**
+ * Any error thrown while serving `path`, as a response in that path's dialect: a `HelexaError` as itself, a
+ * client-side `HTTPException` as 400; anything else is logged with a fresh request id and answered with a
+ * generic 500 that carries only that id (no message, no stack).
+ */
+export function errorResponse(error: unknown, path: string, logger: Logger): Response {
+  const dialect = dialectOfPath(path);
+  if (HelexaError.is(error)) return renderErrorResponse(error, dialect);
+  if (error instanceof HTTPException && error.status < 500) {
+    return renderErrorResponse(invalidRequest(error.message || "bad request"), dialect);
+  }
+  const requestId = randomUUID();
+  logger.error({ event: "unhandled_error", request_id: requestId, path, err: error }, "unhandled error");
+  const generic = internalError();
+  const answer = new HelexaError({
+    statusCode: generic.statusCode,
+    type: generic.type,
+    code: generic.code,
+    message: `internal server error (request id ${requestId})`,
+  });
+  return renderErrorResponse(answer, dialect);
+}

@@ -1,0 +1,29 @@
+import { missingModelField } from "@helexa/core";
+
+/** A request body as cortex needs it: the text (forwarded as is) and its parsed object. */
+export interface JsonBody {
+  raw: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Parses a request body that must be a JSON object, with a non-empty string `model` when `requireModel`
+ * is set: 400 `missing_model_field` otherwise.
+ */
+export function parseJsonBody(raw: string, requireModel = true): JsonBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw missingModelField("request body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw missingModelField("request body must be a JSON object");
+  }
+  const record = body as Record<string, unknown>;
+  if (requireModel && typeof record.model !== "string") {
+    throw missingModelField("missing 'model' field in request body (a string is required)");
+  }
+  if (requireModel && record.model === "") throw missingModelField("'model' must not be empty");
+  return { raw, body: record };
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from "node:http";
+import { payloadTooLarge } from "@helexa/core";
+import { clientClosed } from "../dispatch/internal/dispatch-errors.js";
+
+/**
+ * A request body straight from Node's `IncomingMessage`, as UTF-8 text of at most `maxBytes`: 413 when a
+ * declared `Content-Length` (before reading) or the bytes read (without one) pass the limit; 499 when the
+ * client goes away before the body ended. The read stops at the first of these.
+ */
+export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = incoming.headers["content-length"];
+  if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(payloadTooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onGone);
+      incoming.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      incoming.pause();
+      reject(payloadTooLarge(maxBytes));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(
+        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"),
+      );
+    };
+    const onGone = () => {
+      stop();
+      reject(clientClosed());
+    };
+    const onClose = () => {
+      if (!incoming.complete) onGone();
+    };
+    incoming.on("data", onData);
+    incoming.once("end", onEnd);
+    incoming.once("error", onGone);
+    incoming.once("close", onClose);
+  });
+}
