@@ -23,6 +23,7 @@ export interface UpstreamRequest {
 
 /** Keep-alive HTTP client for inference calls to neurons. */
 export interface UpstreamClient {
+  /** `headers` belongs to the call from here on (its `content-length` is set). */
   post(url: string, headers: Record<string, string>, body: string): UpstreamRequest;
   close(): void;
 }
@@ -41,12 +42,19 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
   const http = new HttpAgent(agentOptions);
   const https = new HttpsAgent(agentOptions);
   // Neuron endpoints × routes: a handful of URLs, parsed once each (the bound only guards against misuse).
-  const targets = new Map<string, RequestOptions>();
-  const parse = (url: string): RequestOptions => {
+  const targets = new Map<string, Target>();
+  const parse = (url: string): Target => {
     let target = targets.get(url);
     if (target === undefined) {
       if (targets.size >= 1024) targets.clear();
-      target = urlToHttpOptions(new URL(url));
+      const parsed = urlToHttpOptions(new URL(url));
+      target = {
+        secure: parsed.protocol === "https:",
+        host: parsed.hostname ?? "localhost",
+        port: parsed.port,
+        path: parsed.path ?? "/",
+        auth: parsed.auth ?? undefined,
+      };
       targets.set(url, target);
     }
     return target;
@@ -55,7 +63,8 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
   return {
     post(url, headers, body) {
       const target = parse(url);
-      const secure = target.protocol === "https:";
+      const { secure } = target;
+      headers["content-length"] = String(Buffer.byteLength(body));
       let current: ReturnType<typeof httpRequest> | undefined;
       let aborted: Error | undefined;
       let rejectReply: (error: Error) => void = () => {};
@@ -63,11 +72,14 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
         rejectReply = reject;
         const send = (retried: boolean) => {
           const requestOptions: RequestOptions = {
-            ...target,
+            host: target.host,
+            port: target.port,
+            path: target.path,
             method: "POST",
             agent: secure ? https : http,
-            headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+            headers,
           };
+          if (target.auth !== undefined) requestOptions.auth = target.auth;
           const request = (secure ? httpsRequest : httpRequest)(requestOptions, (message) => {
             // A body cut short (abort, neuron gone) errors here; its readers see that through their own
             // listeners, and this one keeps a late error from becoming an uncaught exception.
@@ -104,6 +116,15 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
       https.destroy();
     },
   };
+}
+
+/** A neuron URL, parsed once into what `http.request` needs. */
+interface Target {
+  secure: boolean;
+  host: string;
+  port: string | number | null | undefined;
+  path: string;
+  auth: string | undefined;
 }
 
 function ignoreLateError(): void {}
