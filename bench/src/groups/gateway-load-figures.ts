@@ -28,6 +28,20 @@ function ratioFigures(connections: number, row: Map<string, LoadResult>): Measur
       },
     );
   }
+  const bare = row.get("bare-node");
+  if (bare !== undefined)
+    figures.push(
+      {
+        name: `c=${connections}: cortex/bare-node throughput (context: the Node floor)`,
+        unit: "ratio",
+        value: cortex.requestsPerSecond / bare.requestsPerSecond,
+      },
+      {
+        name: `c=${connections}: cortex/bare-node CPU per request (context)`,
+        unit: "ratio",
+        value: cortex.cpuMicrosPerRequest / bare.cpuMicrosPerRequest,
+      },
+    );
   if (portkey !== undefined)
     figures.push({
       name: `c=${connections}: cortex/portkey throughput`,
@@ -57,6 +71,13 @@ export function gatewayLoadFigures(table: LoadTable): Measurement[] {
         { name: `${prefix} ${name} added p99`, unit: "ms", value: result.p99Ms - direct.p99Ms },
       );
     }
+    if (connections === targetConnections)
+      for (const [name, result] of row)
+        figures.push({
+          name: `${prefix} ${name} CPU per request`,
+          unit: "µs",
+          value: result.cpuMicrosPerRequest,
+        });
     figures.push(...ratioFigures(connections, row));
   }
   return figures;

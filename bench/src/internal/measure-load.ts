@@ -2,11 +2,14 @@ import autocannon from "autocannon";
 import { chatRequestBody } from "./chat-request.js";
 import { percentile } from "./percentile.js";
 import type { ProxyTarget } from "./proxy-target.js";
+import { readTreeCpuMs } from "./read-cpu.js";
 
 export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU (user + system, the target's process tree) per answered request, µs: what the box pays per request. */
+  cpuMicrosPerRequest: number;
 }
 
 /**
@@ -20,6 +23,7 @@ export async function measureLoad(
   seconds: number,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const cpuBefore = await readTreeCpuMs(target.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -45,7 +49,9 @@ export async function measureLoad(
       `${target.name} at ${connections} connections: ${result.non2xx} non-2xx answers, ${result.errors} errors ` +
         `(${result.timeouts} timeouts) out of ${result.requests.total} requests`,
     );
+  const cpuMs = (await readTreeCpuMs(target.pid)) - cpuBefore;
   return {
+    cpuMicrosPerRequest: latencies.length === 0 ? Number.NaN : (cpuMs * 1000) / latencies.length,
     requestsPerSecond: latencies.length / result.duration,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),

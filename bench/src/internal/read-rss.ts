@@ -19,8 +19,8 @@ async function parentOf(pid: number): Promise<number | undefined> {
   }
 }
 
-/** RSS of a process and all its descendants (the neuron runs each model in a child worker), in bytes. */
-export async function readTreeRssBytes(pid: number): Promise<number> {
+/** A process and all its descendants (nginx's workers, the neuron's model workers). */
+export async function processTree(pid: number): Promise<number[]> {
   const pids = (await readdir("/proc")).filter((name) => /^\d+$/.test(name)).map(Number);
   const parents = new Map<number, number | undefined>();
   await Promise.all(pids.map(async (candidate) => parents.set(candidate, await parentOf(candidate))));
@@ -35,7 +35,12 @@ export async function readTreeRssBytes(pid: number): Promise<number> {
       }
     }
   }
+  return [...tree];
+}
+
+/** RSS of a process and all its descendants (the neuron runs each model in a child worker), in bytes. */
+export async function readTreeRssBytes(pid: number): Promise<number> {
   let total = 0;
-  for (const member of tree) total += await readRssBytes(member).catch(() => 0);
+  for (const member of await processTree(pid)) total += await readRssBytes(member).catch(() => 0);
   return total;
 }
