@@ -31,6 +31,20 @@ describe("GET /v1/models", () => {
     expect(entries.get("other")?.loaded).toBe(false);
   });
 
+  it("keeps each model's `created` from the first time it was listed, while the clock moves on", async () => {
+    const upstream = await neuron({ models: [modelInfo("test-model")] });
+    let now = 1_700_000_000_000;
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      now: () => now,
+    });
+    const first = await models(cortex);
+    expect(first.get("test-model")?.created).toBe(1_700_000_000);
+    now += 90_000;
+    const second = await models(cortex);
+    expect(second.get("test-model")?.created).toBe(1_700_000_000);
+  });
+
   it("unions capabilities across nodes without duplicates", async () => {
     const a = await neuron({ models: [modelInfo("m", { capabilities: ["text"] })] });
     const b = await neuron({ models: [modelInfo("m", { capabilities: ["text", "vision"] })] });
