@@ -63,7 +63,7 @@ async function warmUp(targets: readonly ProxyTarget[], quick: boolean): Promise<
 export const gatewayGroup: BenchGroup = {
   name: "gateway",
   description:
-    "non-streaming chat completions: a stub upstream directly vs through cortex, nginx and Portkey",
+    "non-streaming chat completions: a stub upstream directly vs through cortex, a bare Node proxy, nginx and Portkey",
   async setup(context) {
     const options = settings(context);
     const targets = await startGatewayTargets(context, { chunks: 1, gapMs: 0 });
