@@ -1,6 +1,7 @@
 // Child-process entry of the bare Node proxy column: `node dist/bare-proxy-main.js --upstream URL`.
 // Prints `{"event":"listening","url":...}` once it listens on an ephemeral loopback port.
 import { parseArgs } from "node:util";
+import { announceListening } from "./internal/announce-listening.js";
 import { createBareNodeProxy } from "./internal/create-bare-node-proxy.js";
 
 const { values } = parseArgs({ options: { upstream: { type: "string" } } });
@@ -9,12 +10,4 @@ if (values.upstream === undefined) {
   process.exit(2);
 }
 const server = createBareNodeProxy(values.upstream);
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  console.log(JSON.stringify({ event: "listening", url: `http://127.0.0.1:${port}` }));
-});
-process.on("SIGTERM", () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+announceListening(server);

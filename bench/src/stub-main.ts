@@ -1,6 +1,7 @@
 // Child-process entry of the upstream stub: `node dist/stub-main.js --chunks N --gap-ms MS`.
 // Prints `{"event":"listening","url":...}` once it listens on an ephemeral loopback port.
 import { parseArgs } from "node:util";
+import { announceListening } from "./internal/announce-listening.js";
 import { createUpstreamStub } from "./internal/upstream-stub.js";
 
 const { values } = parseArgs({
@@ -13,12 +14,4 @@ if (!Number.isInteger(chunks) || chunks < 1 || !Number.isFinite(gapMs) || gapMs 
   process.exit(2);
 }
 const server = createUpstreamStub({ chunks, gapMs });
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  console.log(JSON.stringify({ event: "listening", url: `http://127.0.0.1:${port}` }));
-});
-process.on("SIGTERM", () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+announceListening(server);
