@@ -1,5 +1,6 @@
 // Child-process entry of the in-process engine baseline: node-llama-cpp with the neuron's settings, driven
 // over the IPC channel (`fork`). Settings arrive as JSON in argv[2].
+import { createLockstepBatching } from "@helexa/neuron/lockstep-batching";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import {
   benchSystemPrompt,
@@ -25,6 +26,7 @@ const context = await model.createContext({
   contextSize: settings.contextSize,
   sequences: settings.sequences,
   threads: settings.threads,
+  batching: { itemPrioritizationStrategy: createLockstepBatching() },
 });
 const chatWrapper = resolveChatWrapper(model);
 const slots = Array.from({ length: settings.sequences }, () => {

@@ -10,6 +10,7 @@ import {
 import type { WorkerLoadSpec, WorkerMessage, WorkerModelInfo } from "../ipc/worker-protocol.js";
 import { acquireModelFile } from "./acquire-model-file.js";
 import { GrammarCache } from "./grammar-cache.js";
+import { createLockstepBatching } from "./lockstep-batching.js";
 import { SequencePool } from "./sequence-pool.js";
 
 /** Everything a worker holds for its one model; `dispose()` frees it in reverse order of creation. */
@@ -60,6 +61,8 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
     contextSize,
     sequences: spec.sequences,
     threads: spec.threads,
+    // Requests arrive one by one; keep their sequences in one decode batch per token.
+    batching: { itemPrioritizationStrategy: createLockstepBatching() },
   });
   // Synchronous and slow (~0.5 s): once per model, never per request.
   const chatWrapper = resolveChatWrapper(model);

@@ -71,6 +71,19 @@ describe("chat completions", () => {
     expect(second.usage.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
   });
 
+  it("gives parallel requests, one joining while the other generates, the text each gets alone", async () => {
+    const alone = await chat({ temperature: 0, max_tokens: 200 });
+    const first = chat({ temperature: 0, max_tokens: 200 });
+    // The second request arrives after the first one's tokens started (its sequence joins the batches).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = chat({ temperature: 0, max_tokens: 200 });
+    const both = await Promise.all([first, second]);
+    for (const answer of both) {
+      expect(answer.choices[0]?.message.content).toBe(alone.choices[0]?.message.content);
+      expect(answer.usage.completion_tokens).toBe(alone.usage.completion_tokens);
+    }
+  });
+
   it("streams the same greedy text, then a finish chunk, usage and [DONE]", async () => {
     const reference = await chat({ temperature: 0, max_tokens: 24 });
     const response = await postJson(`${neuron.url}/v1/chat/completions`, {
