@@ -6,6 +6,7 @@ import {
   type LlamaContextSequence,
   type Token,
 } from "node-llama-cpp";
+import { JoinGate } from "./join-gate.js";
 
 /** One context sequence with the evaluators bound to it; used by one request at a time. */
 export interface SequenceSlot {
@@ -17,15 +18,19 @@ export interface SequenceSlot {
 /**
  * The context's sequences, kept for the model's lifetime so their KV state survives between requests:
  * a request gets the free sequence that already holds the longest prefix of its prompt (prefix reuse).
- * Requests beyond the free sequences wait in FIFO order (admission normally prevents that).
+ * Requests beyond the free sequences wait in FIFO order (admission normally prevents that). A slot
+ * handed out is "starting" for the `JoinGate` until its first evaluation, so it gets into the context
+ * while other sequences generate.
  */
 export class SequencePool {
   readonly #free: SequenceSlot[];
   readonly #waiters: Array<(slot: SequenceSlot) => void> = [];
+  readonly #joins = new JoinGate();
 
   constructor(context: LlamaContext, chatWrapper: ChatWrapper) {
     this.#free = Array.from({ length: context.totalSequences }, () => {
       const sequence = context.getSequence();
+      this.#joins.attach(sequence);
       return {
         sequence,
         chat: new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false }),
@@ -36,7 +41,13 @@ export class SequencePool {
 
   /** Resolves with the free slot whose state shares the longest prefix with `tokens`. */
   acquire(tokens: readonly Token[]): Promise<SequenceSlot> {
-    if (this.#free.length === 0) return new Promise((resolve) => this.#waiters.push(resolve));
+    if (this.#free.length === 0)
+      return new Promise((resolve) =>
+        this.#waiters.push((slot) => {
+          this.#joins.starting(slot.sequence);
+          resolve(slot);
+        }),
+      );
     let best = 0;
     let bestShared = -1;
     this.#free.forEach((slot, index) => {
@@ -46,11 +57,13 @@ export class SequencePool {
         bestShared = shared;
       }
     });
-    const [slot] = this.#free.splice(best, 1);
-    return Promise.resolve(slot as SequenceSlot);
+    const [slot] = this.#free.splice(best, 1) as [SequenceSlot];
+    this.#joins.starting(slot.sequence);
+    return Promise.resolve(slot);
   }
 
   release(slot: SequenceSlot): void {
+    this.#joins.ended(slot.sequence);
     const waiter = this.#waiters.shift();
     if (waiter === undefined) this.#free.push(slot);
     else waiter(slot);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningNeuron } from "../start-neuron.js";
 import { postJson } from "../test-support/post-json.js";
-import { readSse, sseData } from "../test-support/read-sse.js";
+import { consumeSse, readSse, sseData } from "../test-support/read-sse.js";
 import { startTestNeuron } from "../test-support/start-test-neuron.js";
 import { testConfig } from "../test-support/test-config.js";
 import { tinyModelFile } from "../test-support/tiny-model-file.js";
@@ -82,6 +82,32 @@ describe("chat completions", () => {
       expect(answer.choices[0]?.message.content).toBe(alone.choices[0]?.message.content);
       expect(answer.usage.completion_tokens).toBe(alone.usage.completion_tokens);
     }
+  });
+
+  it("lets a request that arrives while another generates in at once, not after it", async () => {
+    const finished: string[] = [];
+    let started: () => void = () => {};
+    const firstToken = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const long = postJson(`${neuron.url}/v1/chat/completions`, {
+      model: "tiny",
+      messages,
+      temperature: 0,
+      max_tokens: 1500,
+      stream: true,
+    }).then((response) =>
+      consumeSse(response, (event) => {
+        if (event.data?.includes('"content"')) started();
+      }).then(() => finished.push("long")),
+    );
+    await firstToken;
+    const short = await chat({ temperature: 0, max_tokens: 4 });
+    finished.push("short");
+    await long;
+    expect(short.usage.completion_tokens).toBe(4);
+    // It decodes beside the long one (and the join gate never holds anyone for good).
+    expect(finished).toEqual(["short", "long"]);
   });
 
   it("streams the same greedy text, then a finish chunk, usage and [DONE]", async () => {
