@@ -13,7 +13,10 @@ type Emit = (event: GenerationEvent) => void;
 
 /**
  * Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing).
- * `prompt` is the request's already rendered prompt, when it was counted just before.
+ * `prompt` is the request's already rendered prompt, when it was counted just before. With
+ * `streamed: false` (nobody reads the deltas before the end) and a model without thought segments,
+ * the text comes from the result in one delta instead of being decoded token by token (~1.5 % of the
+ * tiny model's generation time); an empty delta still marks when the first token came.
  */
 export async function runChatGeneration(
   runtime: ModelRuntime,
@@ -21,6 +24,7 @@ export async function runChatGeneration(
   emit: Emit,
   signal: AbortSignal,
   prompt: ChatPrompt = buildChatPrompt(runtime.model, runtime.chatWrapper, request),
+  streamed = true,
 ): Promise<void> {
   const contextSize = runtime.context.contextSize;
   checkPromptFits(prompt.tokens.length, contextSize);
@@ -41,7 +45,18 @@ export async function runChatGeneration(
       } else if (!forced && chunk.text !== "") emit({ type: "delta", content: chunk.text });
     };
     const sampling = toSamplingOptions(request.sampling, maxTokens);
-    const common = { ...sampling, signal, stopOnAbortSignal: true, onResponseChunk };
+    const perChunk = streamed || runtime.info.reasoning;
+    let firstToken = true;
+    const onToken = () => {
+      if (firstToken && !forced) emit({ type: "delta", content: "" });
+      firstToken = false;
+    };
+    const common = {
+      ...sampling,
+      signal,
+      stopOnAbortSignal: true,
+      ...(perChunk ? { onResponseChunk } : { onToken }),
+    };
     const result =
       prompt.functions === undefined
         ? await slot.chat.generateResponse(prompt.history, { ...common, ...(grammar ? { grammar } : {}) })
@@ -54,7 +69,8 @@ export async function runChatGeneration(
     let finishReason = finishReasonOf(result.metadata.stopReason);
     if (forced && finishReason === "stop") {
       finishReason = emitForcedToolCall(result.response, emit) ? "tool_calls" : "stop";
-    } else if (forced && result.response !== "") emit({ type: "delta", content: result.response });
+    } else if ((forced || !perChunk) && result.response !== "")
+      emit({ type: "delta", content: result.response });
     for (const [index, call] of (result.functionCalls ?? []).entries()) {
       emit({
         type: "tool_call",

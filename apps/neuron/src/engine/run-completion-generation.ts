@@ -17,6 +17,7 @@ export async function runCompletionGeneration(
   emit: (event: GenerationEvent) => void,
   signal: AbortSignal,
   tokens: CompletionTokens = completionTokens(runtime.model, request.prompt),
+  streamed = true,
 ): Promise<void> {
   const contextSize = runtime.context.contextSize;
   checkPromptFits(tokens.all.length, contextSize);
@@ -34,10 +35,16 @@ export async function runCompletionGeneration(
       stopOnAbortSignal: true,
       disableContextShift: true,
       contextShiftSize: 1,
-      onTextChunk: (text) => {
-        if (text !== "") emit({ type: "delta", content: text });
-      },
+      // Whole answers take the result's text (see runChatGeneration); an empty delta marks the first token.
+      ...(streamed
+        ? {
+            onTextChunk: (text: string) => {
+              if (text !== "") emit({ type: "delta", content: text });
+            },
+          }
+        : { onToken: once(() => emit({ type: "delta", content: "" })) }),
     });
+    if (!streamed && result.response !== "") emit({ type: "delta", content: result.response });
     const stopSequence = matchedStop(result.metadata, request.sampling.stop);
     emit({
       type: "done",
@@ -53,4 +60,12 @@ export async function runCompletionGeneration(
   } finally {
     runtime.pool.release(slot);
   }
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) action();
+    done = true;
+  };
 }

@@ -112,10 +112,10 @@ async function generate(
   try {
     if (request.kind === "chat") {
       const prompt = prepared?.kind === "chat" ? prepared.prompt : undefined;
-      await runChatGeneration(loaded(), request, emit, controller.signal, prompt);
+      await runChatGeneration(loaded(), request, emit, controller.signal, prompt, stream);
     } else {
       const tokens = prepared?.kind === "completion" ? prepared.tokens : undefined;
-      await runCompletionGeneration(loaded(), request, emit, controller.signal, tokens);
+      await runCompletionGeneration(loaded(), request, emit, controller.signal, tokens, stream);
     }
   } catch (error) {
     emit({ type: "error", message: toWorkerError(error).message });
