@@ -130,7 +130,7 @@ interface Target {
 function ignoreLateError(): void {}
 
 /** An `IncomingMessage` body as one byte array. */
-export function readMessage(message: IncomingMessage): Promise<Uint8Array> {
+export function readMessage(message: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     message.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -3,33 +3,29 @@ import type { ClientSignal } from "../dispatch/dispatch.js";
 
 /**
  * The client-gone signal of a request served straight from Node: aborted when its response closes before
- * it finished (the client disconnected). Listens on the response's `close` event, so no
- * `AbortController` / `EventTarget` is built per request.
+ * it finished (the client disconnected). One `close` listener on the response serves every abort
+ * listener, so no `AbortController` / `EventTarget` is built per request.
  */
 export function closeSignal(outgoing: ServerResponse): ClientSignal {
   let aborted = false;
-  const wrappers = new Map<() => void, () => void>();
+  let listeners: Array<() => void> = [];
   outgoing.once("close", () => {
-    if (!outgoing.writableFinished) aborted = true;
+    if (outgoing.writableFinished) return;
+    aborted = true;
+    const called = listeners;
+    listeners = [];
+    for (const listener of called) listener();
   });
   return {
     get aborted() {
       return aborted;
     },
     addEventListener(_type, listener) {
-      if (wrappers.has(listener)) return;
-      const wrapper = () => {
-        wrappers.delete(listener);
-        if (!outgoing.writableFinished) listener();
-      };
-      wrappers.set(listener, wrapper);
-      outgoing.once("close", wrapper);
+      if (!aborted && !listeners.includes(listener)) listeners.push(listener);
     },
     removeEventListener(_type, listener) {
-      const wrapper = wrappers.get(listener);
-      if (wrapper === undefined) return;
-      wrappers.delete(listener);
-      outgoing.off("close", wrapper);
+      const index = listeners.indexOf(listener);
+      if (index !== -1) listeners.splice(index, 1);
     },
   };
 }

@@ -14,7 +14,6 @@ import { errorFrame } from "./error-frame.js";
 import type { SettleGuard } from "./settle-guard.js";
 import type { UpstreamCall } from "./upstream-call.js";
 
-const decoder = new TextDecoder();
 const TAIL_BYTES = 64 * 1024;
 
 /** Everything needed to turn the chosen neuron's answer into the client's response. */
@@ -74,7 +73,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   }
 
   context.call.rearm(context.idleTimeoutMs);
-  let bytes: Uint8Array;
+  let bytes: Buffer;
   try {
     bytes = await readMessage(upstream.message);
   } catch (error) {
@@ -88,9 +87,8 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   context.call.dispose();
   context.fleet.finishRequest(context.ticket);
   if (ok) {
-    const usage = readUsage(
-      decoder.decode(bytes.byteLength > TAIL_BYTES ? bytes.subarray(-TAIL_BYTES) : bytes),
-    );
+    // Usage keys and numbers are ASCII, which latin1 keeps byte for byte (no UTF-8 validation needed).
+    const usage = readUsage(bytes.toString("latin1", Math.max(0, bytes.byteLength - TAIL_BYTES)));
     recordTokens(context, usage);
     context.guard.settle(
       usage ?? { promptTokens: context.promptEstimate(), completionTokens: 0 },
