@@ -14,6 +14,17 @@ function fakeSequence(name: string, order: string[]) {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A gate with a running sequence and one that is starting, both attached. */
+function startingBesideRunning(order: string[]) {
+  const gate = new JoinGate();
+  const running = fakeSequence("running", order);
+  const joining = fakeSequence("joining", order);
+  gate.attach(running);
+  gate.attach(joining);
+  gate.starting(joining);
+  return { gate, running, joining };
+}
+
 describe("JoinGate", () => {
   it("passes evaluations straight through while no generation is starting", async () => {
     const order: string[] = [];
@@ -27,12 +38,7 @@ describe("JoinGate", () => {
 
   it("holds the running sequences' evaluations while another starts, then queues them behind it", async () => {
     const order: string[] = [];
-    const gate = new JoinGate();
-    const running = fakeSequence("running", order);
-    const joining = fakeSequence("joining", order);
-    gate.attach(running);
-    gate.attach(joining);
-    gate.starting(joining);
+    const { gate, running, joining } = startingBesideRunning(order);
     const held = running._decodeTokens([1]);
     await nextTurn();
     await nextTurn();
@@ -51,12 +57,7 @@ describe("JoinGate", () => {
 
   it("stops holding the others when a starting generation ends without evaluating", async () => {
     const order: string[] = [];
-    const gate = new JoinGate();
-    const running = fakeSequence("running", order);
-    const joining = fakeSequence("joining", order);
-    gate.attach(running);
-    gate.attach(joining);
-    gate.starting(joining);
+    const { gate, running, joining } = startingBesideRunning(order);
     const held = running._decodeTokens([3]);
     expect(order).toEqual([]);
     gate.ended(joining);
