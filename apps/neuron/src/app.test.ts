@@ -387,6 +387,96 @@ describe("projections", () => {
     await waitFor(() => (entry?.admission.inFlight === 0 ? true : undefined));
   });
 
+  const reasoningScript: FakeScript = {
+    events: () => [
+      { type: "delta", reasoning: "Think" },
+      { type: "delta", reasoning: " twice." },
+      { type: "delta", content: "Hi" },
+      { type: "delta", content: " there" },
+      { type: "done", finishReason: "stop", usage },
+    ],
+  };
+
+  it("responses return a reasoning model's thinking as a reasoning item before the message", async () => {
+    await start(reasoningScript);
+    const body = (await (await post("/v1/responses", { model: "fake", input: "x" })).json()) as {
+      output: Array<Record<string, unknown>>;
+      usage: { output_tokens_details: { reasoning_tokens: number } };
+    };
+    expect(body.output).toHaveLength(2);
+    expect(body.output[0]).toEqual({
+      type: "reasoning",
+      id: expect.stringMatching(/^rs_/),
+      summary: [],
+      content: [{ type: "reasoning_text", text: "Think twice." }],
+      status: "completed",
+    });
+    expect(body.output[1]).toMatchObject({
+      type: "message",
+      content: [{ type: "output_text", text: "Hi there" }],
+    });
+    expect(body.usage.output_tokens_details.reasoning_tokens).toBe(1);
+  });
+
+  it("responses stream the reasoning item, then the message, each with its own output index", async () => {
+    await start(reasoningScript);
+    const events = parseSse(
+      await (await post("/v1/responses", { model: "fake", input: "x", stream: true })).text(),
+    )
+      .filter((event) => event.event !== undefined)
+      .map((event) => JSON.parse(event.data ?? "{}") as Record<string, unknown> & { type: string });
+    expect(events.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.reasoning_text.delta",
+      "response.reasoning_text.delta",
+      "response.reasoning_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    const of = (type: string) => events.filter((event) => event.type === type);
+    expect(of("response.output_item.added").map((event) => event.output_index)).toEqual([0, 1]);
+    expect(of("response.reasoning_text.done")[0]).toMatchObject({ output_index: 0, text: "Think twice." });
+    expect(of("response.output_text.done")[0]).toMatchObject({ output_index: 1, text: "Hi there" });
+    const completed = events.at(-1) as unknown as { response: { output: Array<{ type: string }> } };
+    expect(completed.response.output.map((item) => item.type)).toEqual(["reasoning", "message"]);
+  });
+
+  it("responses stream tool calls without an empty message, as the whole response does", async () => {
+    await start({
+      events: () => [
+        { type: "tool_call", index: 0, id: "call_x_0", name: "f", arguments: '{"a":1}' },
+        { type: "done", finishReason: "tool_calls", usage },
+      ],
+    });
+    const events = parseSse(
+      await (
+        await post("/v1/responses", {
+          model: "fake",
+          input: "x",
+          tools: [{ type: "function", name: "f" }],
+          stream: true,
+        })
+      ).text(),
+    )
+      .filter((event) => event.event !== undefined)
+      .map((event) => JSON.parse(event.data ?? "{}") as Record<string, unknown> & { type: string });
+    const completed = events.at(-1) as { type: string; response: { output: Array<{ type: string }> } };
+    expect(completed.type).toBe("response.completed");
+    expect(completed.response.output.map((item) => item.type)).toEqual(["function_call"]);
+    expect(events.find((event) => event.type === "response.output_item.added")?.output_index).toBe(0);
+  });
+
   it("responses put tool calls after the message as function_call items", async () => {
     await start({
       events: () => [

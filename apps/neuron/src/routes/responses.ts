@@ -18,7 +18,13 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const admitted = await deps.registry.admit(body.model, request, signal, { stream });
-    const meta = { id: newId("resp_"), messageId: newId("msg_"), createdAt: unixSeconds(deps.now?.()), body };
+    const meta = {
+      id: newId("resp_"),
+      messageId: newId("msg_"),
+      reasoningId: newId("rs_"),
+      createdAt: unixSeconds(deps.now?.()),
+      body,
+    };
     if (stream) {
       return sseResponse((sink, streamSignal) => streamResponses(sink, admitted.events, meta, streamSignal), {
         keepAliveMs: deps.keepAliveMs ?? 15_000,

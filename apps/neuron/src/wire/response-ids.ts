@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** `<prefix>-<24 hex>` / `<prefix>_<24 hex>` ids as OpenAI shapes them. */
-export function newId(prefix: "chatcmpl-" | "cmpl-" | "resp_" | "msg_"): string {
+export function newId(prefix: "chatcmpl-" | "cmpl-" | "resp_" | "msg_" | "rs_"): string {
   return `${prefix}${randomBytes(12).toString("hex")}`;
 }
 

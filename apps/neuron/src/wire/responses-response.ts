@@ -6,6 +6,8 @@ import type { ResponsesRequest } from "./responses-request.js";
 export interface ResponsesMeta {
   id: string;
   messageId: string;
+  /** Id of the reasoning item, when the model reasons. */
+  reasoningId: string;
   createdAt: number;
   body: ResponsesRequest;
 }
@@ -60,6 +62,21 @@ export function messageItem(id: string, text: string, status: ResponseStatus) {
   };
 }
 
+/**
+ * A reasoning item: the model's thinking as one `reasoning_text` part (what open-weight reasoning models
+ * return through OpenAI's Responses API; there is no separate summary). Sent back in a later `input`, it is
+ * accepted and dropped.
+ */
+export function reasoningItem(id: string, text: string, status: ResponseStatus) {
+  return {
+    type: "reasoning" as const,
+    id,
+    summary: [] as Array<{ type: "summary_text"; text: string }>,
+    content: [{ type: "reasoning_text" as const, text }],
+    status,
+  };
+}
+
 /** A `function_call` output item. */
 export function functionCallItem(call: CollectedToolCall) {
   return {
@@ -76,6 +93,7 @@ export function functionCallItem(call: CollectedToolCall) {
 export function buildResponse(result: CollectedGeneration, meta: ResponsesMeta) {
   const status = statusOf(result.finishReason);
   const output: unknown[] = [];
+  if (result.reasoning !== "") output.push(reasoningItem(meta.reasoningId, result.reasoning, status));
   if (result.content !== "" || result.toolCalls.length === 0)
     output.push(messageItem(meta.messageId, result.content, status));
   for (const call of result.toolCalls) output.push(functionCallItem(call));

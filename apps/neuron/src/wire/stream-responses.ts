@@ -3,17 +3,31 @@ import type { GenerationEvent } from "../ipc/generation-event.js";
 import {
   functionCallItem,
   messageItem,
+  type ResponseStatus,
   type ResponsesMeta,
+  reasoningItem,
   responseShell,
   statusOf,
 } from "./responses-response.js";
 
+type ItemStatus = Exclude<ResponseStatus, "in_progress" | "failed">;
+
+/** One text-bearing output item being streamed: a reasoning item or the assistant message. */
+interface OpenItem {
+  kind: "reasoning" | "message";
+  outputIndex: number;
+  text: string;
+}
+
 /**
- * Responses streaming, named events in the original neuron's order (§7.10): created, in_progress,
- * output_item.added, content_part.added, output_text.delta…, output_text.done, content_part.done,
- * output_item.done, then the terminal event. Tool calls follow as function_call items. The terminal event
- * is OpenAI's: `response.completed`, or `response.incomplete` when `max_output_tokens` ran out (the
- * original always sent `completed`); a failure ends with `error` and `response.failed`. No `[DONE]`.
+ * Responses streaming, named events in the original neuron's order (§7.10): created, in_progress, then per
+ * output item: output_item.added, content_part.added, its text deltas, the text's done, content_part.done,
+ * output_item.done; then the terminal event. A reasoning model's thinking comes first as a `reasoning` item
+ * (`response.reasoning_text.delta`), then the message (`response.output_text.delta`); each item opens when
+ * its first text arrives. Tool calls follow as function_call items; a message with no text is sent only
+ * when there are no tool calls (as the whole response does). The terminal event is OpenAI's:
+ * `response.completed`, or `response.incomplete` when `max_output_tokens` ran out (the original always sent
+ * `completed`); a failure ends with `error` and `response.failed`. No `[DONE]`.
  */
 export async function streamResponses(
   sink: SseSink,
@@ -25,43 +39,70 @@ export async function streamResponses(
   const emit = (type: string, payload: Record<string, unknown>) =>
     sink.event(type, { type, sequence_number: sequence++, ...payload });
   const output: unknown[] = [];
-  let text = "";
-  let messageOpen = false;
-  const ids = { item_id: meta.messageId, output_index: 0, content_index: 0 };
-  const openMessage = () => {
-    messageOpen = true;
+  let open: OpenItem | null = null;
+  let messageSent = false;
+
+  const idOf = (kind: OpenItem["kind"]) => (kind === "message" ? meta.messageId : meta.reasoningId);
+  const partType = (kind: OpenItem["kind"]) => (kind === "message" ? "output_text" : "reasoning_text");
+  const part = (kind: OpenItem["kind"], text: string) =>
+    kind === "message" ? { type: "output_text", text, annotations: [] } : { type: "reasoning_text", text };
+  const itemOf = (kind: OpenItem["kind"], text: string, status: ResponseStatus) =>
+    kind === "message"
+      ? messageItem(meta.messageId, text, status)
+      : reasoningItem(meta.reasoningId, text, status);
+  const at = (item: OpenItem) => ({
+    item_id: idOf(item.kind),
+    output_index: item.outputIndex,
+    content_index: 0,
+  });
+
+  const close = (status: ItemStatus) => {
+    if (open === null) return;
+    const item = open;
+    open = null;
+    emit(`response.${partType(item.kind)}.done`, { ...at(item), text: item.text });
+    emit("response.content_part.done", { ...at(item), part: part(item.kind, item.text) });
+    const done = itemOf(item.kind, item.text, status);
+    emit("response.output_item.done", { output_index: item.outputIndex, item: done });
+    output.push(done);
+  };
+  const openItem = (kind: OpenItem["kind"]): OpenItem => {
+    if (open?.kind === kind) return open;
+    close("completed");
+    const item: OpenItem = { kind, outputIndex: output.length, text: "" };
+    open = item;
+    if (kind === "message") messageSent = true;
     emit("response.output_item.added", {
-      output_index: 0,
-      item: { ...messageItem(meta.messageId, "", "in_progress"), content: [] },
+      output_index: item.outputIndex,
+      item: { ...itemOf(kind, "", "in_progress"), content: [] },
     });
-    emit("response.content_part.added", { ...ids, part: { type: "output_text", text: "", annotations: [] } });
+    emit("response.content_part.added", { ...at(item), part: part(kind, "") });
+    return item;
   };
-  const closeMessage = (status: "completed" | "incomplete") => {
-    const part = { type: "output_text", text, annotations: [] };
-    emit("response.output_text.done", { ...ids, text });
-    emit("response.content_part.done", { ...ids, part });
-    const item = messageItem(meta.messageId, text, status);
-    emit("response.output_item.done", { output_index: 0, item });
-    output.push(item);
+  const append = (kind: OpenItem["kind"], delta: string) => {
+    const item = openItem(kind);
+    item.text += delta;
+    emit(`response.${partType(kind)}.delta`, { ...at(item), delta });
   };
+
   emit("response.created", { response: responseShell(meta, "in_progress", []) });
   emit("response.in_progress", { response: responseShell(meta, "in_progress", []) });
-  openMessage();
   const calls: Array<Extract<GenerationEvent, { type: "tool_call" }>> = [];
   for await (const event of events) {
     if (signal.aborted) return;
     if (event.type === "delta") {
-      if (event.content === undefined || event.content === "") continue;
-      text += event.content;
-      emit("response.output_text.delta", { ...ids, delta: event.content });
+      if (event.reasoning !== undefined && event.reasoning !== "") append("reasoning", event.reasoning);
+      if (event.content !== undefined && event.content !== "") append("message", event.content);
     } else if (event.type === "tool_call") calls.push(event);
     else if (event.type === "done") {
       if (event.finishReason === "abort") return;
       const status = statusOf(event.finishReason);
-      if (messageOpen) closeMessage(status === "incomplete" ? "incomplete" : "completed");
-      calls.forEach((call, index) => {
+      const itemStatus: ItemStatus = status === "incomplete" ? "incomplete" : "completed";
+      if (!messageSent && calls.length === 0) openItem("message");
+      close(itemStatus);
+      for (const call of calls) {
         const item = functionCallItem(call);
-        const outputIndex = index + 1;
+        const outputIndex = output.length;
         emit("response.output_item.added", {
           output_index: outputIndex,
           item: { ...item, arguments: "", status: "in_progress" },
@@ -78,7 +119,7 @@ export async function streamResponses(
         });
         emit("response.output_item.done", { output_index: outputIndex, item });
         output.push(item);
-      });
+      }
       const terminal = status === "incomplete" ? "response.incomplete" : "response.completed";
       emit(terminal, { response: responseShell(meta, status, output, event.usage) });
       return;
