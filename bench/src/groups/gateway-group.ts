@@ -1,4 +1,5 @@
 import type { BenchGroup, GroupContext, Measurement } from "../bench-types.js";
+import { measureDispatch } from "../internal/measure-dispatch.js";
 import { measureLoad } from "../internal/measure-load.js";
 import { measureSequential, type SequentialResult } from "../internal/measure-sequential.js";
 import { percentile } from "../internal/percentile.js";
@@ -90,7 +91,17 @@ export const gatewayGroup: BenchGroup = {
           }
           table.set(connections, row);
         }
-        return [...sequentialFigures(sequential), ...gatewayLoadFigures(table)];
+        const direct = targets.find((target) => target.name === "direct")!;
+        const ownMicros = await measureDispatch(direct.baseUrl, context.quick ? 200 : 1000);
+        return [
+          ...sequentialFigures(sequential),
+          {
+            name: "cortex in-process: dispatch + reply per request, no sockets (hot)",
+            unit: "µs",
+            value: ownMicros,
+          },
+          ...gatewayLoadFigures(table),
+        ];
       },
       dispose: () => stopTargets(targets),
     };
