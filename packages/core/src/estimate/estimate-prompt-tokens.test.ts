@@ -138,6 +138,19 @@ describe("estimatePromptTokens: Responses bodies", () => {
     const chars = 50 + 8 + (30 + 8) + (6 + 7 + 8) + (12 + 8);
     expect(estimatePromptTokens(body)).toBe(Math.floor(chars / 4));
   });
+
+  it("counts nothing for reasoning items sent back from earlier turns (the neuron drops them)", () => {
+    const question = { role: "user", content: "q".repeat(100) };
+    const thinking = {
+      type: "reasoning",
+      id: "rs_1",
+      summary: [],
+      content: [{ type: "reasoning_text", text: "t".repeat(4000) }],
+    };
+    expect(estimatePromptTokens({ input: [thinking, question] })).toBe(
+      estimatePromptTokens({ input: [question] }),
+    );
+  });
 });
 
 describe("estimatePromptTokens: properties", () => {

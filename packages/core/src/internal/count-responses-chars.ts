@@ -5,7 +5,8 @@ import { utf8ByteLength } from "./utf8-byte-length.js";
 /**
  * Characters of a Responses API body: `instructions` as one message, `input` as one user message when a
  * string, or item by item when an array (messages by their content, `function_call` by name and
- * arguments, `function_call_output` by output), each item with the per-message overhead.
+ * arguments, `function_call_output` by output), each item with the per-message overhead. `reasoning` items
+ * (earlier turns' thinking that clients send back) count nothing: the neuron drops them from the prompt.
  */
 export function countResponsesChars(instructions: unknown, input: unknown): number {
   let chars = 0;
@@ -13,7 +14,7 @@ export function countResponsesChars(instructions: unknown, input: unknown): numb
   if (typeof input === "string") return chars + utf8ByteLength(input) + PER_MESSAGE_OVERHEAD_CHARS;
   if (!Array.isArray(input)) return chars;
   for (const item of input) {
-    if (!isRecord(item)) continue;
+    if (!isRecord(item) || item.type === "reasoning") continue;
     chars += PER_MESSAGE_OVERHEAD_CHARS;
     if (item.type === "function_call") {
       if (typeof item.name === "string") chars += utf8ByteLength(item.name);
