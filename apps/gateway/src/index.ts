@@ -8,6 +8,7 @@ export {
 } from "./app.js";
 export { type ColdLoader, createColdLoader } from "./cold-load/create-cold-loader.js";
 export { ConfigError, type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
+export { toAppConfig } from "./config/to-app-config.js";
 export { createDispatch, type DispatchDeps, type DispatchSettings } from "./dispatch/create-dispatch.js";
 export type { ClientDialect, Dispatch, DispatchRequest, UpstreamRoute } from "./dispatch/dispatch.js";
 export type {

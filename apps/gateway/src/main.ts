@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { createMessagesRoutes } from "./anthropic/messages-route.js";
-import { type AppConfig, type AppDeps, createCortexApp } from "./app.js";
+import { type AppDeps, createCortexApp } from "./app.js";
 import { type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
 import { listenUrl, parseListenAddress } from "./config/parse-listen-address.js";
+import { toAppConfig } from "./config/to-app-config.js";
 import { computeCost } from "./entitlements/compute-cost.js";
 import { createEntitlements } from "./entitlements/create-entitlements.js";
 import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
@@ -53,20 +54,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     unhealthyAfterFailures: gateway.unhealthy_after_failures,
     now: Date.now,
   });
-  const appConfig: AppConfig = {
-    maxAttempts: gateway.max_attempts,
-    upstreamIdleTimeoutMs: gateway.upstream_idle_timeout_ms,
-    upstreamResponseTimeoutMs: gateway.upstream_response_timeout_ms,
-    coldLoadWaitMs: gateway.cold_load_wait_ms,
-    unhealthyAfterFailures: gateway.unhealthy_after_failures,
-    evictionStrategy: config.eviction.strategy,
-    keepAliveAfterMs: 1000,
-    keepAliveIntervalMs: 5000,
-    maxBodyBytes: gateway.max_body_bytes,
-    coldLoadTimeoutMs: gateway.cold_load_timeout_ms,
-    controlTimeoutMs: gateway.poll_timeout_ms * 4,
-    defragAfterCycles: config.eviction.defrag_after_cycles,
-  };
+  const appConfig = toAppConfig(config);
+
   const extraRoutes: NonNullable<AppDeps["extraRoutes"]>[number][] = [
     ({ dispatch }) => createMessagesRoutes({ dispatch, maxBodyBytes: gateway.max_body_bytes }),
   ];

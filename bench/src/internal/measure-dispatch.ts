@@ -1,9 +1,11 @@
 import type { ServerResponse } from "node:http";
 import { PassThrough, Writable } from "node:stream";
+import { cortexConfigSchema } from "@helexa/core";
 import {
   createCortexApp,
   createPoller,
   FleetState,
+  toAppConfig,
   type UpstreamClient,
   type UpstreamReply,
 } from "@helexa/gateway";
@@ -11,6 +13,11 @@ import { Registry } from "prom-client";
 import { chatRequestBody } from "./chat-request.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `cortex.toml` with nothing but the listen addresses set: how `cortex serve` runs by default. */
+const defaults = cortexConfigSchema.parse({
+  gateway: { listen: "127.0.0.1:0", metrics_listen: "127.0.0.1:0" },
+});
 
 /** What the stub answers to a chat completion, handed over without a socket. */
 const reply = Buffer.from(
@@ -56,9 +63,9 @@ export async function measureDispatch(neuronUrl: string, budgetMs: number): Prom
     fleet,
     fetch: globalThis.fetch,
     logger: silent,
-    intervalMs: 60_000,
-    timeoutMs: 5_000,
-    unhealthyAfterFailures: 2,
+    intervalMs: defaults.gateway.poll_interval_ms,
+    timeoutMs: defaults.gateway.poll_timeout_ms,
+    unhealthyAfterFailures: defaults.gateway.unhealthy_after_failures,
     now: Date.now,
   });
   await poller.pollOnce();
@@ -69,20 +76,7 @@ export async function measureDispatch(neuronUrl: string, budgetMs: number): Prom
     clock: { now: Date.now },
     registry: new Registry(),
     logger: silent,
-    config: {
-      maxAttempts: 3,
-      upstreamIdleTimeoutMs: 120_000,
-      upstreamResponseTimeoutMs: 600_000,
-      coldLoadWaitMs: 120_000,
-      unhealthyAfterFailures: 2,
-      evictionStrategy: "lru",
-      keepAliveAfterMs: 1000,
-      keepAliveIntervalMs: 5000,
-      maxBodyBytes: 16 * 1024 * 1024,
-      coldLoadTimeoutMs: 1_800_000,
-      controlTimeoutMs: 20_000,
-      defragAfterCycles: 0,
-    },
+    config: toAppConfig(defaults),
   });
   const raw = chatRequestBody();
   const signal = { aborted: false, addEventListener() {}, removeEventListener() {} };
