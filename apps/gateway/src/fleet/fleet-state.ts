@@ -15,6 +15,8 @@ export class FleetState {
   readonly catalogue: ModelsCatalogue;
   private readonly byName: Map<string, NodeState>;
   private readonly catalogueById: Map<string, CatalogueModel>;
+  /** Model id → Unix seconds when `/v1/models` first listed it (its `created`). */
+  private readonly firstListed = new Map<string, number>();
 
   constructor(neurons: readonly NeuronEndpointConfig[], catalogue: ModelsCatalogue) {
     this.nodes = neurons.map((neuron) =>
@@ -41,6 +43,14 @@ export class FleetState {
 
   catalogueModel(id: string): CatalogueModel | undefined {
     return this.catalogueById.get(id);
+  }
+
+  /** When a model was first listed (Unix seconds), `nowSecs` the first time it is asked: a stable `created`. */
+  listedSince(id: string, nowSecs: number): number {
+    const first = this.firstListed.get(id);
+    if (first !== undefined) return first;
+    this.firstListed.set(id, nowSecs);
+    return nowSecs;
   }
 
   healthyCount(): number {

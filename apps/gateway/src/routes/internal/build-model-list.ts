@@ -40,7 +40,7 @@ export interface CortexModelEntry {
  * capabilities), every model a healthy node reports (locations, runtime capabilities and flags, the
  * tightest advertised limit; the catalogue limit only when no neuron advertises one), loads in progress
  * as `loading`, and one entry per alias mirroring its target. Sorted by id. `created` (Unix seconds) is
- * when this cortex first listed the model (`firstListed`), so it stays put from one request to the next.
+ * when this cortex first listed the model (`FleetState.listedSince`), so it stays put from one request to the next.
  */
 export function buildModelList(
   fleet: FleetState,
@@ -48,14 +48,13 @@ export function buildModelList(
   loading: ReadonlyArray<{ model: string; node: string }>,
 ): CortexModelEntry[] {
   const entries = new Map<string, CortexModelEntry>();
-  const firstListed = firstListedBy(fleet);
   const entryFor = (id: string, profile?: CatalogueModel): CortexModelEntry => {
     let entry = entries.get(id);
     if (entry === undefined) {
       entry = {
         id,
         object: "model",
-        created: firstListed(id, nowSecs),
+        created: fleet.listedSince(id, nowSecs),
         owned_by: "helexa",
         loaded: false,
         feasible_on: [],
@@ -133,22 +132,4 @@ function addLoading(entry: CortexModelEntry, node: string): void {
 function withoutUndefined(entry: CortexModelEntry): CortexModelEntry {
   const { aliases, ...rest } = entry;
   return aliases === undefined ? rest : entry;
-}
-
-const listedAt = new WeakMap<FleetState, Map<string, number>>();
-
-/** Remembers, per fleet, the first time (Unix seconds) each model id was listed. */
-function firstListedBy(fleet: FleetState): (id: string, nowSecs: number) => number {
-  let seen = listedAt.get(fleet);
-  if (seen === undefined) {
-    seen = new Map();
-    listedAt.set(fleet, seen);
-  }
-  const known = seen;
-  return (id, nowSecs) => {
-    const first = known.get(id);
-    if (first !== undefined) return first;
-    known.set(id, nowSecs);
-    return nowSecs;
-  };
 }
