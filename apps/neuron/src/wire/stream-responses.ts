@@ -42,16 +42,23 @@ export async function streamResponses(
   let open: OpenItem | null = null;
   let messageSent = false;
 
-  const idOf = (kind: OpenItem["kind"]) => (kind === "message" ? meta.messageId : meta.reasoningId);
-  const partType = (kind: OpenItem["kind"]) => (kind === "message" ? "output_text" : "reasoning_text");
-  const part = (kind: OpenItem["kind"], text: string) =>
-    kind === "message" ? { type: "output_text", text, annotations: [] } : { type: "reasoning_text", text };
-  const itemOf = (kind: OpenItem["kind"], text: string, status: ResponseStatus) =>
-    kind === "message"
-      ? messageItem(meta.messageId, text, status)
-      : reasoningItem(meta.reasoningId, text, status);
+  /** Per kind of text item: its id, its content part, and the item itself. */
+  const kinds = {
+    message: {
+      id: meta.messageId,
+      partType: "output_text",
+      part: (text: string) => ({ type: "output_text", text, annotations: [] }),
+      item: (text: string, status: ResponseStatus) => messageItem(meta.messageId, text, status),
+    },
+    reasoning: {
+      id: meta.reasoningId,
+      partType: "reasoning_text",
+      part: (text: string) => ({ type: "reasoning_text", text }),
+      item: (text: string, status: ResponseStatus) => reasoningItem(meta.reasoningId, text, status),
+    },
+  } as const;
   const at = (item: OpenItem) => ({
-    item_id: idOf(item.kind),
+    item_id: kinds[item.kind].id,
     output_index: item.outputIndex,
     content_index: 0,
   });
@@ -60,9 +67,10 @@ export async function streamResponses(
     if (open === null) return;
     const item = open;
     open = null;
-    emit(`response.${partType(item.kind)}.done`, { ...at(item), text: item.text });
-    emit("response.content_part.done", { ...at(item), part: part(item.kind, item.text) });
-    const done = itemOf(item.kind, item.text, status);
+    const kind = kinds[item.kind];
+    emit(`response.${kind.partType}.done`, { ...at(item), text: item.text });
+    emit("response.content_part.done", { ...at(item), part: kind.part(item.text) });
+    const done = kind.item(item.text, status);
     emit("response.output_item.done", { output_index: item.outputIndex, item: done });
     output.push(done);
   };
@@ -74,15 +82,15 @@ export async function streamResponses(
     if (kind === "message") messageSent = true;
     emit("response.output_item.added", {
       output_index: item.outputIndex,
-      item: { ...itemOf(kind, "", "in_progress"), content: [] },
+      item: { ...kinds[kind].item("", "in_progress"), content: [] },
     });
-    emit("response.content_part.added", { ...at(item), part: part(kind, "") });
+    emit("response.content_part.added", { ...at(item), part: kinds[kind].part("") });
     return item;
   };
   const append = (kind: OpenItem["kind"], delta: string) => {
     const item = openItem(kind);
     item.text += delta;
-    emit(`response.${partType(kind)}.delta`, { ...at(item), delta });
+    emit(`response.${kinds[kind].partType}.delta`, { ...at(item), delta });
   };
 
   emit("response.created", { response: responseShell(meta, "in_progress", []) });
