@@ -7,6 +7,7 @@ import { checkPromptFits } from "./check-prompt-fits.js";
 import { emitForcedToolCall } from "./emit-forced-tool-call.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
 import { matchedStop } from "./matched-stop.js";
+import { once } from "./once.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
 type Emit = (event: GenerationEvent) => void;
@@ -46,11 +47,10 @@ export async function runChatGeneration(
     };
     const sampling = toSamplingOptions(request.sampling, maxTokens);
     const perChunk = streamed || runtime.info.reasoning;
-    let firstToken = true;
-    const onToken = () => {
-      if (firstToken && !forced) emit({ type: "delta", content: "" });
-      firstToken = false;
-    };
+    // An empty delta marks the first token (a forced tool call has no text to mark).
+    const onToken = once(() => {
+      if (!forced) emit({ type: "delta", content: "" });
+    });
     const common = {
       ...sampling,
       signal,

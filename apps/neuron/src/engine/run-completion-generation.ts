@@ -4,6 +4,7 @@ import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
 import { matchedStop } from "./matched-stop.js";
+import { once } from "./once.js";
 import { finishReasonOf, grammarForFormat } from "./run-chat-generation.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
 
@@ -60,12 +61,4 @@ export async function runCompletionGeneration(
   } finally {
     runtime.pool.release(slot);
   }
-}
-
-function once(action: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) action();
-    done = true;
-  };
 }
