@@ -1,7 +1,7 @@
 import type { SseSink } from "../http/sse-response.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { ReplyMeta } from "./chat-completion-response.js";
-import { toOpenAiUsage } from "./openai-usage.js";
+import { endOpenAiStream, failOpenAiStream } from "./end-openai-stream.js";
 
 /**
  * OpenAI chat streaming: role chunk, content / reasoning_content / tool_calls deltas, a finish chunk,
@@ -52,30 +52,16 @@ export async function streamChatCompletion(
       sink.data(chunk({ tool_calls: [call] }));
     } else if (event.type === "done") {
       if (event.finishReason === "abort") return;
-      sink.data(chunk({}, event.finishReason, event.stopSequence ?? null));
-      if (includeUsage) {
-        const { usage: _null, ...base } = chunk({});
-        sink.data({ ...base, choices: [], usage: toOpenAiUsage(event.usage) });
-      }
-      sink.data("[DONE]");
+      endOpenAiStream(
+        sink,
+        chunk({}, event.finishReason, event.stopSequence ?? null),
+        includeUsage ? event.usage : null,
+      );
       return;
     } else {
-      sink.data({
-        error: { message: event.message, type: "api_error", code: "generation_failed", param: null },
-      });
-      sink.data("[DONE]");
+      failOpenAiStream(sink, event.message);
       return;
     }
   }
-  if (!signal.aborted) {
-    sink.data({
-      error: {
-        message: "generation ended without a result",
-        type: "api_error",
-        code: "generation_failed",
-        param: null,
-      },
-    });
-    sink.data("[DONE]");
-  }
+  if (!signal.aborted) failOpenAiStream(sink, "generation ended without a result");
 }
