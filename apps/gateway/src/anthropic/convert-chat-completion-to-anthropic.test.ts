@@ -14,7 +14,7 @@ function completion(message: Record<string, unknown>, extra: Record<string, unkn
 }
 
 describe("convertChatCompletionToAnthropic", () => {
-  it("translates a text reply", () => {
+  it("translates a text reply, naming the model the client asked for (as the stream does)", () => {
     const message = convertChatCompletionToAnthropic(completion({ content: "Hello there" }), {
       model: "alias",
     });
@@ -22,7 +22,7 @@ describe("convertChatCompletionToAnthropic", () => {
       id: "msg_abc123",
       type: "message",
       role: "assistant",
-      model: "tiny",
+      model: "alias",
       content: [{ type: "text", text: "Hello there" }],
       stop_reason: "end_turn",
       stop_sequence: null,
@@ -57,8 +57,8 @@ describe("convertChatCompletionToAnthropic", () => {
     expect(message.content.slice(0, 4)).toEqual([
       { type: "thinking", thinking: "The user wants weather.", signature: "" },
       { type: "text", text: "Let me check." },
-      { type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } },
-      { type: "tool_use", id: "call_2", name: "get_time", input: {} },
+      { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } },
+      { type: "tool_use", id: "toolu_2", name: "get_time", input: {} },
     ]);
     const broken = message.content[4];
     expect(broken).toMatchObject({ type: "tool_use", name: "broken", input: {} });
@@ -74,7 +74,7 @@ describe("convertChatCompletionToAnthropic", () => {
       { finish_reason: "tool_calls" },
     );
     const message = convertChatCompletionToAnthropic(json, { model: "tiny" });
-    expect(message.content).toEqual([{ type: "tool_use", id: "c", name: "f", input: {} }]);
+    expect(message.content).toEqual([{ type: "tool_use", id: "toolu_c", name: "f", input: {} }]);
   });
 
   it.each([

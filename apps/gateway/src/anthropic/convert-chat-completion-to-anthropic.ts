@@ -7,7 +7,7 @@ import { parseToolInput } from "./internal/parse-tool-input.js";
 import { openAiChatCompletionSchema } from "./openai-chat-response-schema.js";
 
 export interface ConvertChatCompletionOptions {
-  /** The model to report when the upstream reply names none (the model the client asked for). */
+  /** The model to report: the one the client asked for (an alias stays the alias), as `message_start` does. */
   model: string;
   /** The request's `stop_sequences`, to recognise which one ended the reply. */
   stopSequences?: readonly string[];
@@ -42,7 +42,7 @@ export function convertChatCompletionToAnthropic(
   for (const call of message.tool_calls ?? []) {
     content.push({
       type: "tool_use",
-      id: call.id ? call.id : toolUseId(),
+      id: toolUseId(call.id),
       name: call.function.name,
       input: parseToolInput(call.function.arguments),
     });
@@ -57,7 +57,7 @@ export function convertChatCompletionToAnthropic(
     id: messageId(completion.id),
     type: "message",
     role: "assistant",
-    model: completion.model ?? options.model,
+    model: options.model,
     content,
     ...stop,
     usage: convertUsage(completion.usage),

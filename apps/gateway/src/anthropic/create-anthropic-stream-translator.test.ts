@@ -98,14 +98,14 @@ describe("createAnthropicStreamTranslator", () => {
     const { message } = accumulateAnthropicEvents(events);
     expect(message.content).toEqual([
       { type: "text", text: "Checking both." },
-      { type: "tool_use", id: "call_a", name: "get_weather", input: { city: "Paris" } },
-      { type: "tool_use", id: "call_b", name: "get_weather", input: { city: "Rome" } },
+      { type: "tool_use", id: "toolu_a", name: "get_weather", input: { city: "Paris" } },
+      { type: "tool_use", id: "toolu_b", name: "get_weather", input: { city: "Rome" } },
     ]);
     expect(message.stop_reason).toBe("tool_use");
     expect(events).toContainEqual({
       type: "content_block_start",
       index: 1,
-      content_block: { type: "tool_use", id: "call_a", name: "get_weather", input: {} },
+      content_block: { type: "tool_use", id: "toolu_a", name: "get_weather", input: {} },
     });
     expect(events).toContainEqual({
       type: "content_block_delta",
@@ -124,8 +124,8 @@ describe("createAnthropicStreamTranslator", () => {
       finishChunk("tool_calls"),
     ]);
     expect(accumulateAnthropicEvents(events).message.content).toEqual([
-      { type: "tool_use", id: "call_a", name: "read", input: { path: "a.txt" } },
-      { type: "tool_use", id: "call_b", name: "read", input: { path: "b.txt" } },
+      { type: "tool_use", id: "toolu_a", name: "read", input: { path: "a.txt" } },
+      { type: "tool_use", id: "toolu_b", name: "read", input: { path: "b.txt" } },
     ]);
   });
 
@@ -136,7 +136,7 @@ describe("createAnthropicStreamTranslator", () => {
       finishChunk("tool_calls"),
     ]);
     expect(accumulateAnthropicEvents(events).message.content).toEqual([
-      { type: "tool_use", id: "c", name: "f", input: {} },
+      { type: "tool_use", id: "toolu_c", name: "f", input: {} },
     ]);
   });
 
@@ -150,7 +150,7 @@ describe("createAnthropicStreamTranslator", () => {
     ]);
     expect(accumulateAnthropicEvents(events).message.content).toEqual([
       { type: "text", text: "before" },
-      { type: "tool_use", id: "c", name: "f", input: { x: 1 } },
+      { type: "tool_use", id: "toolu_c", name: "f", input: { x: 1 } },
       { type: "text", text: "after" },
     ]);
   });
@@ -173,7 +173,7 @@ describe("createAnthropicStreamTranslator", () => {
     };
     const { message } = accumulateAnthropicEvents(translate([chunk]));
     expect(message.content).toMatchObject([
-      { type: "tool_use", id: "c0", name: "a", input: {} },
+      { type: "tool_use", id: "toolu_c0", name: "a", input: {} },
       { type: "tool_use", name: "b", input: { n: 1 } },
     ]);
     expect(String(message.content[1]?.id)).toMatch(/^toolu_/);
@@ -194,7 +194,7 @@ describe("createAnthropicStreamTranslator", () => {
       finishChunk("tool_calls"),
     ]);
     expect(accumulateAnthropicEvents(events).message.content).toEqual([
-      { type: "tool_use", id: "c", name: "f", input: { a: 1 } },
+      { type: "tool_use", id: "toolu_c", name: "f", input: { a: 1 } },
     ]);
   });
 

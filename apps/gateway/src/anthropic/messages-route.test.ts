@@ -123,7 +123,7 @@ describe("POST /v1/messages", () => {
       ),
     );
     const body = (await (await post("/v1/messages", request)).json()) as Record<string, unknown>;
-    expect(body.content).toEqual([{ type: "tool_use", id: "call_1", name: "w", input: { c: "P" } }]);
+    expect(body.content).toEqual([{ type: "tool_use", id: "toolu_1", name: "w", input: { c: "P" } }]);
     expect(body.stop_reason).toBe("tool_use");
   });
 
@@ -148,7 +148,7 @@ describe("POST /v1/messages", () => {
     );
     expect(message.content).toEqual([
       { type: "text", text: "Let me look." },
-      { type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Oslo" } },
+      { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Oslo" } },
     ]);
     expect(message).toMatchObject({
       stop_reason: "tool_use",

@@ -6,7 +6,12 @@ export function messageId(upstreamId: string | undefined): string {
   return `msg_${core ? core : randomBytes(12).toString("hex")}`;
 }
 
-/** A `toolu_…` id for a tool call the upstream sent without one. */
-export function toolUseId(): string {
-  return `toolu_${randomBytes(12).toString("hex")}`;
+/**
+ * A `toolu_…` id for a tool call: the upstream's `call_…` id re-prefixed (so the same call keeps the same id
+ * in every log), or a random one when the upstream sent none. Anthropic clients check the prefix.
+ */
+export function toolUseId(upstreamId?: string): string {
+  if (upstreamId?.startsWith("toolu_")) return upstreamId;
+  const core = upstreamId?.replace(/^call_?/, "").replace(/[^A-Za-z0-9_-]/g, "");
+  return `toolu_${core ? core : randomBytes(12).toString("hex")}`;
 }

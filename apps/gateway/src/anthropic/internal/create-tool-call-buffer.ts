@@ -65,7 +65,7 @@ export function createToolCallBuffer(): ToolCallBuffer {
         .flatMap(([, call]) =>
           call.name === undefined
             ? []
-            : [{ id: call.id ?? toolUseId(), name: call.name, input: parseToolInput(call.argumentsText) }],
+            : [{ id: toolUseId(call.id), name: call.name, input: parseToolInput(call.argumentsText) }],
         );
       calls = new Map();
       lastKey = undefined;
