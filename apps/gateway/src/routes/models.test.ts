@@ -45,6 +45,22 @@ describe("GET /v1/models", () => {
     expect(second.get("test-model")?.created).toBe(1_700_000_000);
   });
 
+  it("reads as Anthropic's model list too (type, display_name, created_at, page fields)", async () => {
+    const upstream = await neuron({ models: [modelInfo("b-model"), modelInfo("a-model")] });
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      now: () => 1_700_000_000_000,
+    });
+    const body = await readLoose(await cortex.app.request("/v1/models"));
+    expect(body).toMatchObject({ has_more: false, first_id: "a-model", last_id: "b-model" });
+    expect(list(body.data)[0]).toMatchObject({
+      id: "a-model",
+      type: "model",
+      display_name: "a-model",
+      created_at: "2023-11-14T22:13:20.000Z",
+    });
+  });
+
   it("unions capabilities across nodes without duplicates", async () => {
     const a = await neuron({ models: [modelInfo("m", { capabilities: ["text"] })] });
     const b = await neuron({ models: [modelInfo("m", { capabilities: ["text", "vision"] })] });

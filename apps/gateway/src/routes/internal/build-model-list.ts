@@ -17,12 +17,19 @@ export interface ModelLocation {
   queue_depth?: number;
 }
 
-/** One `/v1/models` entry (original §1.6, plus per-location load). */
+/**
+ * One `/v1/models` entry: OpenAI's model object and Anthropic's (`type`, `display_name`, `created_at`) in one,
+ * so either SDK's `models.list()` reads it, plus where the model is and how busy.
+ */
 export interface CortexModelEntry {
   id: string;
   object: "model";
   created: number;
   owned_by: "helexa";
+  type: "model";
+  display_name: string;
+  /** `created` as RFC 3339, as Anthropic's API gives it. */
+  created_at: string;
   loaded: boolean;
   feasible_on: string[];
   locations: ModelLocation[];
@@ -51,11 +58,15 @@ export function buildModelList(
   const entryFor = (id: string, profile?: CatalogueModel): CortexModelEntry => {
     let entry = entries.get(id);
     if (entry === undefined) {
+      const created = fleet.listedSince(id, nowSecs);
       entry = {
         id,
         object: "model",
-        created: fleet.listedSince(id, nowSecs),
+        created,
         owned_by: "helexa",
+        type: "model",
+        display_name: id,
+        created_at: new Date(created * 1000).toISOString(),
         loaded: false,
         feasible_on: [],
         locations: [],
@@ -110,7 +121,7 @@ export function buildModelList(
     const entry = entries.get(target);
     if (entry === undefined) continue;
     entry.aliases = [...(entry.aliases ?? []), alias];
-    entries.set(alias, { ...entry, id: alias, alias_of: target, aliases: undefined });
+    entries.set(alias, { ...entry, id: alias, display_name: alias, alias_of: target, aliases: undefined });
   }
   return [...entries.values()]
     .map((entry) => (entry.aliases === undefined ? withoutUndefined(entry) : entry))
