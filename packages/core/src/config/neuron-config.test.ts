@@ -21,7 +21,11 @@ describe("neuronConfigSchema", () => {
       preload: true,
       gpu_layers: "auto",
     });
-    expect(result.config.admission).toEqual({ max_queue_depth: 2, max_wait_secs: 30 });
+    expect(result.config.admission).toEqual({
+      max_queue_depth: 2,
+      max_wait_secs: 30,
+      stall_timeout_secs: 30,
+    });
   });
 
   it("fills defaults for an empty file", () => {

@@ -6,6 +6,11 @@ export const admissionConfigSchema = z.object({
   max_queue_depth: z.number().int().nonnegative().default(8),
   /** A queued request that waits longer than this is refused with 503 + Retry-After. */
   max_wait_secs: z.number().positive().default(30),
+  /**
+   * A model worker that has work and sends nothing (no tokens, no count, no heartbeat) for this long is
+   * stalled: its requests end with an error and it is killed and reloaded. Also bounds a prompt count.
+   */
+  stall_timeout_secs: z.number().positive().default(30),
 });
 export type AdmissionConfig = z.infer<typeof admissionConfigSchema>;
 
@@ -57,7 +62,7 @@ export const neuronConfigSchema = z.object({
     .default(16 * 1024 * 1024),
   /** On SIGTERM, how long running requests may finish before workers are ended. */
   drain_timeout_secs: z.number().nonnegative().default(30),
-  admission: admissionConfigSchema.default({ max_queue_depth: 8, max_wait_secs: 30 }),
+  admission: admissionConfigSchema.default({ max_queue_depth: 8, max_wait_secs: 30, stall_timeout_secs: 30 }),
   models: z.array(neuronModelConfigSchema).default([]),
 });
 export type NeuronConfig = z.infer<typeof neuronConfigSchema>;

@@ -45,6 +45,8 @@ export function groupModelHolders(nodes: readonly IndexedNode[], only?: string):
           pushOnce(found.unloaded, position);
           break;
         case "recovering":
+        // A stalled worker is being replaced: held like a recovery, never routed to.
+        case "stalled":
           pushOnce(found.recovering, position);
           break;
         case "poisoned":

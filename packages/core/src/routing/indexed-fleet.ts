@@ -24,6 +24,7 @@ export interface ModelHolders {
   readonly serving: readonly number[];
   readonly loading: readonly number[];
   readonly unloaded: readonly number[];
+  /** `recovering` or `stalled` there: held, not routed to. */
   readonly recovering: readonly number[];
   /** Every node reporting the model in any status (`poisoned` too): never a cold-load target. */
   readonly reporting: readonly number[];

@@ -3,6 +3,7 @@ import type { FleetNode } from "../fleet/fleet-snapshot.js";
 import { gpuNode, profile, replica } from "../test-support/fleet-fixtures.js";
 import { planRoute } from "./plan-route.js";
 import type { PlanRouteResult } from "./route-plan.js";
+import { routeRefusalToError } from "./route-refusal-to-error.js";
 
 const MODEL = "test-model";
 
@@ -187,6 +188,39 @@ describe("planRoute: refusals", () => {
       models: [{ id: MODEL, status: "recovering" }],
     };
     expect(order(route([recovering, replica("b", MODEL, undefined)]))).toEqual(["b"]);
+  });
+
+  it("a stalled model, its only replica, holds the route with Retry-After 2 like a recovering one", () => {
+    const stalled: FleetNode = {
+      name: "b",
+      healthy: true,
+      devices: [],
+      models: [{ id: MODEL, status: "stalled" }],
+    };
+    const idle: FleetNode = { name: "a", healthy: true, devices: [], models: [] };
+    const result = route([idle, stalled], MODEL, [profile({ id: MODEL })]);
+    expect(result).toEqual({
+      ok: false,
+      refusal: { kind: "model_recovering", model: MODEL, requested: MODEL, node: "b", retryAfterSecs: 2 },
+    });
+    if (result.ok) throw new Error("expected a refusal");
+    expect(routeRefusalToError(result.refusal)).toMatchObject({
+      statusCode: 503,
+      retryAfterSecs: 2,
+    });
+  });
+
+  it("a loaded replica elsewhere wins over a stalled one, which is never a candidate", () => {
+    const stalled: FleetNode = {
+      name: "a",
+      healthy: true,
+      devices: [],
+      models: [{ id: MODEL, status: "stalled" }],
+    };
+    expect(order(route([stalled, replica("b", MODEL, undefined), replica("c", MODEL, undefined)]))).toEqual([
+      "b",
+      "c",
+    ]);
   });
 
   it("recovering on an unhealthy node does not hold the route", () => {

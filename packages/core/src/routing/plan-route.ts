@@ -29,8 +29,8 @@ export interface PlanRouteOptions {
  * 3. replicas with the model `loaded` / `reloading`, least busy first by `replicaLoad` (full queues
  *    last, ties by name): the whole list, so cortex can fall through on backpressure;
  * 4. else nodes already loading it (the request waits for that load), then nodes that have it unloaded;
- * 5. else, if it is recovering somewhere, `model_recovering` (503, Retry-After 2): the route is held,
- *    never re-placed;
+ * 5. else, if it is recovering (or `stalled`: its worker is being replaced) somewhere, `model_recovering`
+ *    (503, Retry-After 2): the route is held, never re-placed;
  * 6. else nodes that have it unloaded (most free VRAM first), served there by an on-demand load;
  * 7. else a catalogue model is cold-loaded on feasible nodes (see `planColdLoad`), or `no_feasible_node`;
  * 8. else `model_not_found`.

@@ -66,7 +66,7 @@ export function planRouteByScan(
     return { ok: true, plan: { ...names, candidates } };
   }
 
-  const recovering = holding(["recovering"])[0];
+  const recovering = holding(["recovering", "stalled"])[0];
   if (recovering !== undefined) {
     return {
       ok: false,

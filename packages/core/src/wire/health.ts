@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { modelStatusSchema } from "./models.js";
 
 /** Live per-GPU readings. */
 export const deviceHealthSchema = z.looseObject({
@@ -38,6 +39,8 @@ export type Activation = z.infer<typeof activationSchema>;
  */
 export const modelLoadSchema = z.looseObject({
   id: z.string(),
+  /** The model's status as `/models` reports it (`stalled` while a hung worker is replaced). */
+  status: modelStatusSchema.optional(),
   in_flight: z.number().int().nonnegative(),
   queue_depth: z.number().int().nonnegative(),
   max_in_flight: z.number().int().positive().optional(),

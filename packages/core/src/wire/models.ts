@@ -10,6 +10,8 @@ export const modelStatusSchema = z.enum([
   "unloaded",
   "reloading",
   "recovering",
+  /** The model's worker stopped making progress; the neuron replaces it (then `recovering`). */
+  "stalled",
   "poisoned",
 ]);
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
