@@ -4,6 +4,17 @@ export {
   MIN_ADMISSION_RETRY_AFTER_SECS,
 } from "./admission/admission-retry-after-secs.js";
 export { CLIENT_ADVICE_HEADER, clientAdvice } from "./advice/client-advice.js";
+export { type ReservationInput, reservationTokens } from "./budget/reservation-tokens.js";
+export {
+  CANONICAL_OUTPUT_LIMIT_FIELD,
+  DEFAULT_COMPLETIONS_MAX_TOKENS,
+  DEFAULT_OUTPUT_LIMIT,
+  type GenerationRoute,
+  type OutputLimitContext,
+  type OutputLimitField,
+  requestedOutputLimit,
+  resolveOutputLimit,
+} from "./budget/resolve-output-limit.js";
 export { applyEnvOverrides } from "./config/apply-env-overrides.js";
 export {
   type ApiKeyConfig,
@@ -81,6 +92,7 @@ export {
   type EstimatePromptTokensOptions,
   estimatePromptTokens,
 } from "./estimate/estimate-prompt-tokens.js";
+export { promptTokensUpperBound, TEMPLATE_ALLOWANCE_TOKENS } from "./estimate/prompt-tokens-upper-bound.js";
 export { buildEvictionInput } from "./eviction/build-eviction-input.js";
 export {
   type EvictionInput,

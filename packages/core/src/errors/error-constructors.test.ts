@@ -28,7 +28,7 @@ import {
   templateRenderFailed,
   visionUnsupported,
 } from "./neuron-error-constructors.js";
-import { renderOpenAiError } from "./render-error.js";
+import { renderAnthropicError, renderOpenAiError } from "./render-error.js";
 
 describe("every code of original-cortex §6 and original-neuron §9", () => {
   it.each<[string, HelexaError, number, string, string | null, string | undefined]>([
@@ -182,9 +182,19 @@ describe("envelope contract (original core/error_envelope.rs)", () => {
 
   it("hard_balance_rejection_has_no_retry_after and permanent_rejections_have_no_retry_after", () => {
     for (const error of [insufficientQuota("x"), invalidApiKey(), modelNotFound("m"), missingModelField()]) {
-      expect(renderOpenAiError(error).headers).toEqual({});
+      expect(renderOpenAiError(error).headers["retry-after"]).toBeUndefined();
       expect(error.retryAfterSecs).toBeUndefined();
     }
+  });
+
+  it("permanent refusals tell SDKs not to retry (x-should-retry: false), in both dialects", () => {
+    for (const error of [insufficientQuota("x"), modelNotFound("m"), contextLengthExceeded(50, 302, true)]) {
+      expect(renderOpenAiError(error).headers).toEqual({ "x-should-retry": "false" });
+      expect(renderAnthropicError(error).headers).toEqual({ "x-should-retry": "false" });
+      expect(error.isRetryable).toBe(false);
+    }
+    expect(renderOpenAiError(rateLimitExceeded("x", 3)).headers["x-should-retry"]).toBeUndefined();
+    expect(renderOpenAiError(modelOverloaded(2)).headers["x-should-retry"]).toBeUndefined();
   });
 
   it("service_unavailable_retry_after_is_optional", () => {
@@ -223,7 +233,7 @@ describe("constructor details", () => {
 
   it("retryability and the cross-copy type guard", () => {
     expect(modelOverloaded(2).isRetryable).toBe(true);
-    expect(insufficientQuota("x").isRetryable).toBe(true);
+    expect(insufficientQuota("x").isRetryable).toBe(false);
     expect(modelNotFound("m").isRetryable).toBe(false);
     expect(HelexaError.is(modelNotFound("m"))).toBe(true);
     const lookalike = Object.assign(new Error("x"), { name: "HelexaError" });

@@ -26,6 +26,7 @@ export function contextLengthExceeded(max: number, promptTokens: number, estimat
     type: "invalid_request_error",
     code: "context_length_exceeded",
     param: "messages",
+    permanent: true,
     message: estimated
       ? `This model's maximum context length is ${max} tokens. Your request is estimated at ~${promptTokens} ` +
         "tokens. Please reduce the length of the messages."
@@ -48,6 +49,7 @@ export function modelNotFound(modelId: string, message = `model '${modelId}' not
     code: "model_not_found",
     message,
     param: "model",
+    permanent: true,
     extras: { model_id: modelId },
   });
 }
@@ -83,13 +85,14 @@ export function rateLimitExceeded(message: string, retryAfterSecs: number) {
   });
 }
 
-/** 429 `insufficient_quota` (balance budget spent): no `Retry-After`, waiting will not help. */
+/** 429 `insufficient_quota` (balance budget spent): `x-should-retry: false`, waiting will not help. */
 export function insufficientQuota(message: string) {
   return new HelexaError({
     statusCode: 429,
     type: "insufficient_quota",
     code: "insufficient_quota",
     message,
+    permanent: true,
   });
 }
 

@@ -22,6 +22,12 @@ export interface HelexaErrorOptions {
   retryAfterSecs?: number;
   /** Fleet backpressure (admission full, no capacity): Anthropic clients get 529 `overloaded_error`. */
   isOverload?: boolean;
+  /**
+   * Retrying the same request cannot succeed (budget spent, prompt too long, unknown model): rendered
+   * with `x-should-retry: false`, which the OpenAI and Anthropic SDKs obey before their status rules
+   * (both retry every 429 otherwise).
+   */
+  permanent?: boolean;
   cause?: unknown;
 }
 
@@ -37,6 +43,7 @@ export class HelexaError extends Error {
   readonly extras: Record<string, unknown>;
   readonly retryAfterSecs: number | undefined;
   readonly isOverload: boolean;
+  readonly permanent: boolean;
 
   constructor(options: HelexaErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -48,10 +55,12 @@ export class HelexaError extends Error {
     this.extras = options.extras ?? {};
     this.retryAfterSecs = options.retryAfterSecs;
     this.isOverload = options.isOverload ?? false;
+    this.permanent = options.permanent ?? false;
   }
 
   /** Whether a client may retry the same request later (a `Retry-After` is set, or the status says so). */
   get isRetryable(): boolean {
+    if (this.permanent) return false;
     return this.retryAfterSecs !== undefined || this.statusCode === 429 || this.statusCode === 503;
   }
 

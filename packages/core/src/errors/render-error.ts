@@ -26,11 +26,13 @@ export interface RenderedError<Body> {
   body: Body;
 }
 
+/** `Retry-After` on transient refusals, `x-should-retry: false` on permanent ones (SDKs skip their retries). */
 function retryHeaders(error: HelexaError): Record<string, string> {
+  if (error.permanent) return { "x-should-retry": "false" };
   return error.retryAfterSecs === undefined ? {} : { "retry-after": String(Math.ceil(error.retryAfterSecs)) };
 }
 
-/** Renders `{error:{message,type,code,param,...extras}}` with `Retry-After` when the error carries one. */
+/** Renders `{error:{message,type,code,param,...extras}}` with `Retry-After` or `x-should-retry: false`. */
 export function renderOpenAiError(error: HelexaError): RenderedError<OpenAiErrorEnvelope> {
   return {
     status: error.statusCode,

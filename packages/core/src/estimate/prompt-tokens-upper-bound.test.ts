@@ -1,0 +1,32 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { estimatePromptTokens } from "./estimate-prompt-tokens.js";
+import { promptTokensUpperBound, TEMPLATE_ALLOWANCE_TOKENS } from "./prompt-tokens-upper-bound.js";
+
+describe("promptTokensUpperBound", () => {
+  it("is the body's UTF-8 bytes plus the template allowance, for a body, its text or its bytes", () => {
+    const body = { model: "m", messages: [{ role: "user", content: "é😀" }] };
+    const text = JSON.stringify(body);
+    const bytes = new TextEncoder().encode(text);
+    expect(promptTokensUpperBound(body)).toBe(bytes.byteLength + TEMPLATE_ALLOWANCE_TOKENS);
+    expect(promptTokensUpperBound(text)).toBe(bytes.byteLength + TEMPLATE_ALLOWANCE_TOKENS);
+    expect(promptTokensUpperBound(bytes)).toBe(bytes.byteLength + TEMPLATE_ALLOWANCE_TOKENS);
+  });
+
+  it("is never below the estimate at one byte per token, the tightest a tokenizer gets (property)", () => {
+    const message = fc.record({ role: fc.constantFrom("system", "user", "assistant"), content: fc.string() });
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), fc.string(), (messages, prompt) => {
+        for (const body of [
+          { model: "m", messages },
+          { model: "m", prompt },
+          { model: "m", input: prompt },
+        ]) {
+          expect(promptTokensUpperBound(body)).toBeGreaterThanOrEqual(
+            estimatePromptTokens(body, { charsPerToken: 1 }),
+          );
+        }
+      }),
+    );
+  });
+});
