@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import type { LLamaContextualRepeatPenalty } from "node-llama-cpp";
 import type { EngineSampling } from "../ipc/engine-request.js";
 
@@ -7,7 +8,7 @@ export interface SamplingOptions {
   topP?: number;
   topK?: number;
   minP?: number;
-  seed?: number;
+  seed: number;
   repeatPenalty: false | LLamaContextualRepeatPenalty;
   customStopTriggers?: string[];
   maxTokens: number;
@@ -15,7 +16,9 @@ export interface SamplingOptions {
 
 /**
  * Maps OpenAI sampling onto node-llama-cpp. Penalties are off unless asked for (OpenAI semantics; the
- * library's default would apply 1.1 to every request). `maxTokens` is already clamped by the caller.
+ * library's default would apply 1.1 to every request). Without a `seed` each request draws its own: the
+ * library's default seed is the current second, which made identical requests in one second sample
+ * identical text. `maxTokens` is already clamped by the caller.
  */
 export function toSamplingOptions(sampling: EngineSampling, maxTokens: number): SamplingOptions {
   const penalized =
@@ -27,7 +30,7 @@ export function toSamplingOptions(sampling: EngineSampling, maxTokens: number): 
     ...(sampling.topP === undefined ? {} : { topP: sampling.topP }),
     ...(sampling.topK === undefined ? {} : { topK: sampling.topK }),
     ...(sampling.minP === undefined ? {} : { minP: sampling.minP }),
-    ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+    seed: sampling.seed ?? randomInt(0x1_0000_0000),
     repeatPenalty: penalized
       ? {
           penalty: sampling.repeatPenalty ?? 1,
