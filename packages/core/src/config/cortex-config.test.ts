@@ -101,3 +101,35 @@ describe("cortexConfigSchema", () => {
     expect(!result.ok && result.issues[0]).toMatch(/^cortex\.toml: gateway: /);
   });
 });
+
+describe("cortexConfigSchema refuses unknown keys at every level", () => {
+  const gateway = { listen: "127.0.0.1:1", metrics_listen: "127.0.0.1:2" };
+  it.each([
+    [{ gateway: { ...gateway, poll_intervall_ms: 5 } }, "gateway.poll_intervall_ms", "poll_interval_ms"],
+    [{ gateway, modles_config: "m.toml" }, "modles_config", "models_config"],
+    [
+      { gateway, neurons: [{ name: "a", endpoint: "http://a:1", auth_tokn: "x" }] },
+      "neurons[0].auth_tokn",
+      "auth_token",
+    ],
+    [
+      { gateway, entitlements: { require_auth: true, keys: [], requires_auth: 1 } },
+      "entitlements.requires_auth",
+      "require_auth",
+    ],
+    [
+      { gateway, entitlements: { keys: [{ key: "k", account_id: "a", hardcap: 1 }] } },
+      "entitlements.keys[0].hardcap",
+      "hard_cap",
+    ],
+    [
+      { gateway, eviction: { strategy: "lru", defrag_after_cycle: 1 } },
+      "eviction.defrag_after_cycle",
+      "defrag_after_cycles",
+    ],
+  ])("%o", (data, key, suggestion) => {
+    const result = parseConfig(cortexConfigSchema, data, "cortex.toml");
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.issues).toEqual([`unknown key \`${key}\` in cortex.toml; did you mean \`${suggestion}\`?`]);
+  });
+});

@@ -4,14 +4,14 @@ const hostPortSchema = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/,
 
 /** A budget window: `balance` never resets; `rolling` frees spend `seconds` after it was made. */
 export const budgetWindowSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("balance") }),
-  z.object({ kind: z.literal("rolling"), seconds: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal("balance") }),
+  z.strictObject({ kind: z.literal("rolling"), seconds: z.number().int().positive() }),
 ]);
 export type BudgetWindow = z.infer<typeof budgetWindowSchema>;
 
 /** One `[[entitlements.keys]]`: the secret as `key`, or only its hex `key_sha256` so configs hold no secrets. */
 export const apiKeyConfigSchema = z
-  .object({
+  .strictObject({
     key: z.string().min(1).optional(),
     key_sha256: z
       .string()
@@ -30,7 +30,7 @@ export const apiKeyConfigSchema = z
 export type ApiKeyConfig = z.infer<typeof apiKeyConfigSchema>;
 
 /** One `[[neurons]]` entry. */
-export const neuronEndpointConfigSchema = z.object({
+export const neuronEndpointConfigSchema = z.strictObject({
   name: z.string().min(1),
   endpoint: z.string().url(),
   /** Sent as `Authorization: Bearer` to this neuron (its `auth_token`). */
@@ -39,8 +39,8 @@ export const neuronEndpointConfigSchema = z.object({
 export type NeuronEndpointConfig = z.infer<typeof neuronEndpointConfigSchema>;
 
 /** `cortex.toml`. */
-export const cortexConfigSchema = z.object({
-  gateway: z.object({
+export const cortexConfigSchema = z.strictObject({
+  gateway: z.strictObject({
     listen: hostPortSchema,
     metrics_listen: hostPortSchema,
     poll_interval_ms: z.number().int().positive().default(2000),
@@ -65,20 +65,20 @@ export const cortexConfigSchema = z.object({
   }),
   models_config: z.string().optional(),
   eviction: z
-    .object({
+    .strictObject({
       strategy: z.enum(["lru", "priority"]).default("lru"),
       defrag_after_cycles: z.number().int().nonnegative().default(0),
     })
     .default({ strategy: "lru", defrag_after_cycles: 0 }),
   neurons: z.array(neuronEndpointConfigSchema).default([]),
   entitlements: z
-    .object({
+    .strictObject({
       require_auth: z.boolean().default(false),
       keys: z.array(apiKeyConfigSchema).default([]),
     })
     .default({ require_auth: false, keys: [] }),
   ledger: z
-    .object({ path: z.string().default("cortex-ledger.sqlite") })
+    .strictObject({ path: z.string().default("cortex-ledger.sqlite") })
     .default({ path: "cortex-ledger.sqlite" }),
 });
 export type CortexConfig = z.infer<typeof cortexConfigSchema>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { modelCostSchema, modelLimitSchema } from "../wire/models.js";
 
 /** One `[[models]]` profile of `models.toml`: what cortex may cold-load and where. */
-export const catalogueModelSchema = z.object({
+export const catalogueModelSchema = z.strictObject({
   id: z.string().min(1),
   harness: z.string().default("llama.cpp"),
   /** Forwarded in the load spec: where the neuron gets the weights. */
@@ -20,8 +20,8 @@ export const catalogueModelSchema = z.object({
   /** Residency priority for `strategy = "priority"`: lower is evicted first. */
   priority: z.number().int().default(0),
   /** Fallback limit, used only when no neuron advertises one. */
-  limit: modelLimitSchema.optional(),
-  cost: modelCostSchema.optional(),
+  limit: modelLimitSchema.strict().optional(),
+  cost: modelCostSchema.strict().optional(),
   capabilities: z.array(z.string()).default([]),
   context_size: z.number().int().positive().optional(),
   sequences: z.number().int().positive().optional(),
@@ -29,7 +29,7 @@ export const catalogueModelSchema = z.object({
 export type CatalogueModel = z.infer<typeof catalogueModelSchema>;
 
 /** `models.toml`: the catalogue and `[aliases]` (`alias = "concrete id"`, one lookup, no chaining). */
-export const modelsCatalogueSchema = z.object({
+export const modelsCatalogueSchema = z.strictObject({
   models: z.array(catalogueModelSchema).default([]),
   aliases: z.record(z.string(), z.string()).default({}),
 });

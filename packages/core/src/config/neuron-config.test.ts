@@ -32,7 +32,7 @@ describe("neuronConfigSchema", () => {
     const config = neuronConfigSchema.parse({});
     expect(config).toMatchObject({
       port: 13131,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       gpu: "auto",
       models_dir: "models",
       admission: { max_queue_depth: 8, max_wait_secs: 30 },
@@ -63,5 +63,28 @@ describe("neuronConfigSchema", () => {
     const result = parseConfig(neuronConfigSchema, data, "neuron.toml");
     if (result.ok) throw new Error("expected a failure");
     expect(result.issues.some((issue) => issue.startsWith(prefix))).toBe(true);
+  });
+});
+
+describe("neuronConfigSchema refuses unknown keys at every level", () => {
+  it.each([
+    [{ thread: 2 }, "thread", "threads"],
+    [{ admission: { max_queue: 2 } }, "admission.max_queue", "max_queue_depth"],
+    [{ models: [{ id: "a", path: "a", sequence: 2 }] }, "models[0].sequence", "sequences"],
+    [
+      { models: [{ id: "a", path: "a", admission: { max_wait_sec: 2 } }] },
+      "models[0].admission.max_wait_sec",
+      "max_wait_secs",
+    ],
+  ])("%o", (data, key, suggestion) => {
+    const result = parseConfig(neuronConfigSchema, data, "neuron.toml");
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.issues).toEqual([`unknown key \`${key}\` in neuron.toml; did you mean \`${suggestion}\`?`]);
+  });
+
+  it("listens on loopback by default and downloads only from Hugging Face's hosts", () => {
+    const config = neuronConfigSchema.parse({});
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.allowed_download_hosts).toEqual(["huggingface.co", "hf.co"]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Per-model admission: `max_in_flight` is the model's `sequences`; these bound the wait. */
-export const admissionConfigSchema = z.object({
+export const admissionConfigSchema = z.strictObject({
   /** Requests waiting per model beyond those running. */
   max_queue_depth: z.number().int().nonnegative().default(8),
   /** A queued request that waits longer than this is refused with 503 + Retry-After. */
@@ -16,7 +16,7 @@ export type AdmissionConfig = z.infer<typeof admissionConfigSchema>;
 
 /** One `[[models]]` entry of `neuron.toml`: a model the neuron may serve. */
 export const neuronModelConfigSchema = z
-  .object({
+  .strictObject({
     id: z.string().min(1),
     /** Local GGUF file; relative paths resolve against the config file's folder. */
     path: z.string().min(1).optional(),
@@ -44,9 +44,10 @@ export const neuronModelConfigSchema = z
 export type NeuronModelConfig = z.infer<typeof neuronModelConfigSchema>;
 
 /** `neuron.toml`. */
-export const neuronConfigSchema = z.object({
+export const neuronConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(13131),
-  host: z.string().default("0.0.0.0"),
+  /** Bind address. Loopback by default; any other address needs `auth_token` (the neuron refuses to start). */
+  host: z.string().default("127.0.0.1"),
   /** llama.cpp CPU threads. Default chosen by the neuron from the core count (1 on ≤2 cores). */
   threads: z.number().int().positive().optional(),
   gpu: z.enum(["auto", "cuda", "vulkan", "cpu"]).default("auto"),
@@ -54,6 +55,11 @@ export const neuronConfigSchema = z.object({
   auth_token: z.string().min(1).optional(),
   /** Where downloaded models are stored; relative to the config file. */
   models_dir: z.string().default("models"),
+  /**
+   * Hosts that `uri` downloads, and every redirect on the way, may come from; each entry also allows its
+   * subdomains. The default is Hugging Face's (`huggingface.co`, and `hf.co` for its CDN and Xet storage).
+   */
+  allowed_download_hosts: z.array(z.string().min(1)).default(["huggingface.co", "hf.co"]),
   /** Largest request body accepted. */
   max_body_bytes: z
     .number()
