@@ -19,7 +19,6 @@ export function buildChatCompletion(result: CollectedGeneration, meta: ReplyMeta
     object: "chat.completion" as const,
     created: meta.created,
     model: meta.model,
-    system_fingerprint: null,
     choices: [
       {
         index: 0,

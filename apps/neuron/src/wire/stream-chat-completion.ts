@@ -24,7 +24,6 @@ export async function streamChatCompletion(
     object: "chat.completion.chunk",
     created: meta.created,
     model: meta.model,
-    system_fingerprint: null,
     choices: [
       {
         index: 0,

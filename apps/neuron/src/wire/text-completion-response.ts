@@ -12,7 +12,6 @@ export function buildTextCompletion(result: CollectedGeneration, meta: ReplyMeta
     object: "text_completion" as const,
     created: meta.created,
     model: meta.model,
-    system_fingerprint: null,
     choices: [
       {
         text: result.content,
@@ -39,7 +38,6 @@ export async function streamTextCompletion(
     object: "text_completion",
     created: meta.created,
     model: meta.model,
-    system_fingerprint: null,
     choices: [
       {
         text,

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { buildChatCompletion } from "./chat-completion-response.js";
+import type { CollectedGeneration } from "./collect-generation.js";
+
+const meta = { id: "chatcmpl-1", created: 1_700_000_000, model: "tiny" };
+const result: CollectedGeneration = {
+  content: "hello",
+  reasoning: "",
+  toolCalls: [],
+  finishReason: "stop",
+  stopSequence: null,
+  usage: { promptTokens: 7, completionTokens: 3, cachedTokens: 2, reasoningTokens: 0 },
+};
+
+describe("buildChatCompletion", () => {
+  it("leaves system_fingerprint out: OpenAI's schema has it as an optional string, never null", () => {
+    const completion = buildChatCompletion(result, meta);
+    expect(completion).not.toHaveProperty("system_fingerprint");
+    expect(completion).toMatchObject({ id: "chatcmpl-1", object: "chat.completion", model: "tiny" });
+  });
+
+  it("answers a tool call with null content and the calls", () => {
+    const call = { id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' };
+    const completion = buildChatCompletion(
+      { ...result, content: "", toolCalls: [call], finishReason: "tool_calls" },
+      meta,
+    );
+    expect(completion.choices[0]?.message).toMatchObject({
+      content: null,
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather" } }],
+    });
+  });
+});
