@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { DEFAULT_COMPLETIONS_MAX_TOKENS, invalidRequest, requestedOutputLimit } from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
 import { nodeOutgoing } from "../http/node-outgoing.js";
@@ -6,11 +6,7 @@ import { readJsonBody } from "../http/read-json-body.js";
 import { sseResponse } from "../http/sse-response.js";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import { collectGeneration } from "../wire/collect-generation.js";
-import {
-  type CompletionRequest,
-  completionRequestSchema,
-  defaultCompletionMaxTokens,
-} from "../wire/completion-request.js";
+import { type CompletionRequest, completionRequestSchema } from "../wire/completion-request.js";
 import { newId, unixSeconds } from "../wire/response-ids.js";
 import { buildTextCompletion, streamTextCompletion } from "../wire/text-completion-response.js";
 import { toResponseFormat } from "../wire/to-engine-chat-request.js";
@@ -50,6 +46,9 @@ function toEngineCompletionRequest(body: CompletionRequest): EngineCompletionReq
     kind: "completion",
     prompt: typeof body.prompt === "string" ? body.prompt : (body.prompt[0] as string),
     responseFormat: toResponseFormat(body.response_format),
-    sampling: toEngineSampling(body, body.max_tokens ?? defaultCompletionMaxTokens),
+    sampling: toEngineSampling(
+      body,
+      requestedOutputLimit("/v1/completions", body) ?? DEFAULT_COMPLETIONS_MAX_TOKENS,
+    ),
   };
 }

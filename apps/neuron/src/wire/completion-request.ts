@@ -12,6 +12,3 @@ export const completionRequestSchema = z.looseObject({
   response_format: responseFormatSchema.nullable().optional(),
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;
-
-/** OpenAI's default completion budget for this legacy route. */
-export const defaultCompletionMaxTokens = 16;

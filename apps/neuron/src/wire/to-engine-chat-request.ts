@@ -1,4 +1,4 @@
-import { HelexaError, invalidRequest } from "@helexa/core";
+import { HelexaError, invalidRequest, requestedOutputLimit } from "@helexa/core";
 import type {
   EngineChatRequest,
   EngineMessage,
@@ -22,7 +22,8 @@ export function toEngineChatRequest(body: ChatCompletionRequest): EngineChatRequ
     toolChoice: toToolChoice(body.tool_choice),
     ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toResponseFormat(body.response_format),
-    sampling: toEngineSampling(body, body.max_completion_tokens ?? body.max_tokens ?? undefined),
+    // The same reading of the output-limit fields cortex reserved budget with.
+    sampling: toEngineSampling(body, requestedOutputLimit("/v1/chat/completions", body)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { HelexaError, invalidRequest } from "@helexa/core";
+import { HelexaError, invalidRequest, requestedOutputLimit } from "@helexa/core";
 import type {
   EngineChatRequest,
   EngineMessage,
@@ -46,7 +46,8 @@ export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequ
     toolChoice: choice == null ? "auto" : typeof choice === "string" ? choice : { name: choice.name },
     ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toFormat(body.text?.format),
-    sampling: toEngineSampling(body, body.max_output_tokens ?? undefined),
+    // The same reading of the output-limit fields cortex reserved budget with (max_tokens counts too).
+    sampling: toEngineSampling(body, requestedOutputLimit("/v1/responses", body)),
   };
 }
 
