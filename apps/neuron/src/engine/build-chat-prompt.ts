@@ -10,6 +10,8 @@ export interface ChatPrompt {
   functions: ChatModelFunctions | undefined;
   /** When a tool call is forced, the JSON schema the whole answer must follow (`{name, arguments}`). */
   forcedToolSchema: Record<string, unknown> | undefined;
+  /** The tools a forced call may name (empty unless one is forced). */
+  forcedToolNames: string[];
   tokens: Token[];
 }
 
@@ -29,6 +31,7 @@ export function buildChatPrompt(
   const choice = request.toolChoice;
   let functions: ChatModelFunctions | undefined;
   let forcedToolSchema: Record<string, unknown> | undefined;
+  let forcedToolNames: string[] = [];
   if (tools.length > 0) {
     const all = toFunctions(tools);
     if (choice === "auto") functions = all;
@@ -42,6 +45,7 @@ export function buildChatPrompt(
         ...chatWrapper.addAvailableFunctionsSystemMessageToHistory(history, all, { documentParams: true }),
       ];
       forcedToolSchema = forcedCallSchema(forced);
+      forcedToolNames = forced.map((tool) => tool.name);
     }
   } else if (typeof choice === "object" || choice === "required") {
     throw new RequestRejection(400, "tool_choice requires a non-empty tools list", "tool_choice");
@@ -64,7 +68,13 @@ export function buildChatPrompt(
       "template_render_failed",
     );
   }
-  return { history, functions, forcedToolSchema, tokens: contextText.tokenize(model.tokenizer) };
+  return {
+    history,
+    functions,
+    forcedToolSchema,
+    forcedToolNames,
+    tokens: contextText.tokenize(model.tokenizer),
+  };
 }
 
 function toFunctions(tools: readonly EngineTool[]): ChatModelFunctions {

@@ -67,10 +67,10 @@ export async function runChatGeneration(
             ...(request.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
           });
     let finishReason = finishReasonOf(result.metadata.stopReason);
-    if (forced && finishReason === "stop") {
-      finishReason = emitForcedToolCall(result.response, emit) ? "tool_calls" : "stop";
-    } else if ((forced || !perChunk) && result.response !== "")
-      emit({ type: "delta", content: result.response });
+    if (forced) {
+      const complete = emitForcedToolCall(result.response, emit, prompt.forcedToolNames);
+      if (complete && finishReason === "stop") finishReason = "tool_calls";
+    } else if (!perChunk && result.response !== "") emit({ type: "delta", content: result.response });
     for (const [index, call] of (result.functionCalls ?? []).entries()) {
       emit({
         type: "tool_call",

@@ -329,6 +329,44 @@ describe("chat completions", () => {
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("tool_calls");
   });
 
+  it("reports a forced tool call cut short by max_tokens as a tool call, not as text", async () => {
+    const tools = [
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
+    ];
+    const tool_choice = { type: "function", function: { name: "get_weather" } };
+    const result = await chat({ temperature: 0, max_tokens: 4, tools, tool_choice });
+    const choice = result.choices[0];
+    expect(choice?.finish_reason).toBe("length");
+    expect(choice?.message.content ?? "").not.toContain("name");
+    expect(choice?.message.tool_calls?.[0]?.function.name).toBe("get_weather");
+
+    const response = await postJson(`${neuron.url}/v1/chat/completions`, {
+      model: "tiny",
+      messages,
+      temperature: 0,
+      max_tokens: 4,
+      tools,
+      tool_choice,
+      stream: true,
+    });
+    const chunks = sseData(await readSse(response)).filter((item) => item !== "[DONE]") as Array<{
+      choices: Array<{
+        delta: { content?: string | null; tool_calls?: unknown[] };
+        finish_reason: string | null;
+      }>;
+    }>;
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
+    expect(text).not.toContain("name");
+    expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls !== undefined)).toBe(true);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("length");
+  });
+
   it("accepts a conversation with earlier tool calls and their results", async () => {
     const result = await chat({
       temperature: 0,
