@@ -91,6 +91,50 @@ describe("loadCortexConfig", () => {
   });
 });
 
+describe("loadCortexConfig refuses config mistakes", () => {
+  it("names an unknown key with its file, line and the closest valid key", async () => {
+    const path = await writeConfig({
+      "cortex.toml": MINIMAL.replace(
+        'metrics_listen = "127.0.0.1:31314"',
+        'metrics_listen = "127.0.0.1:31314"\npoll_intervall_ms = 500',
+      ),
+    });
+    await expect(loadCortexConfig(path)).rejects.toThrow(
+      `unknown key \`gateway.poll_intervall_ms\` in ${path} (line 5); did you mean \`poll_interval_ms\`?`,
+    );
+    const typo = await writeConfig({ "cortex.toml": `modles_config = "models.toml"\n${MINIMAL}` });
+    await expect(loadCortexConfig(typo)).rejects.toThrow(
+      /unknown key `modles_config` in .*cortex\.toml \(line 1\); did you mean `models_config`\?/,
+    );
+  });
+
+  it("refuses an unknown key in the catalogue", async () => {
+    const path = await writeConfig({
+      "cortex.toml": `models_config = "models.toml"\n${MINIMAL}`,
+      "models.toml": `[[models]]\nid = "m"\nvram_gb = 4\n`,
+    });
+    await expect(loadCortexConfig(path)).rejects.toThrow(
+      /unknown key `models\[0\]\.vram_gb` in .*models\.toml \(line 3\)/,
+    );
+  });
+
+  it("blames the CORTEX_ variable that set a bad or unknown key, and ignores the CLI's own variables", async () => {
+    const path = await writeConfig({ "cortex.toml": MINIMAL });
+    await expect(loadCortexConfig(path, { CORTEX_GATEWAY__POLL_INTERVAL_MS: "soon" })).rejects.toThrow(
+      /CORTEX_GATEWAY__POLL_INTERVAL_MS: gateway\.poll_interval_ms: .*expected number/,
+    );
+    await expect(loadCortexConfig(path, { CORTEX_GATEWAY__POLL_INTERVALL_MS: "5" })).rejects.toThrow(
+      "unknown key `gateway.poll_intervall_ms` in CORTEX_GATEWAY__POLL_INTERVALL_MS; did you mean `poll_interval_ms`?",
+    );
+    const loaded = await loadCortexConfig(path, {
+      CORTEX_LOG_LEVEL: "debug",
+      CORTEX_URL: "http://127.0.0.1:1",
+      CORTEX_API_KEY: "sk-secret",
+    });
+    expect(loaded.config.neurons).toHaveLength(1);
+  });
+});
+
 describe("listen addresses", () => {
   it("splits host:port, IPv6 included, and prints wildcard binds as loopback URLs", () => {
     expect(parseListenAddress("0.0.0.0:31313")).toEqual({ hostname: "0.0.0.0", port: 31313 });

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import {
   applyEnvOverrides,
@@ -26,18 +26,31 @@ export class ConfigError extends Error {
 
 const EMPTY_CATALOGUE: ModelsCatalogue = { models: [], aliases: {} };
 
+/** `CORTEX_*` variables that configure the process or the CLI, not `cortex.toml`. */
+const NON_CONFIG_VARIABLES = new Set(["CORTEX_LOG_LEVEL", "CORTEX_URL", "CORTEX_API_KEY"]);
+
 /**
- * Reads `cortex.toml`, overlays `CORTEX_*` variables from `env` (`__` nests), validates it, then reads the
- * catalogue named by `models_config` (relative to the config file). Unlike the original, a catalogue that
- * is missing or does not parse is an error, not a silently empty fleet catalogue.
+ * Reads and validates `cortex.toml` alone, with `CORTEX_*` variables from `env` overlaid (`__` nests):
+ * the one reader behind `cortex serve` and `cortex usage`. Throws `ConfigError` naming the file and line,
+ * or the variable, of each problem; an unknown key is an error with the closest valid key. Paths are left
+ * as written.
  */
-export async function loadCortexConfig(
+export function readCortexConfigFile(
   path: string,
   env: Record<string, string | undefined> = {},
-): Promise<LoadedCortexConfig> {
+): CortexConfig {
   const configPath = resolve(path);
-  const data = applyEnvOverrides(await readToml(configPath), env, "CORTEX");
-  const parsed = parseConfig(cortexConfigSchema, data, configPath);
+  const text = readText(configPath);
+  const configEnv = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !NON_CONFIG_VARIABLES.has(name)),
+  );
+  const data = applyEnvOverrides(parseTomlText(text, configPath), configEnv, "CORTEX");
+  const parsed = parseConfig(cortexConfigSchema, data, {
+    fileName: configPath,
+    text,
+    env: configEnv,
+    envPrefix: "CORTEX",
+  });
   if (!parsed.ok) throw new ConfigError(parsed.error);
   const config = parsed.config;
   const names = new Set<string>();
@@ -47,6 +60,20 @@ export async function loadCortexConfig(
     }
     names.add(neuron.name);
   }
+  return config;
+}
+
+/**
+ * Reads `cortex.toml` (see `readCortexConfigFile`), then the catalogue named by `models_config` (relative
+ * to the config file). Unlike the original, a catalogue that is missing or does not parse is an error,
+ * not a silently empty fleet catalogue.
+ */
+export async function loadCortexConfig(
+  path: string,
+  env: Record<string, string | undefined> = {},
+): Promise<LoadedCortexConfig> {
+  const configPath = resolve(path);
+  const config = readCortexConfigFile(configPath, env);
   const base = dirname(configPath);
   config.ledger.path = resolveFrom(base, config.ledger.path);
   if (config.models_config === undefined) {
@@ -54,7 +81,11 @@ export async function loadCortexConfig(
   }
   const cataloguePath = resolveFrom(base, config.models_config);
   config.models_config = cataloguePath;
-  const catalogueParsed = parseConfig(modelsCatalogueSchema, await readToml(cataloguePath), cataloguePath);
+  const catalogueText = readText(cataloguePath);
+  const catalogueParsed = parseConfig(modelsCatalogueSchema, parseTomlText(catalogueText, cataloguePath), {
+    fileName: cataloguePath,
+    text: catalogueText,
+  });
   if (!catalogueParsed.ok) throw new ConfigError(catalogueParsed.error);
   const catalogue = catalogueParsed.config;
   for (const model of catalogue.models) {
@@ -68,14 +99,21 @@ function resolveFrom(base: string, path: string): string {
   return isAbsolute(path) ? path : resolve(base, path);
 }
 
-async function readToml(path: string): Promise<Record<string, unknown>> {
-  let text: string;
+function readText(path: string): string {
   try {
-    text = await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "file not found"
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new ConfigError(`${path}: ${reason}`);
   }
+}
+
+function parseTomlText(text: string, path: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (error) {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CortexConfig } from "@helexa/core";
+import { readCortexConfigFile } from "../config/load-cortex-config.js";
 import { parseSince } from "./internal/parse-since.js";
-import { readCortexConfig } from "./internal/read-cortex-config.js";
 import { buildUsageReport, renderUsageReport } from "./internal/usage-report.js";
 import { openLedger } from "./ledger.js";
 import { resolveLedgerPath } from "./resolve-ledger-path.js";
@@ -69,12 +69,12 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
   const configFile = values.config ?? "cortex.toml";
   let config: CortexConfig | null = null;
   if (values.config !== undefined || values.ledger === undefined || existsSync(configFile)) {
-    const loaded = readCortexConfig(configFile, io.env ?? {});
-    if (!loaded.ok) {
-      io.stderr(`cortex usage: ${loaded.error}\n`);
+    try {
+      config = readCortexConfigFile(configFile, io.env ?? {});
+    } catch (error) {
+      io.stderr(`cortex usage: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
-    config = loaded.config;
   }
   const ledgerPath = values.ledger ?? resolveLedgerPath(configFile, config?.ledger.path ?? "");
   if (!existsSync(ledgerPath)) {
