@@ -11,11 +11,11 @@ export function toOpenAiUsage(usage: GenerationUsage) {
   };
 }
 
-/** Responses `usage`. */
+/** Responses `usage`; `cache_write_tokens` is required by OpenAI's schema and 0 here (no cache is written ahead). */
 export function toResponsesUsage(usage: GenerationUsage) {
   return {
     input_tokens: usage.promptTokens,
-    input_tokens_details: { cached_tokens: usage.cachedTokens },
+    input_tokens_details: { cached_tokens: usage.cachedTokens, cache_write_tokens: 0 },
     output_tokens: usage.completionTokens,
     output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
     total_tokens: usage.promptTokens + usage.completionTokens,

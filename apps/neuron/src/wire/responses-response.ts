@@ -51,6 +51,14 @@ export function responseShell(
   };
 }
 
+/**
+ * One `output_text` content part. `logprobs` is required by OpenAI's schema and sent by its API as `[]`
+ * when none were asked for; the neuron computes none (it refuses requests that ask).
+ */
+export function outputTextPart(text: string) {
+  return { type: "output_text" as const, text, annotations: [], logprobs: [] };
+}
+
 /** An assistant message item holding one `output_text` part. */
 export function messageItem(id: string, text: string, status: ResponseStatus) {
   return {
@@ -58,7 +66,7 @@ export function messageItem(id: string, text: string, status: ResponseStatus) {
     id,
     status,
     role: "assistant" as const,
-    content: [{ type: "output_text" as const, text, annotations: [] }],
+    content: [outputTextPart(text)],
   };
 }
 

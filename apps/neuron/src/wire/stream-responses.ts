@@ -3,6 +3,7 @@ import type { GenerationEvent } from "../ipc/generation-event.js";
 import {
   functionCallItem,
   messageItem,
+  outputTextPart,
   type ResponseStatus,
   type ResponsesMeta,
   reasoningItem,
@@ -42,19 +43,24 @@ export async function streamResponses(
   let open: OpenItem | null = null;
   let messageSent = false;
 
-  /** Per kind of text item: its id, its content part, and the item itself. */
+  /**
+   * Per kind of text item: its id, its content part, the item itself, and what its text delta and done
+   * events carry besides the text (`output_text` ones: the `logprobs` OpenAI's schema requires).
+   */
   const kinds = {
     message: {
       id: meta.messageId,
       partType: "output_text",
-      part: (text: string) => ({ type: "output_text", text, annotations: [] }),
+      part: outputTextPart,
       item: (text: string, status: ResponseStatus) => messageItem(meta.messageId, text, status),
+      textExtras: { logprobs: [] },
     },
     reasoning: {
       id: meta.reasoningId,
       partType: "reasoning_text",
       part: (text: string) => ({ type: "reasoning_text", text }),
       item: (text: string, status: ResponseStatus) => reasoningItem(meta.reasoningId, text, status),
+      textExtras: {},
     },
   } as const;
   const at = (item: OpenItem) => ({
@@ -68,7 +74,7 @@ export async function streamResponses(
     const item = open;
     open = null;
     const kind = kinds[item.kind];
-    emit(`response.${kind.partType}.done`, { ...at(item), text: item.text });
+    emit(`response.${kind.partType}.done`, { ...at(item), text: item.text, ...kind.textExtras });
     emit("response.content_part.done", { ...at(item), part: kind.part(item.text) });
     const done = kind.item(item.text, status);
     emit("response.output_item.done", { output_index: item.outputIndex, item: done });
@@ -90,7 +96,7 @@ export async function streamResponses(
   const append = (kind: OpenItem["kind"], delta: string) => {
     const item = openItem(kind);
     item.text += delta;
-    emit(`response.${kinds[kind].partType}.delta`, { ...at(item), delta });
+    emit(`response.${kinds[kind].partType}.delta`, { ...at(item), delta, ...kinds[kind].textExtras });
   };
 
   emit("response.created", { response: responseShell(meta, "in_progress", []) });
@@ -123,6 +129,7 @@ export async function streamResponses(
         emit("response.function_call_arguments.done", {
           item_id: item.id,
           output_index: outputIndex,
+          name: item.name,
           arguments: item.arguments,
         });
         emit("response.output_item.done", { output_index: outputIndex, item });
