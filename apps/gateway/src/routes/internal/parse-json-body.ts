@@ -1,4 +1,4 @@
-import { missingModelField } from "@helexa/core";
+import { invalidRequest, missingModelField } from "@helexa/core";
 
 /** A request body as cortex needs it: the text (forwarded as is) and its parsed object. */
 export interface JsonBody {
@@ -8,17 +8,18 @@ export interface JsonBody {
 
 /**
  * Parses a request body that must be a JSON object, with a non-empty string `model` when `requireModel`
- * is set: 400 `missing_model_field` otherwise.
+ * is set: 400 `missing_model_field` otherwise. `param` names `model` only when the body is an object whose
+ * `model` is wrong; a body that is no JSON object at all names no field (`param: null`).
  */
 export function parseJsonBody(raw: string, requireModel = true): JsonBody {
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    throw missingModelField("request body is not valid JSON");
+    throw notAnObject("request body is not valid JSON");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw missingModelField("request body must be a JSON object");
+    throw notAnObject("request body must be a JSON object");
   }
   const record = body as Record<string, unknown>;
   if (requireModel && typeof record.model !== "string") {
@@ -26,4 +27,9 @@ export function parseJsonBody(raw: string, requireModel = true): JsonBody {
   }
   if (requireModel && record.model === "") throw missingModelField("'model' must not be empty");
   return { raw, body: record };
+}
+
+/** 400 `missing_model_field` (the code clients already match on) with no `param`: no field is at fault. */
+function notAnObject(message: string) {
+  return invalidRequest(message, null, "missing_model_field");
 }
