@@ -31,7 +31,7 @@ describe("parseNeuronConfigText", () => {
     expect(resolved.models[0]?.path).toBe("/etc/neuron/tiny.gguf");
     expect(resolved.models_dir).toBe("/etc/neuron/models");
     expect(resolved.threads).toBe(1);
-    expect(resolved.admission).toEqual({ max_queue_depth: 2, max_wait_secs: 30 });
+    expect(resolved.admission).toMatchObject({ max_queue_depth: 2, max_wait_secs: 30 });
   });
 
   it("applies NEURON_* overrides with __ nesting", () => {
@@ -63,6 +63,52 @@ describe("parseNeuronConfigText", () => {
   });
 });
 
+describe("parseNeuronConfigText refuses config mistakes", () => {
+  const fail = (text: string, env: Record<string, string> = {}) => {
+    const parsed = parseNeuronConfigText(text, "neuron.toml", env);
+    if (parsed.ok) throw new Error("expected a failure");
+    return parsed.error;
+  };
+
+  it("names an unknown key, its line and the closest valid key", () => {
+    expect(fail("port = 1\nthread = 2\n")).toContain(
+      "unknown key `thread` in neuron.toml (line 2); did you mean `threads`?",
+    );
+    expect(fail(`models_dri = "m"\n${minimal}`)).toContain("did you mean `models_dir`?");
+    expect(fail('[[models]]\nid = "a"\npath = "a"\nsequence = 2\n')).toContain(
+      "unknown key `models[0].sequence` in neuron.toml (line 4); did you mean `sequences`?",
+    );
+  });
+
+  it("blames NEURON_PORT, not the file, for a bad port from the environment", () => {
+    const error = fail(minimal, { NEURON_PORT: "abc" });
+    expect(error).toMatch(/NEURON_PORT: port: .*expected number/);
+    expect(error).not.toContain("neuron.toml");
+    expect(fail(minimal, { NEURON_THREAD: "2" })).toContain("unknown key `thread` in NEURON_THREAD");
+  });
+
+  it("ignores the variables that configure the process (log level, worker flags)", () => {
+    const parsed = parseNeuronConfigText(minimal, "neuron.toml", {
+      NEURON_LOG_LEVEL: "debug",
+      NEURON_WORKER_EXEC_ARGV: "--cpu-prof",
+    });
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("listens on loopback by default and refuses another address without auth_token, naming both keys", () => {
+    const parsed = parseNeuronConfigText("", "neuron.toml", {});
+    expect(parsed.ok && parsed.config.host).toBe("127.0.0.1");
+    const open = fail('host = "0.0.0.0"\n');
+    expect(open).toMatch(/^neuron\.toml: host = "0\.0\.0\.0" .*auth_token/);
+    expect(open.split("\n")).toHaveLength(1);
+    expect(fail("", { NEURON_HOST: "::" })).toMatch(/^NEURON_HOST: host = "::" .*auth_token/);
+    for (const host of ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+      expect(parseNeuronConfigText(`host = "${host}"\n`, "n.toml", {}).ok).toBe(true);
+    expect(parseNeuronConfigText('host = "0.0.0.0"\nauth_token = "t"\n', "n.toml", {}).ok).toBe(true);
+    expect(parseNeuronConfigText('host = "0.0.0.0"\n', "n.toml", { NEURON_AUTH_TOKEN: "t" }).ok).toBe(true);
+  });
+});
+
 describe("resolveNeuronConfig threads", () => {
   it("defaults to 1 thread on 2 cores and half the cores (max 8) above", () => {
     const parsed = parseNeuronConfigText("", "n.toml", {});
@@ -88,7 +134,7 @@ describe("shipped example configs", () => {
     expect(config.gpu).toBe("auto");
     expect(config.port).toBe(13131);
     expect(config.host).toBe("127.0.0.1");
-    expect(config.admission).toEqual({ max_queue_depth: 2, max_wait_secs: 30 });
+    expect(config.admission).toMatchObject({ max_queue_depth: 2, max_wait_secs: 30 });
     expect(config.models).toHaveLength(1);
     expect(config.models[0]).toMatchObject({ id: "tiny", context_size: 2048, sequences: 2, preload: true });
     expect(config.models[0]?.path).toBe(resolve(repoRoot, ".helexa/models/tiny.gguf"));
