@@ -1,3 +1,4 @@
+import { promptTokensUpperBound } from "@helexa/core";
 import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
 import { backpressureReply, modelInfo, sseReply } from "../test-support/fake-neuron.js";
@@ -15,7 +16,7 @@ const chat = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe("budget reservation and settlement", () => {
-  it("reserves the prompt estimate plus max_tokens and settles the reply's usage once", async () => {
+  it("reserves the prompt's upper bound plus max_tokens, forwards that limit, and settles the reply's usage once", async () => {
     const upstream = await neuron();
     const recording = createRecordingEntitlements();
     const cortex = await createTestCortex({
@@ -26,7 +27,11 @@ describe("budget reservation and settlement", () => {
     expect(recording.calls[0]).toEqual({
       kind: "reserve",
       identity: { keyId: "key-1", accountId: "acct-1" },
-      tokens: 102 + 100,
+      tokens: promptTokensUpperBound(chat({ max_tokens: 100 })) + 100,
+    });
+    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}")).toMatchObject({
+      max_tokens: 100,
+      max_completion_tokens: 100,
     });
     expect(recording.calls[1]).toMatchObject({
       kind: "settle",
@@ -48,7 +53,11 @@ describe("budget reservation and settlement", () => {
       entitlements: recording.entitlements,
     });
     await cortex.post("/v1/chat/completions", chat(), KEY);
-    expect(recording.calls[0]).toMatchObject({ kind: "reserve", tokens: 102 + 512 });
+    expect(recording.calls[0]).toMatchObject({
+      kind: "reserve",
+      tokens: promptTokensUpperBound(chat()) + 512,
+    });
+    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}").max_completion_tokens).toBe(512);
   });
 
   it("refuses over the cap with 429 before any neuron is touched", async () => {

@@ -20,7 +20,8 @@ import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
 import { forward } from "./internal/forward.js";
-import { preValidate, requestedOutputTokens } from "./internal/pre-validate.js";
+import { planReservation } from "./internal/plan-reservation.js";
+import { preValidate } from "./internal/pre-validate.js";
 import { createSettleGuard } from "./internal/settle-guard.js";
 import { buildUpstreamBody } from "./internal/upstream-body.js";
 
@@ -113,9 +114,12 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       return estimate;
     };
     let reservation: Reservation | null = null;
-    if (metered && deps.entitlements !== undefined) {
-      const tokens = promptEstimate() + requestedOutputTokens(fleet, model, candidates, request.body);
-      reservation = deps.entitlements.reserve(request.identity, tokens);
+    let outputLimit: number | undefined;
+    if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
+      const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
+      reservation = deps.entitlements.reserve(request.identity, planned.tokens);
+      // Anonymous callers are never limited, so their bodies go as sent.
+      if (request.identity !== null) outputLimit = planned.outputLimit;
     }
     const guard = createSettleGuard(deps.entitlements, reservation, model);
     const stream = request.body.stream === true;
@@ -150,6 +154,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
             request,
             model,
             metered && reservation !== null && request.identity !== null,
+            outputLimit,
           ),
           clientHeaders: request.headers,
           identity: request.identity,

@@ -66,24 +66,3 @@ function charsPerToken(fleet: FleetState, candidates: RouteCandidate[], model: s
 }
 
 const MIN_CHARS_PER_TOKEN = 1;
-
-/** The output tokens a request may produce: what it asks for, else the model's advertised output limit. */
-export function requestedOutputTokens(
-  fleet: FleetState,
-  model: string,
-  candidates: RouteCandidate[],
-  body: Record<string, unknown>,
-): number {
-  for (const key of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
-    const value = body[key];
-    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return Math.floor(value);
-  }
-  for (const candidate of candidates) {
-    const output = fleet.node(candidate.node)?.models.get(model)?.limit?.output;
-    if (output !== undefined) return output;
-  }
-  return fleet.catalogueModel(model)?.limit?.output ?? DEFAULT_OUTPUT_TOKENS;
-}
-
-/** The original's fallback when neither the request nor any neuron says how long a reply may be. */
-export const DEFAULT_OUTPUT_TOKENS = 4096;

@@ -1,0 +1,64 @@
+import {
+  type GenerationRoute,
+  promptTokensUpperBound,
+  type RouteCandidate,
+  reservationTokens,
+  resolveOutputLimit,
+} from "@helexa/core";
+import type { FleetState } from "../../fleet/fleet-state.js";
+import type { DispatchRequest } from "../dispatch.js";
+
+/** What cortex holds for a request and the output limit the neuron is held to. */
+export interface ReservationPlan {
+  /** Tokens to reserve: an upper bound of the prompt plus `outputLimit`, at most the context window. */
+  tokens: number;
+  /** Written into the forwarded body's canonical field (`CANONICAL_OUTPUT_LIMIT_FIELD`). */
+  outputLimit: number;
+}
+
+/**
+ * Decides a metered request's hold (see `docs/decisions/0003-usage-ledger.md`): the output limit is
+ * core's `resolveOutputLimit` over the route's fields, clamped by the largest context and output cap the
+ * candidates advertise and by the calibrated prompt estimate; the prompt is held at
+ * `promptTokensUpperBound` (never below the true count), so the hold covers whatever the neuron can use.
+ */
+export function planReservation(
+  fleet: FleetState,
+  model: string,
+  candidates: readonly RouteCandidate[],
+  request: DispatchRequest,
+  route: GenerationRoute,
+  promptEstimate: number,
+): ReservationPlan {
+  const profile = fleet.catalogueModel(model);
+  let contextTokens: number | undefined;
+  let modelOutputLimit: number | undefined;
+  for (const candidate of candidates) {
+    const limit = fleet.node(candidate.node)?.models.get(model)?.limit;
+    contextTokens = larger(contextTokens, limit?.context ?? profile?.limit?.context);
+    modelOutputLimit = larger(modelOutputLimit, limit?.output ?? profile?.limit?.output);
+  }
+  if (candidates.length === 0) {
+    contextTokens = profile?.limit?.context;
+    modelOutputLimit = profile?.limit?.output;
+  }
+  const outputLimit = resolveOutputLimit(route, request.body, {
+    contextTokens,
+    promptTokens: promptEstimate,
+    modelOutputLimit,
+  });
+  // The client's own body bounds the prompt; a translated (Anthropic) body may carry more JSON, so the
+  // larger of the two is held.
+  const original = request.originalBody ?? request.rawBody ?? request.body;
+  let prompt = promptTokensUpperBound(original);
+  if (request.originalBody !== undefined) prompt = Math.max(prompt, promptTokensUpperBound(request.body));
+  return {
+    tokens: reservationTokens({ promptTokens: prompt, outputTokens: outputLimit, contextTokens }),
+    outputLimit,
+  };
+}
+
+function larger(current: number | undefined, next: number | undefined): number | undefined {
+  if (next === undefined) return current;
+  return current === undefined ? next : Math.max(current, next);
+}
