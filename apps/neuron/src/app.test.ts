@@ -54,7 +54,7 @@ describe("monitoring routes", () => {
     expect(health.activation.state).toBe("ready");
     expect(health.activation.completed).toEqual(["fake"]);
     expect(health.models).toEqual([
-      { id: "fake", in_flight: 0, queue_depth: 0, max_in_flight: 2, max_queue_depth: 8 },
+      { id: "fake", status: "loaded", in_flight: 0, queue_depth: 0, max_in_flight: 2, max_queue_depth: 8 },
     ]);
     const models = modelListSchema.parse(await (await app.request("/models")).json());
     expect(models[0]).toMatchObject({

@@ -1,5 +1,6 @@
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
+import { heartbeatIntervalMs } from "../ipc/heartbeat-interval-ms.js";
 import type { SupervisorMessage, WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
 import { calibrationSample } from "./calibration-sample.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
@@ -43,6 +44,7 @@ async function handle(message: SupervisorMessage): Promise<void> {
       try {
         runtime = await loadModelRuntime(message.spec, send);
         send({ type: "loaded", info: runtime.info });
+        startHeartbeat(message.spec.stallTimeoutMs);
       } catch (error) {
         send({ type: "load-failed", error: toWorkerError(error) });
       }
@@ -131,6 +133,14 @@ function holdUntilDone(id: number, counted: WorkerCountResult | undefined): (eve
     for (const event of events) outbox.push(id, event);
   });
   return (event) => held.push(event);
+}
+
+/**
+ * Heartbeats from this event loop, the one that reads messages and drives generation: a long prompt
+ * evaluation (native, off this loop) lets them through, a stopped or blocked worker sends none.
+ */
+function startHeartbeat(stallTimeoutMs: number | undefined): void {
+  setInterval(() => send({ type: "heartbeat" }), heartbeatIntervalMs(stallTimeoutMs)).unref();
 }
 
 function loaded(): ModelRuntime {

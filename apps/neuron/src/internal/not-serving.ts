@@ -12,8 +12,17 @@ export function recoveringError(id: string): HelexaError {
   );
 }
 
-/** Why an entry cannot take a request now: recovering, unloaded (404) or still loading. */
+/** 503 while a stalled worker is killed and replaced. */
+export function stalledError(id: string): HelexaError {
+  return serviceUnavailable(
+    `model '${id}' stalled (its worker stopped making progress) and is restarting; retry shortly`,
+    retrySoonSecs,
+  );
+}
+
+/** Why an entry cannot take a request now: stalled or recovering, unloaded (404) or still loading. */
 export function notServing(entry: ModelEntry): HelexaError {
+  if (entry.status === "stalled") return stalledError(entry.id);
   if (entry.status === "recovering") return recoveringError(entry.id);
   if (entry.closing) return modelNotFound(entry.id, `model '${entry.id}' was unloaded`);
   return serviceUnavailable(`model '${entry.id}' is still loading; retry shortly`, retrySoonSecs);

@@ -26,4 +26,8 @@ export type GenerationEvent =
        */
       firstTokenLeadMs?: number;
     }
-  | { type: "error"; message: string };
+  /**
+   * The generation broke off. `retryAfterSecs` when nothing about the request was at fault and it may be
+   * retried (its worker died or stalled): a reply not yet started is then 503 + Retry-After, not 500.
+   */
+  | { type: "error"; message: string; retryAfterSecs?: number };

@@ -15,6 +15,11 @@ export interface WorkerLoadSpec {
   devices?: number[];
   /** Largest completion a request may ask for; absent = the room left in the context. */
   maxOutputTokens?: number;
+  /**
+   * How long the supervisor waits for any message from a worker that has work before it calls it stalled
+   * (`[admission] stall_timeout_secs`); the worker sends heartbeats well within it. Absent = 30 s.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** What a loaded worker reports about its model. */
@@ -91,4 +96,6 @@ export type WorkerMessage =
       vramUsedBytes: number;
       llamaCppRelease: string;
     }
-  | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string };
+  | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string }
+  /** Sent from the worker's event loop every `heartbeatIntervalMs`: the loop that runs requests is alive. */
+  | { type: "heartbeat" };

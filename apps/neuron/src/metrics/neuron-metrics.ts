@@ -106,6 +106,12 @@ export function createNeuronMetrics(registry: Registry): NeuronMetrics {
     labelNames: ["model"],
     registers,
   });
+  const stalls = new Counter({
+    name: "neuron_worker_stalls_total",
+    help: "Model workers killed for making no progress while they had work",
+    labelNames: ["model"],
+    registers,
+  });
   new Gauge({
     name: "neuron_in_flight_requests",
     help: "Requests generating now",
@@ -154,6 +160,9 @@ export function createNeuronMetrics(registry: Registry): NeuronMetrics {
     },
     workerCrashed(model) {
       crashes.inc({ model });
+    },
+    workerStalled(model) {
+      stalls.inc({ model });
     },
     admitted(model, waitSeconds) {
       queueWait.observe({ model }, waitSeconds);

@@ -23,6 +23,7 @@ function modelLoad(entry: ModelEntry): ModelLoad {
   const charsPerToken = entry.charsPerToken;
   return {
     id: entry.id,
+    status: entry.status,
     in_flight: entry.admission.inFlight,
     queue_depth: entry.admission.queueDepth,
     max_in_flight: entry.admission.limits.maxInFlight,

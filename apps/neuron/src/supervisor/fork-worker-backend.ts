@@ -75,7 +75,9 @@ async function startWorker(
     child.on("exit", onExit);
     child.send({ type: "load", spec } satisfies SupervisorMessage);
   });
-  return new WorkerBackend(child, info, logger);
+  return new WorkerBackend(child, info, logger, {
+    ...(spec.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: spec.stallTimeoutMs }),
+  });
 }
 
 function cudaDevicesEnv(spec: WorkerLoadSpec): Record<string, string> {

@@ -45,6 +45,11 @@ export interface ModelBackend {
   start(request: EngineRequest, signal: AbortSignal, options: GenerateOptions): Promise<StartedGeneration>;
   /** Called once if the backend dies on its own (not after `dispose`). */
   onExit(listener: (reason: string) => void): void;
+  /**
+   * Called once if the backend stops making progress while it has work; it has then ended its requests
+   * and is killing itself (`onExit` follows). Backends that cannot stall leave it out.
+   */
+  onStall?(listener: (reason: string) => void): void;
   /** Ends the backend and frees everything it holds. */
   dispose(): Promise<void>;
 }

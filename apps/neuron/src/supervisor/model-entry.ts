@@ -3,7 +3,8 @@ import { AdmissionQueue } from "./admission-queue.js";
 import type { LoadProgressUpdate, ModelBackend } from "./model-backend.js";
 import type { ModelPlan } from "./resolve-load-spec.js";
 
-export type EntryStatus = "loading" | "loaded" | "recovering";
+/** `stalled`: its worker stopped making progress and is being killed; `recovering` follows. */
+export type EntryStatus = "loading" | "loaded" | "stalled" | "recovering";
 
 /** A running request the registry can end from outside (force unload). */
 export interface RunningGeneration {

@@ -1,7 +1,7 @@
 import { HelexaError, type LoadSpec, modelNotFound, serviceUnavailable } from "@helexa/core";
 import type { Logger } from "pino";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
-import { notServing, recoveringError, retrySoonSecs } from "../internal/not-serving.js";
+import { notServing, recoveringError, retrySoonSecs, stalledError } from "../internal/not-serving.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
 import { admitRequest } from "./admit-request.js";
@@ -155,14 +155,24 @@ export class ModelRegistry {
     entry.info = backend.info;
     entry.status = "loaded";
     backend.onExit((reason) => this.#recover(entry, reason));
+    backend.onStall?.((reason) => this.#stalled(entry, reason));
     this.options.logger.info({ model: entry.id, ms: Date.now() - started, ...backend.info }, "model loaded");
     this.options.observer?.modelLoaded?.(entry.id, (Date.now() - started) / 1000);
+  }
+
+  /** The worker stalled (it has ended its requests and is being killed; `#recover` follows its exit). */
+  #stalled(entry: ModelEntry, reason: string): void {
+    if (entry.closing || this.#entries.get(entry.id) !== entry) return;
+    this.options.logger.warn({ model: entry.id, reason }, "model worker stalled; replacing it");
+    this.options.observer?.workerStalled?.(entry.id);
+    entry.status = "stalled";
+    entry.admission.refuseWaiting(() => stalledError(entry.id));
   }
 
   #recover(entry: ModelEntry, reason: string): void {
     if (entry.closing || this.#entries.get(entry.id) !== entry) return;
     this.options.logger.warn({ model: entry.id, reason }, "model worker died; reloading");
-    this.options.observer?.workerCrashed?.(entry.id);
+    if (entry.status !== "stalled") this.options.observer?.workerCrashed?.(entry.id);
     entry.status = "recovering";
     entry.backend = undefined;
     entry.admission.refuseWaiting(() => recoveringError(entry.id));

@@ -5,6 +5,8 @@ export interface RegistryObserver {
   modelLoaded?(model: string, seconds: number): void;
   modelUnloaded?(model: string): void;
   workerCrashed?(model: string): void;
+  /** A worker that had work went silent for the stall timeout; it is killed and reloaded (not counted as a crash). */
+  workerStalled?(model: string): void;
   /** A request refused before generation: admission full / timed out, or a prompt over the context. */
   refused?(model: string, reason: "admission" | "context_length"): void;
   /** After admission: how long the request waited in the queue. */

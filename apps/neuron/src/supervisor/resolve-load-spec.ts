@@ -63,6 +63,7 @@ export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig)
       threads: config.threads,
       gpuLayers: profile?.gpu_layers ?? "auto",
       ...(devices == null ? {} : { devices }),
+      stallTimeoutMs: (admission.stall_timeout_secs ?? config.admission.stall_timeout_secs) * 1000,
     },
     admission: {
       maxInFlight: sequences,

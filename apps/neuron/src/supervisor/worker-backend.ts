@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { AsyncChannel } from "../internal/async-channel.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
+import { defaultStallTimeoutMs } from "../ipc/heartbeat-interval-ms.js";
 import type {
   SupervisorMessage,
   WorkerCountResult,
@@ -12,8 +13,11 @@ import type {
 } from "../ipc/worker-protocol.js";
 import { fromWorkerError } from "./from-worker-error.js";
 import type { GenerateOptions, ModelBackend, StartedGeneration } from "./model-backend.js";
+import { StallWatch } from "./stall-watch.js";
 
 const disposeGraceMs = 5_000;
+/** Retry-After of what a dead or stalled worker ends: a reload of a loaded model takes seconds. */
+const workerGoneRetryAfterSecs = 2;
 
 interface PendingCount {
   resolve(result: WorkerCountResult): void;
@@ -25,29 +29,60 @@ interface PendingCount {
 /** The count of a `start` that never got one (its worker died). */
 const noCount: WorkerCountResult = { promptTokens: 0, characters: 0, textTokens: 0 };
 
-/** The supervisor's end of a loaded worker: requests multiplexed by id over the IPC channel. */
+export interface WorkerBackendOptions {
+  /**
+   * Silence (no message, heartbeats included) while the worker has work after which it is stalled and
+   * killed; also how long a prompt count may take. Default 30 s.
+   */
+  stallTimeoutMs?: number;
+  /** Clock for the stall watch; default `performance.now`. */
+  now?: () => number;
+}
+
+/**
+ * The supervisor's end of a loaded worker: requests multiplexed by id over the IPC channel. A worker that
+ * goes silent while it has work is stalled: its requests end with a retryable error and it is SIGKILLed
+ * (which also ends a stopped process), so its exit starts the usual recovery.
+ */
 export class WorkerBackend implements ModelBackend {
   #nextId = 1;
   #counts = new Map<number, PendingCount>();
   #streams = new Map<number, AsyncChannel<GenerationEvent>>();
   #exitListeners: Array<(reason: string) => void> = [];
+  #stallListeners: Array<(reason: string) => void> = [];
   #disposing = false;
-  /** Why the worker is gone, once it is. */
+  /** Why the worker is gone (or stalled and being killed), once it is. */
   #gone: string | undefined;
   #exited: Promise<void>;
+  readonly #stallTimeoutMs: number;
+  readonly #watch: StallWatch;
 
   constructor(
     private readonly child: ChildProcess,
     readonly info: WorkerModelInfo,
     private readonly logger: Logger,
+    options: WorkerBackendOptions = {},
   ) {
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? defaultStallTimeoutMs;
+    this.#watch = new StallWatch({
+      timeoutMs: this.#stallTimeoutMs,
+      busy: () => this.#busy,
+      onStall: (silentMs) => this.#onStall(silentMs),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
     child.on("message", (message: WorkerMessage) => this.#onMessage(message));
     this.#exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
+        this.#watch.stop();
         this.#onExit(`model worker exited (${signal ?? `code ${code}`})`);
         resolve();
       });
     });
+  }
+
+  /** Checks for a stall now (the watch also checks on its own timer). */
+  checkStall(): void {
+    this.#watch.check();
   }
 
   /** The worker's process id (tests end it to simulate a native crash). */
@@ -55,11 +90,24 @@ export class WorkerBackend implements ModelBackend {
     return this.child.pid;
   }
 
+  /** Counts a prompt; a count unanswered within the stall timeout fails with 503 + Retry-After. */
   count(request: EngineRequest): Promise<WorkerCountResult> {
     if (this.#gone !== undefined) return Promise.reject(workerGone(this.#gone));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#counts.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        if (this.#settleCount(id) === undefined) return;
+        reject(workerGone(`model worker did not count the prompt within ${this.#stallTimeoutMs} ms`));
+      }, this.#stallTimeoutMs);
+      timer.unref();
+      const settled =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          settle(value);
+        };
+      this.#watch.working(!this.#busy);
+      this.#counts.set(id, { resolve: settled(resolve), reject: settled(reject) });
       this.#send({ type: "count", id, request });
     });
   }
@@ -73,10 +121,11 @@ export class WorkerBackend implements ModelBackend {
     const channel = new AsyncChannel<GenerationEvent>();
     if (this.#gone !== undefined) {
       // The worker died before this request reached it: end at once instead of waiting forever.
-      channel.push({ type: "error", message: this.#gone });
+      channel.push({ type: "error", message: this.#gone, retryAfterSecs: workerGoneRetryAfterSecs });
       channel.close();
       return channel;
     }
+    this.#watch.working(!this.#busy);
     this.#streams.set(id, channel);
     const onAbort = () => this.#send({ type: "abort", id });
     signal.addEventListener("abort", onAbort, { once: true });
@@ -91,6 +140,7 @@ export class WorkerBackend implements ModelBackend {
     if (this.#gone !== undefined) return Promise.reject(workerGone(this.#gone));
     const id = this.#nextId++;
     const channel = new AsyncChannel<GenerationEvent>();
+    this.#watch.working(!this.#busy);
     this.#streams.set(id, channel);
     const onAbort = () => this.#send({ type: "abort", id });
     signal.addEventListener("abort", onAbort, { once: true });
@@ -120,7 +170,12 @@ export class WorkerBackend implements ModelBackend {
     this.#exitListeners.push(listener);
   }
 
+  onStall(listener: (reason: string) => void): void {
+    this.#stallListeners.push(listener);
+  }
+
   async dispose(): Promise<void> {
+    this.#watch.stop();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.#disposing = true;
     const timer = setTimeout(() => this.child.kill("SIGKILL"), disposeGraceMs);
@@ -137,7 +192,12 @@ export class WorkerBackend implements ModelBackend {
     });
   }
 
+  get #busy(): boolean {
+    return this.#counts.size > 0 || this.#streams.size > 0;
+  }
+
   #onMessage(message: WorkerMessage): void {
+    this.#watch.heard();
     if (message.type === "events") {
       for (const { id, result } of message.counted ?? []) this.#settleCount(id)?.resolve(result);
       for (const { id, event } of message.items) {
@@ -161,7 +221,19 @@ export class WorkerBackend implements ModelBackend {
     return pending;
   }
 
-  #onExit(reason: string): void {
+  /** No message for the stall timeout while busy: end every request, tell the registry, kill the worker. */
+  #onStall(silentMs: number): void {
+    if (this.#gone !== undefined || this.#disposing) return;
+    const reason = `model worker stalled (no progress for ${Math.round(silentMs / 1000)} s); restarting it`;
+    this.logger.error({ reason, pid: this.child.pid }, "model worker stalled; killing it");
+    this.#endRequests(reason);
+    for (const listener of this.#stallListeners) listener(reason);
+    // SIGKILL ends even a stopped (SIGSTOP) or wedged process; its exit starts the recovery.
+    this.child.kill("SIGKILL");
+  }
+
+  /** Marks the worker gone and ends what it held: counts with 503, events with a retryable error. */
+  #endRequests(reason: string): void {
     this.#gone = reason;
     for (const pending of this.#counts.values()) {
       if (pending.gone === undefined) pending.reject(workerGone(reason));
@@ -169,9 +241,15 @@ export class WorkerBackend implements ModelBackend {
     }
     this.#counts.clear();
     for (const channel of this.#streams.values()) {
-      channel.push({ type: "error", message: reason });
+      channel.push({ type: "error", message: reason, retryAfterSecs: workerGoneRetryAfterSecs });
       channel.close();
     }
+  }
+
+  #onExit(exitReason: string): void {
+    // After a stall the stall is the reason worth reporting, not the SIGKILL that ended it.
+    const reason = this.#gone ?? exitReason;
+    this.#endRequests(reason);
     if (this.#disposing) return;
     this.logger.error({ reason }, "model worker died");
     for (const listener of this.#exitListeners) listener(reason);
@@ -197,6 +275,6 @@ function workerGone(reason: string): HelexaError {
     type: "api_error",
     code: "service_unavailable",
     message: reason,
-    retryAfterSecs: 2,
+    retryAfterSecs: workerGoneRetryAfterSecs,
   });
 }

@@ -1,4 +1,4 @@
-import { HelexaError } from "@helexa/core";
+import { HelexaError, serviceUnavailable } from "@helexa/core";
 import type { FinishReason, GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
 
 export interface CollectedToolCall {
@@ -18,7 +18,7 @@ export interface CollectedGeneration {
   usage: GenerationUsage;
 }
 
-/** Drains the events; an `error` event becomes a 500 envelope. */
+/** Drains the events; an `error` event becomes a 500 envelope, or 503 + Retry-After when retryable. */
 export async function collectGeneration(
   events: AsyncIterable<GenerationEvent>,
 ): Promise<CollectedGeneration> {
@@ -41,6 +41,7 @@ export async function collectGeneration(
         usage: event.usage,
       };
     } else {
+      if (event.retryAfterSecs !== undefined) throw serviceUnavailable(event.message, event.retryAfterSecs);
       throw generationFailed(event.message);
     }
   }
