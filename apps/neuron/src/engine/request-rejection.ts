@@ -1,5 +1,8 @@
 import type { WorkerError } from "../ipc/worker-protocol.js";
 
+/** What a request's reply says when the engine failed for a reason that is not the request's. */
+export const internalFailureMessage = "the model worker failed to run this request";
+
 /** A request the engine refuses for a reason the client can fix; crosses IPC as a `WorkerError`. */
 export class RequestRejection extends Error {
   constructor(
@@ -14,8 +17,12 @@ export class RequestRejection extends Error {
   }
 }
 
-/** Renders any thrown value as a `WorkerError`; unknown failures become 500 with their message. */
-export function toWorkerError(error: unknown): WorkerError {
+/**
+ * Renders any thrown value as a `WorkerError`. Unknown failures become 500: with their message when
+ * `exposeMessage` is set (a model load, whose reason the operator needs), else with a generic one, as a
+ * request's reply must not carry engine internals (the worker logs the detail).
+ */
+export function toWorkerError(error: unknown, exposeMessage = false): WorkerError {
   if (error instanceof RequestRejection) {
     return {
       statusCode: error.statusCode,
@@ -25,5 +32,6 @@ export function toWorkerError(error: unknown): WorkerError {
       extras: error.extras,
     };
   }
+  if (!exposeMessage) return { statusCode: 500, code: "generation_failed", message: internalFailureMessage };
   return { statusCode: 500, code: null, message: error instanceof Error ? error.message : String(error) };
 }

@@ -3,12 +3,13 @@ import type { GenerationEvent } from "../ipc/generation-event.js";
 import { heartbeatIntervalMs } from "../ipc/heartbeat-interval-ms.js";
 import type { SupervisorMessage, WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
 import { calibrationSample } from "./calibration-sample.js";
+import { checkEngineRequest } from "./check-engine-request.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CountedPrompt, countPrompt, type PreparedPrompt } from "./count-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
 import { HeldEvents } from "./held-events.js";
 import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-runtime.js";
-import { toWorkerError } from "./request-rejection.js";
+import { RequestRejection, toWorkerError } from "./request-rejection.js";
 import { runChatGeneration } from "./run-chat-generation.js";
 import { runCompletionGeneration } from "./run-completion-generation.js";
 
@@ -34,6 +35,7 @@ let counts = 0;
 
 /** Counts a request's prompt; some counts also measure the chars-per-token calibration. */
 function count(request: EngineRequest): Promise<CountedPrompt> {
+  checkEngineRequest(request);
   counts += 1;
   return countPrompt(loaded(), request, calibrationSample(counts));
 }
@@ -46,7 +48,7 @@ async function handle(message: SupervisorMessage): Promise<void> {
         send({ type: "loaded", info: runtime.info });
         startHeartbeat(message.spec.stallTimeoutMs);
       } catch (error) {
-        send({ type: "load-failed", error: toWorkerError(error) });
+        send({ type: "load-failed", error: toWorkerError(error, true) });
       }
       return;
     case "probe": {
@@ -66,7 +68,7 @@ async function handle(message: SupervisorMessage): Promise<void> {
       try {
         send({ type: "counted", id: message.id, result: (await count(message.request)).result });
       } catch (error) {
-        send({ type: "count-failed", id: message.id, error: toWorkerError(error) });
+        send({ type: "count-failed", id: message.id, error: requestError(error) });
       }
       return;
     case "start":
@@ -91,7 +93,7 @@ async function start(id: number, request: EngineRequest, stream: boolean) {
     checkPromptFits(counted.result.promptTokens, loaded().context.contextSize);
   } catch (error) {
     running.delete(id);
-    send({ type: "count-failed", id, error: toWorkerError(error) });
+    send({ type: "count-failed", id, error: requestError(error) });
     return;
   }
   // A stream's reply starts with the count; a whole answer sends it with its events at the end.
@@ -112,6 +114,7 @@ async function generate(
     : holdUntilDone(id, counted?.result);
   const prepared: PreparedPrompt | undefined = counted?.prepared;
   try {
+    checkEngineRequest(request);
     if (request.kind === "chat") {
       const prompt = prepared?.kind === "chat" ? prepared.prompt : undefined;
       await runChatGeneration(loaded(), request, emit, controller.signal, prompt, stream);
@@ -120,10 +123,19 @@ async function generate(
       await runCompletionGeneration(loaded(), request, emit, controller.signal, tokens, stream);
     }
   } catch (error) {
-    emit({ type: "error", message: toWorkerError(error).message });
+    emit({ type: "error", message: requestError(error).message });
   } finally {
     running.delete(id);
   }
+}
+
+/** A request's failure as its reply shows it; an unexpected one is logged here with its detail. */
+function requestError(error: unknown) {
+  if (!(error instanceof RequestRejection)) {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    send({ type: "log", level: "error", message: `worker: request failed: ${detail}` });
+  }
+  return toWorkerError(error);
 }
 
 /** Holds a non-streamed request's events (and its count, if it has one to report) until it ends. */
@@ -150,7 +162,7 @@ function loaded(): ModelRuntime {
 
 process.on("message", (message: SupervisorMessage) => {
   handle(message).catch((error: unknown) => {
-    send({ type: "log", level: "error", message: `worker: ${toWorkerError(error).message}` });
+    send({ type: "log", level: "error", message: `worker: ${toWorkerError(error, true).message}` });
   });
 });
 // The supervisor going away (or closing the channel) ends the worker, and with it all its memory.

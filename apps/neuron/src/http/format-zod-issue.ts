@@ -2,12 +2,28 @@ import type { z } from "zod";
 
 /** `messages[0].content` style path and a one-line message for a zod issue. */
 export function formatZodIssue(issue: z.core.$ZodIssue): { param: string | null; message: string } {
+  const specific = deepestUnionIssue(issue);
   const param =
-    issue.path
+    specific.path
       .map((part, index) =>
         typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
       )
       .join("") || null;
-  const message = param === null ? issue.message : `invalid '${param}': ${issue.message}`;
+  const message = param === null ? specific.message : `invalid '${param}': ${specific.message}`;
   return { param, message };
+}
+
+/**
+ * For a value that matched no member of a union, the issue of the member that got furthest into it (a
+ * tool whose `parameters` are wrong names `tools[0].parameters`, not `tools[0]`), with its full path.
+ */
+function deepestUnionIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union") return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first !== undefined && first.path.length > (best?.path.length ?? 0)) best = first;
+  }
+  if (best === undefined) return issue;
+  return deepestUnionIssue({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
 }

@@ -2,6 +2,10 @@ import { invalidRequest, payloadTooLarge } from "@helexa/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { formatZodIssue } from "./format-zod-issue.js";
+import { nodeOutgoing } from "./node-outgoing.js";
+
+/** UTF-8, dropping a leading byte-order mark (as lenient JSON readers do; cortex does the same). */
+const decoder = new TextDecoder("utf-8");
 
 /**
  * Reads and parses the JSON body (at most `limitBytes`), then validates it: malformed JSON and wrong
@@ -12,10 +16,7 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
   limitBytes: number,
 ): Promise<z.output<S>> {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > limitBytes) throw payloadTooLarge(limitBytes);
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > limitBytes) throw payloadTooLarge(limitBytes);
+  const text = await readLimitedText(c, limitBytes);
   if (text.trim() === "") throw invalidRequest("request body is empty; expected a JSON object");
   let data: unknown;
   try {
@@ -33,4 +34,34 @@ export async function readJsonBody<S extends z.ZodType>(
   if (issue === undefined) throw invalidRequest("invalid request body");
   const { param, message } = formatZodIssue(issue);
   throw invalidRequest(message, param);
+}
+
+/**
+ * The body as UTF-8 text, read chunk by chunk and abandoned at the first byte past `limitBytes`
+ * (declared `Content-Length` or not, so a chunked upload never grows the heap past the limit): 413, and
+ * the connection closes after the reply instead of reading the rest.
+ */
+async function readLimitedText(c: Context, limitBytes: number): Promise<string> {
+  const tooLarge = () => {
+    const outgoing = nodeOutgoing(c);
+    if (outgoing !== undefined) outgoing.shouldKeepAlive = false;
+    return payloadTooLarge(limitBytes);
+  };
+  if (Number(c.req.header("content-length") ?? "0") > limitBytes) throw tooLarge();
+  const body = c.req.raw.body;
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? decoder.decode(chunks[0]) : decoder.decode(Buffer.concat(chunks));
 }

@@ -1,4 +1,15 @@
 import { z } from "zod";
+import { exceedsJsonDepth, maxJsonSchemaDepth } from "./json-depth.js";
+
+/** Most turns a request may carry (chat `messages`, Responses `input` items); cortex applies the same bound. */
+export const maxMessages = 4096;
+
+/** A JSON Schema object (tool `parameters`, `response_format` schemas), at most `maxJsonSchemaDepth` deep. */
+export const jsonSchemaObjectSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => !exceedsJsonDepth(value, maxJsonSchemaDepth), {
+    message: `expected a JSON schema nested at most ${maxJsonSchemaDepth} levels deep`,
+  });
 
 const textPartSchema = z.looseObject({ type: z.literal("text"), text: z.string() });
 const otherPartSchema = z.looseObject({ type: z.string() });
@@ -24,7 +35,7 @@ export const functionToolSchema = z.looseObject({
   function: z.looseObject({
     name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "expected 1-64 letters, digits, '_' or '-'"),
     description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
+    parameters: jsonSchemaObjectSchema.optional(),
   }),
 });
 
@@ -40,7 +51,7 @@ export const responseFormatSchema = z.union([
     type: z.literal("json_schema"),
     json_schema: z.looseObject({
       name: z.string().optional(),
-      schema: z.record(z.string(), z.unknown()).optional(),
+      schema: jsonSchemaObjectSchema.optional(),
       strict: z.boolean().nullable().optional(),
     }),
   }),
@@ -50,7 +61,7 @@ export const responseFormatSchema = z.union([
 export const samplingFieldsSchema = {
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).nullable().optional(),
+  top_k: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
   min_p: z.number().min(0).max(1).nullable().optional(),
   seed: z.number().int().nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
@@ -72,7 +83,10 @@ export const samplingFieldsSchema = {
 /** `POST /v1/chat/completions`; unknown fields are accepted and ignored. */
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(chatMessageSchema).min(1, "expected at least one message"),
+  messages: z
+    .array(chatMessageSchema)
+    .min(1, "expected at least one message")
+    .max(maxMessages, `expected at most ${maxMessages} messages`),
   ...samplingFieldsSchema,
   max_completion_tokens: z.number().int().positive().nullable().optional(),
   top_logprobs: z.number().int().nullable().optional(),

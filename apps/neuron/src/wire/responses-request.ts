@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonSchemaObjectSchema, maxMessages, samplingFieldsSchema } from "./chat-completion-request.js";
 
 const partSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 
@@ -34,7 +35,7 @@ const formatSchema = z.union([
   z.looseObject({
     type: z.literal("json_schema"),
     name: z.string().optional(),
-    schema: z.record(z.string(), z.unknown()).optional(),
+    schema: jsonSchemaObjectSchema.optional(),
     strict: z.boolean().nullable().optional(),
   }),
 ]);
@@ -43,25 +44,46 @@ export const responsesFunctionToolSchema = z.looseObject({
   type: z.literal("function"),
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "expected 1-64 letters, digits, '_' or '-'"),
   description: z.string().nullable().optional(),
-  parameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  parameters: jsonSchemaObjectSchema.nullable().optional(),
 });
 
 /** `POST /v1/responses`; fields it does not use are accepted and ignored. */
 export const responsesRequestSchema = z.looseObject({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(responsesInputItemSchema).min(1, "expected at least one input item")]),
+  input: z.union([
+    z.string(),
+    z
+      .array(responsesInputItemSchema)
+      .min(1, "expected at least one input item")
+      .max(maxMessages, `expected at most ${maxMessages} input items`),
+  ]),
   instructions: z.string().nullable().optional(),
   max_output_tokens: z.number().int().positive().nullable().optional(),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).nullable().optional(),
-  min_p: z.number().min(0).max(1).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
+  // The sampling fields the engine reads (OpenAI's and llama.cpp's); `max_tokens` is not one here.
+  temperature: samplingFieldsSchema.temperature,
+  top_p: samplingFieldsSchema.top_p,
+  top_k: samplingFieldsSchema.top_k,
+  min_p: samplingFieldsSchema.min_p,
+  seed: samplingFieldsSchema.seed,
+  presence_penalty: samplingFieldsSchema.presence_penalty,
+  frequency_penalty: samplingFieldsSchema.frequency_penalty,
+  repeat_penalty: samplingFieldsSchema.repeat_penalty,
+  repetition_penalty: samplingFieldsSchema.repetition_penalty,
+  stop: samplingFieldsSchema.stop,
+  n: samplingFieldsSchema.n,
+  logit_bias: samplingFieldsSchema.logit_bias,
+  logprobs: samplingFieldsSchema.logprobs,
   stream: z.boolean().nullable().optional(),
   previous_response_id: z.string().nullable().optional(),
   text: z.looseObject({ format: formatSchema.optional() }).nullable().optional(),
   tools: z
-    .array(z.union([responsesFunctionToolSchema, z.looseObject({ type: z.string() })]))
+    .array(
+      z.union([
+        responsesFunctionToolSchema,
+        // Built-in tools (web search and the like) pass as they are; this engine offers none of them.
+        z.looseObject({ type: z.string().refine((type) => type !== "function") }),
+      ]),
+    )
     .nullable()
     .optional(),
   tool_choice: z

@@ -1,11 +1,15 @@
 import { z } from "zod";
-import { chatMessageSchema, functionToolSchema } from "./chat-completion-request.js";
+import { chatMessageSchema, functionToolSchema, maxMessages } from "./chat-completion-request.js";
 
 /** `POST /v1/tokenize`: a chat (`messages`, optional `tools`) or a raw `prompt`, counted exactly. */
 export const tokenizeRequestSchema = z
   .looseObject({
     model: z.string().min(1),
-    messages: z.array(chatMessageSchema).min(1, "expected at least one message").optional(),
+    messages: z
+      .array(chatMessageSchema)
+      .min(1, "expected at least one message")
+      .max(maxMessages, `expected at most ${maxMessages} messages`)
+      .optional(),
     tools: z.array(functionToolSchema).nullable().optional(),
     prompt: z.string().optional(),
   })
