@@ -50,6 +50,7 @@ export {
   missingModelField,
   modelNotFound,
   modelOverloaded,
+  type PromptField,
   payloadTooLarge,
   rateLimitExceeded,
   routeNotFound,

@@ -101,6 +101,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           candidates,
           estimateBody,
           clientHeader(request.headers, "user-agent"),
+          request.route,
         );
         candidates = checked.candidates;
         estimate = checked.estimate;

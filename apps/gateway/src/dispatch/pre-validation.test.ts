@@ -32,6 +32,23 @@ describe("prompt pre-validation", () => {
     expect(await cortex.metricsText()).toMatch(/cortex_refusals_total\{code="context_length_exceeded"\} 1/);
   });
 
+  it("names the field that holds the prompt: messages, prompt or input", async () => {
+    const upstream = await withContext(50);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const long = "x".repeat(1200);
+    const cases = [
+      { route: "/v1/chat/completions", body: prompt(1200), field: "messages" },
+      { route: "/v1/completions", body: { model: "test-model", prompt: long }, field: "prompt" },
+      { route: "/v1/responses", body: { model: "test-model", input: long }, field: "input" },
+    ];
+    for (const { route, body, field } of cases) {
+      const envelope = await readLoose(await cortex.post(route, body));
+      expect(envelope.error, route).toMatchObject({ code: "context_length_exceeded", param: field });
+      expect(envelope.error?.message, route).toContain(`reduce the length of the ${field}.`);
+    }
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+  });
+
   it("lets a prompt within the context through", async () => {
     const upstream = await withContext(4096);
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });

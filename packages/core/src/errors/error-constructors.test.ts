@@ -170,6 +170,19 @@ describe("envelope contract (original core/error_envelope.rs)", () => {
     expect(renderOpenAiError(invalidRequest("bad")).body.error.param).toBeNull();
   });
 
+  it("context_length_exceeded_names_the_field_that_holds_the_prompt", () => {
+    expect(contextLengthExceeded(50, 302, false)).toMatchObject({ param: "messages" });
+    for (const field of ["messages", "prompt", "input"] as const) {
+      for (const estimated of [true, false]) {
+        const error = contextLengthExceeded(50, 302, estimated, field);
+        expect(error.param).toBe(field);
+        expect(error.message).toContain(`reduce the length of the ${field}.`);
+        expect(error.message).toContain(estimated ? "~302" : `your ${field} resulted in 302 tokens`);
+      }
+    }
+    expect(contextLengthExceeded(50, 302, false, "prompt").message).not.toContain("messages");
+  });
+
   it("extras_ride_inside_the_error_object", () => {
     const { body } = renderOpenAiError(contextLengthExceeded(50, 302, true));
     expect(body.error).toMatchObject({ max: 50, estimated_prompt_tokens: 302 });

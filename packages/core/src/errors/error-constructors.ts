@@ -16,22 +16,32 @@ export function missingModelField(message = "request body must be JSON with a st
   });
 }
 
+/** The request field that holds the prompt: chat `messages`, completion `prompt`, Responses `input`. */
+export type PromptField = "messages" | "prompt" | "input";
+
 /**
  * 400 `context_length_exceeded`; `extras` carry `max` plus `prompt_len` (exact count, the neuron's wording)
- * or `estimated_prompt_tokens` (cortex pre-validation, the seed's `057bc71e` wording).
+ * or `estimated_prompt_tokens` (cortex pre-validation, the seed's `057bc71e` wording). `field` (default
+ * `messages`) is the `param` and the word the message uses, so a `/v1/completions` client is told about
+ * its `prompt`, not messages it never sent.
  */
-export function contextLengthExceeded(max: number, promptTokens: number, estimated: boolean) {
+export function contextLengthExceeded(
+  max: number,
+  promptTokens: number,
+  estimated: boolean,
+  field: PromptField = "messages",
+) {
   return new HelexaError({
     statusCode: 400,
     type: "invalid_request_error",
     code: "context_length_exceeded",
-    param: "messages",
+    param: field,
     permanent: true,
     message: estimated
       ? `This model's maximum context length is ${max} tokens. Your request is estimated at ~${promptTokens} ` +
-        "tokens. Please reduce the length of the messages."
-      : `This model's maximum context length is ${max} tokens. However, your messages resulted in ` +
-        `${promptTokens} tokens. Please reduce the length of the messages.`,
+        `tokens. Please reduce the length of the ${field}.`
+      : `This model's maximum context length is ${max} tokens. However, your ${field} resulted in ` +
+        `${promptTokens} tokens. Please reduce the length of the ${field}.`,
     extras: estimated ? { max, estimated_prompt_tokens: promptTokens } : { max, prompt_len: promptTokens },
   });
 }

@@ -3,10 +3,12 @@ import {
   clientAdvice,
   contextLengthExceeded,
   estimatePromptTokens,
+  type PromptField,
   type RouteCandidate,
 } from "@helexa/core";
 import { attachHeaders } from "../../errors/render-error-response.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
+import type { UpstreamRoute } from "../dispatch.js";
 
 /** Candidates whose context can hold the prompt, and the estimate used (null when no limit is known). */
 export interface PreValidation {
@@ -19,7 +21,8 @@ export interface PreValidation {
  * measured characters per token when one is reported) and drops candidates whose advertised context
  * (the neuron's `limit.context`, else the catalogue's) is smaller. If none is left, throws 400
  * `context_length_exceeded` with `max` and `estimated_prompt_tokens`, plus `X-Helexa-Advice` for known
- * clients. Skipped when no candidate has a known limit. No neuron is touched.
+ * clients; its `param` names the route's prompt field (`messages`, `prompt` or `input`). Skipped when no
+ * candidate has a known limit. No neuron is touched.
  */
 export function preValidate(
   fleet: FleetState,
@@ -27,6 +30,7 @@ export function preValidate(
   candidates: RouteCandidate[],
   body: unknown,
   userAgent: string | null,
+  route: UpstreamRoute,
 ): PreValidation {
   const profile = fleet.catalogueModel(model);
   const contexts = candidates.map((candidate) => contextOf(fleet, candidate.node, model, profile));
@@ -38,9 +42,16 @@ export function preValidate(
   });
   if (fitting.length > 0) return { candidates: fitting, estimate };
   const max = Math.max(...contexts.map((context) => context ?? 0));
-  const error = contextLengthExceeded(max, estimate, true);
+  const error = contextLengthExceeded(max, estimate, true, promptFieldOf(route));
   const advice = clientAdvice(userAgent);
   throw advice === undefined ? error : attachHeaders(error, { "x-helexa-advice": advice });
+}
+
+/** The request field that holds the prompt on `route` (Anthropic clients arrive as chat: `messages`). */
+function promptFieldOf(route: UpstreamRoute): PromptField {
+  if (route === "/v1/completions") return "prompt";
+  if (route === "/v1/responses") return "input";
+  return "messages";
 }
 
 function contextOf(
