@@ -28,11 +28,12 @@ export class StreamTap {
 
   /** Records a chunk on its way to the client. */
   observe(chunk: Uint8Array): void {
-    const now = performance.now();
-    this.#lastActivity = now;
     this.#tail.push(chunk);
-    // An SSE comment (`: keep-alive`) is not a token.
-    if (chunk.byteLength > 0 && chunk[0] !== 58) {
+    // An SSE comment (`: keep-alive`) is neither a token nor progress: a neuron whose worker hangs keeps
+    // writing them, and they must not hold off the idle cut.
+    if (carriesData(chunk)) {
+      const now = performance.now();
+      this.#lastActivity = now;
       this.#firstDataAt ??= now;
       this.#lastDataAt = now;
       this.#dataChunks++;
@@ -75,4 +76,17 @@ export class StreamTap {
     }, delay);
     this.#timer.unref?.();
   }
+}
+
+/** Whether a chunk holds anything but SSE comment lines (`:` first) and blank lines. */
+function carriesData(chunk: Uint8Array): boolean {
+  let lineStart = true;
+  for (const byte of chunk) {
+    if (byte === 10 || byte === 13) lineStart = true;
+    else if (lineStart) {
+      if (byte !== 58) return true;
+      lineStart = false;
+    }
+  }
+  return false;
 }

@@ -208,6 +208,36 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
     );
   });
 
+  it("keep-alive comments do not hold off the idle cut: a neuron that only keeps the stream alive is cut", async () => {
+    // A neuron whose worker hangs still writes `: keep-alive` comments; only data is progress.
+    let timer: NodeJS.Timeout | undefined;
+    const upstream = await neuron({
+      inference: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(frame("token0"));
+              timer = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), 20);
+            },
+            cancel() {
+              clearInterval(timer);
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    });
+    cleanups.push(async () => clearInterval(timer));
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      config: { upstreamIdleTimeoutMs: 300 },
+    });
+    const text = await (await post(cortex, "/v1/chat/completions", streamChat)).text();
+    expect(text).toContain("token0");
+    expect(text).toContain(": keep-alive");
+    expect(text).toContain('"code":"upstream_stream_error"');
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
   it("ends a Responses stream that fails midway with an error event", async () => {
     const upstream = await neuron({
       inference: () =>
