@@ -1,6 +1,7 @@
 import type { LlamaChatResponseChunk, LlamaGrammar } from "node-llama-cpp";
 import type { EngineChatRequest } from "../ipc/engine-request.js";
 import type { FinishReason, GenerationEvent } from "../ipc/generation-event.js";
+import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
 import { callId } from "./call-id.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
@@ -28,7 +29,7 @@ export async function runChatGeneration(
   streamed = true,
 ): Promise<void> {
   const contextSize = runtime.context.contextSize;
-  checkPromptFits(prompt.tokens.length, contextSize);
+  checkPromptFits(prompt.tokens.length, contextSize, promptFieldOf(request));
   const grammar = await chooseGrammar(runtime, request, prompt.forcedToolSchema);
   const room = contextSize - prompt.tokens.length - 1;
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);

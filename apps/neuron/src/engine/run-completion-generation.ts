@@ -21,7 +21,7 @@ export async function runCompletionGeneration(
   streamed = true,
 ): Promise<void> {
   const contextSize = runtime.context.contextSize;
-  checkPromptFits(tokens.all.length, contextSize);
+  checkPromptFits(tokens.all.length, contextSize, "prompt");
   const grammar = await grammarForFormat(runtime, request.responseFormat);
   const room = contextSize - tokens.all.length - 1;
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);

@@ -1,6 +1,7 @@
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { heartbeatIntervalMs } from "../ipc/heartbeat-interval-ms.js";
+import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import type { SupervisorMessage, WorkerCountResult, WorkerMessage } from "../ipc/worker-protocol.js";
 import { calibrationSample } from "./calibration-sample.js";
 import { checkEngineRequest } from "./check-engine-request.js";
@@ -90,7 +91,7 @@ async function start(id: number, request: EngineRequest, stream: boolean) {
   let counted: CountedPrompt;
   try {
     counted = await count(request);
-    checkPromptFits(counted.result.promptTokens, loaded().context.contextSize);
+    checkPromptFits(counted.result.promptTokens, loaded().context.contextSize, promptFieldOf(request));
   } catch (error) {
     running.delete(id);
     send({ type: "count-failed", id, error: requestError(error) });

@@ -59,6 +59,8 @@ export interface EngineChatRequest {
   parallelToolCalls?: boolean;
   responseFormat: EngineResponseFormat;
   sampling: EngineSampling;
+  /** The client field `messages` came from, when not chat's own: Responses `input`. */
+  promptField?: "input";
 }
 
 export interface EngineCompletionRequest {

@@ -2,6 +2,7 @@ import { contextLengthExceeded, HelexaError } from "@helexa/core";
 import { notServing } from "../internal/not-serving.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
+import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
 import type { AdmissionTicket } from "./admission-queue.js";
 import { type AdmittedGeneration, admitRun } from "./admit-run.js";
@@ -42,7 +43,7 @@ export async function admitRequest(
   const max = maxPromptTokens(counted.contextSize);
   if (counted.promptTokens > max) {
     observer?.refused?.(id, "context_length");
-    throw contextLengthExceeded(max, counted.promptTokens, false);
+    throw contextLengthExceeded(max, counted.promptTokens, false, promptFieldOf(request));
   }
   const current = context.serving(id);
   const queued = Date.now();

@@ -2,6 +2,7 @@ import { contextLengthExceeded, HelexaError } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
+import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import type { WorkerModelInfo } from "../ipc/worker-protocol.js";
 import type { BackendFactory, ModelBackend, StartedGeneration } from "../supervisor/model-backend.js";
 
@@ -57,7 +58,8 @@ export class FakeBackend implements ModelBackend {
   async start(request: EngineRequest, signal: AbortSignal): Promise<StartedGeneration> {
     const counted = await this.count(request);
     const max = maxPromptTokens(this.info.contextSize);
-    if (counted.promptTokens > max) throw contextLengthExceeded(max, counted.promptTokens, false);
+    if (counted.promptTokens > max)
+      throw contextLengthExceeded(max, counted.promptTokens, false, promptFieldOf(request));
     this.started += 1;
     return { counted, events: this.generate(request, signal) };
   }

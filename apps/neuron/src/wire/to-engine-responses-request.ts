@@ -46,6 +46,7 @@ export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequ
     toolChoice: choice == null ? "auto" : typeof choice === "string" ? choice : { name: choice.name },
     ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toFormat(body.text?.format),
+    promptField: "input",
     // The same reading of the output-limit fields cortex reserved budget with (max_tokens counts too).
     sampling: toEngineSampling(body, requestedOutputLimit("/v1/responses", body)),
   };
