@@ -5,11 +5,14 @@ import type { ResolvedNeuronConfig } from "./config/resolved-neuron-config.js";
 import type { NeuronMetrics } from "./metrics/neuron-metrics.js";
 import type { ActivationTracker } from "./supervisor/activation-tracker.js";
 import type { ModelRegistry } from "./supervisor/model-registry.js";
+import type { RequestUsageBook } from "./supervisor/request-usage-book.js";
 
 /** Everything `createApp` needs; nothing is read from the environment inside the app. */
 export interface NeuronAppDeps {
   config: ResolvedNeuronConfig;
   registry: ModelRegistry;
+  /** Final usage of recent requests by `x-request-id`, for `GET /v1/requests/{id}/usage`. */
+  requestUsage: RequestUsageBook;
   activation: ActivationTracker;
   buildInfo: BuildInfo;
   /** The current `/discovery` body (static inventory plus the backend in use once known). */

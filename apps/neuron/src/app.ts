@@ -11,6 +11,7 @@ import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelsRoutes } from "./routes/models.js";
 import { openAiModelsRoutes } from "./routes/openai-models.js";
+import { requestUsageRoutes } from "./routes/request-usage.js";
 import { responsesRoutes } from "./routes/responses.js";
 import { tokenizeRoutes } from "./routes/tokenize.js";
 import { versionRoutes } from "./routes/version.js";
@@ -34,6 +35,7 @@ export function createApp(deps: NeuronAppDeps): Hono {
     completionsRoutes,
     responsesRoutes,
     tokenizeRoutes,
+    requestUsageRoutes,
   ]) {
     app.route("/", routes(deps));
   }

@@ -17,6 +17,7 @@ import { createForkWorkerFactory } from "./supervisor/fork-worker-backend.js";
 import type { BackendFactory } from "./supervisor/model-backend.js";
 import { ModelRegistry } from "./supervisor/model-registry.js";
 import { type BackendProbe, probeBackend } from "./supervisor/probe-backend.js";
+import { createRequestUsageBook } from "./supervisor/request-usage-book.js";
 
 export interface StartNeuronOptions {
   config: ResolvedNeuronConfig;
@@ -103,6 +104,7 @@ export async function startNeuron(options: StartNeuronOptions): Promise<RunningN
   const app = createApp({
     config,
     registry,
+    requestUsage: createRequestUsageBook(),
     activation,
     buildInfo,
     discovery: () => describeDiscovery(inventory, config, registry, probe),

@@ -9,6 +9,7 @@ import { collectGeneration } from "../wire/collect-generation.js";
 import { newId, unixSeconds } from "../wire/response-ids.js";
 import { streamChatCompletion } from "../wire/stream-chat-completion.js";
 import { toEngineChatRequest } from "../wire/to-engine-chat-request.js";
+import { trackRequestUsage } from "./request-usage.js";
 
 /** `POST /v1/chat/completions`, streaming and not. Errors before the stream opens are plain envelopes. */
 export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
@@ -17,7 +18,12 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
     const request = toEngineChatRequest(body);
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
-    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
+    const usage = trackRequestUsage(c, deps);
+    const admitted = await deps.registry.admit(body.model, request, signal, {
+      stream,
+      onUsage: usage.onUsage,
+    });
+    usage.admitted();
     const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;

@@ -11,6 +11,7 @@ import { newId, unixSeconds } from "../wire/response-ids.js";
 import { buildTextCompletion, streamTextCompletion } from "../wire/text-completion-response.js";
 import { toResponseFormat } from "../wire/to-engine-chat-request.js";
 import { toEngineSampling } from "../wire/to-engine-sampling.js";
+import { trackRequestUsage } from "./request-usage.js";
 
 /** `POST /v1/completions` (raw prompt, no chat template), streaming and not. */
 export function completionsRoutes(deps: NeuronAppDeps): Hono {
@@ -19,7 +20,12 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
     const request = toEngineCompletionRequest(body);
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
-    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
+    const usage = trackRequestUsage(c, deps);
+    const admitted = await deps.registry.admit(body.model, request, signal, {
+      stream,
+      onUsage: usage.onUsage,
+    });
+    usage.admitted();
     const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;

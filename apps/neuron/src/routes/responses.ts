@@ -9,6 +9,7 @@ import { responsesRequestSchema } from "../wire/responses-request.js";
 import { buildResponse } from "../wire/responses-response.js";
 import { streamResponses } from "../wire/stream-responses.js";
 import { toEngineResponsesRequest } from "../wire/to-engine-responses-request.js";
+import { trackRequestUsage } from "./request-usage.js";
 
 /** `POST /v1/responses` (OpenAI Responses API), streaming and not. */
 export function responsesRoutes(deps: NeuronAppDeps): Hono {
@@ -17,7 +18,12 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
     const request = toEngineResponsesRequest(body);
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
-    const admitted = await deps.registry.admit(body.model, request, signal, { stream });
+    const usage = trackRequestUsage(c, deps);
+    const admitted = await deps.registry.admit(body.model, request, signal, {
+      stream,
+      onUsage: usage.onUsage,
+    });
+    usage.admitted();
     const meta = {
       id: newId("resp_"),
       messageId: newId("msg_"),

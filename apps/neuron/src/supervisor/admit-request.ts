@@ -1,6 +1,7 @@
 import { contextLengthExceeded, HelexaError } from "@helexa/core";
 import { notServing } from "../internal/not-serving.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
+import type { GenerationUsage } from "../ipc/generation-event.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
@@ -9,6 +10,11 @@ import { type AdmittedGeneration, admitRun } from "./admit-run.js";
 import type { GenerateOptions, ModelBackend, StartedGeneration } from "./model-backend.js";
 import type { ModelEntry } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
+
+/** How a request is admitted: streamed or not, and who hears its final usage (see `admitRun`). */
+export interface AdmitOptions extends GenerateOptions {
+  onUsage?: ((usage: GenerationUsage | null) => void) | undefined;
+}
 
 /** What the admission path needs from the registry. */
 export interface AdmitContext {
@@ -30,7 +36,7 @@ export async function admitRequest(
   id: string,
   request: EngineRequest,
   signal: AbortSignal,
-  options: GenerateOptions,
+  options: AdmitOptions,
 ): Promise<AdmittedGeneration> {
   const { observer } = context;
   const entry = context.serving(id);
@@ -57,7 +63,14 @@ export async function admitRequest(
     waited.release();
     throw notServing(current);
   }
-  const run = admitRun({ entry: current, ticket: waited, signal, observer, stream: options.stream });
+  const run = admitRun({
+    entry: current,
+    ticket: waited,
+    signal,
+    observer,
+    stream: options.stream,
+    onUsage: options.onUsage,
+  });
   return run.track(counted.promptTokens, () => admitted.generate(request, run.signal, options));
 }
 
@@ -67,10 +80,10 @@ async function startAtOnce(
   request: EngineRequest,
   ticket: AdmissionTicket,
   signal: AbortSignal,
-  options: GenerateOptions,
+  options: AdmitOptions,
   observer: RegistryObserver | undefined,
 ): Promise<AdmittedGeneration> {
-  const run = admitRun({ entry, ticket, signal, observer, stream: options.stream });
+  const run = admitRun({ entry, ticket, signal, observer, stream: options.stream, onUsage: options.onUsage });
   let started: StartedGeneration;
   try {
     started = await backend.start(request, run.signal, options);

@@ -1,4 +1,4 @@
-import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
 import type { AdmissionTicket } from "./admission-queue.js";
 import type { ModelEntry, RunningGeneration } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
@@ -19,7 +19,16 @@ interface TrackOptions {
   observer: RegistryObserver | undefined;
   /** Whether the caller reads the events as they come. */
   stream: boolean;
+  /**
+   * Called once with the generation's final usage (null when it ended without: an error, or no `done`
+   * within {@link ABANDONED_DRAIN_MS} of an abandonment). A consumer that stops early (the client left)
+   * does not skip it: the backend's remaining events are read in the background until its `done`.
+   */
+  onUsage?: ((usage: GenerationUsage | null) => void) | undefined;
 }
+
+/** How long an abandoned generation's `done` (with the tokens made before the abort) is waited for. */
+export const ABANDONED_DRAIN_MS = 30_000;
 
 /** An admitted request whose admission place is held until its events end. */
 export interface AdmittedRun {
@@ -57,11 +66,27 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     entry.running.delete(handle);
     ticket.release();
   };
+  let reported = false;
+  const report = (usage: GenerationUsage | null) => {
+    if (reported) return;
+    reported = true;
+    options.onUsage?.(usage);
+  };
   async function* events(open: () => Events): AsyncGenerator<GenerationEvent> {
     let firstAt: number | undefined;
     let finished = false;
+    const source = open();
+    const iterator =
+      Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
+    let exhausted = false;
     try {
-      for await (const event of open()) {
+      while (true) {
+        const next = await iterator.next();
+        if (next.done === true) {
+          exhausted = true;
+          break;
+        }
+        const event = next.value;
         if (failure !== undefined) break;
         if (firstAt === undefined && (event.type === "delta" || event.type === "tool_call")) {
           firstAt = Date.now();
@@ -69,6 +94,7 @@ export function admitRun(options: TrackOptions): AdmittedRun {
         }
         if (event.type === "done") {
           finished = true;
+          report(event.usage);
           if (!stream && (firstAt !== undefined || event.firstTokenLeadMs !== undefined)) {
             // Held events all arrive at the end; the first token came `firstTokenLeadMs` before it.
             const at = event.firstTokenLeadMs === undefined ? firstAt : Date.now() - event.firstTokenLeadMs;
@@ -82,6 +108,7 @@ export function admitRun(options: TrackOptions): AdmittedRun {
           );
         } else if (event.type === "error") {
           finished = true;
+          report(null);
           observer?.generationFinished?.(entry.id, "error", undefined, (Date.now() - started) / 1000);
         }
         yield event;
@@ -94,6 +121,13 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     } finally {
       if (!controller.signal.aborted && !finished) controller.abort();
       settle();
+      if (exhausted || reported) {
+        if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => {});
+        report(null);
+      } else {
+        // The consumer left before the end: read on until the backend's `done` says what was generated.
+        void drainAbandoned(iterator, report);
+      }
     }
   }
   return {
@@ -104,4 +138,41 @@ export function admitRun(options: TrackOptions): AdmittedRun {
       return failure;
     },
   };
+}
+
+async function* toAsync<T>(iterator: Iterator<T>): AsyncGenerator<T> {
+  while (true) {
+    const next = iterator.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/** Reads an abandoned generation's remaining events for its final usage, for at most `ABANDONED_DRAIN_MS`. */
+async function drainAbandoned(
+  iterator: AsyncIterator<GenerationEvent>,
+  report: (usage: GenerationUsage | null) => void,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ABANDONED_DRAIN_MS);
+    timer.unref?.();
+  });
+  try {
+    while (true) {
+      const next = await Promise.race([iterator.next(), timeout]);
+      if (next === "timeout" || next.done === true) break;
+      if (next.value.type === "done") {
+        report(next.value.usage);
+        break;
+      }
+      if (next.value.type === "error") break;
+    }
+  } catch {
+    // The backend failed while draining: nothing more to learn.
+  } finally {
+    clearTimeout(timer);
+    report(null);
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+  }
 }

@@ -4,9 +4,9 @@ import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import { notServing, recoveringError, retrySoonSecs, stalledError } from "../internal/not-serving.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
-import { admitRequest } from "./admit-request.js";
+import { type AdmitOptions, admitRequest } from "./admit-request.js";
 import type { AdmittedGeneration } from "./admit-run.js";
-import type { BackendFactory, GenerateOptions } from "./model-backend.js";
+import type { BackendFactory } from "./model-backend.js";
 import { ModelEntry } from "./model-entry.js";
 import type { RegistryObserver } from "./registry-observer.js";
 import { resolveLoadSpec } from "./resolve-load-spec.js";
@@ -104,7 +104,7 @@ export class ModelRegistry {
     id: string,
     request: EngineRequest,
     signal: AbortSignal,
-    options: GenerateOptions,
+    options: AdmitOptions,
   ): Promise<AdmittedGeneration> {
     const context = {
       serving: (model: string) => this.#serving(model),
