@@ -29,14 +29,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === "serve") {
     const { values } = parseArgs({ args: rest, options: { config: { type: "string", short: "c" } } });
     const running = await startCortex({ configPath: values.config ?? "cortex.toml", env: process.env });
+    let signals = 0;
     const shutdown = () => {
+      // The second signal means "now": open streams are not waited for.
+      if (++signals > 1) process.exit(1);
       running.stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     };
-    process.once("SIGTERM", shutdown);
-    process.once("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
     return -1;
   }
   if (command === "status") {
@@ -66,8 +69,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    // A config the operator can fix (file, key, port in use) exits 2 like a usage error; anything else 1.
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cortex: ${message}\n`);
-    process.exit(1);
+    process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { Registry } from "prom-client";
 import { createMessagesRoutes } from "./anthropic/messages-route.js";
 import { type AppDeps, createCortexApp } from "./app.js";
-import { type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
+import { ConfigError, type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
 import { listenUrl, parseListenAddress } from "./config/parse-listen-address.js";
 import { toAppConfig } from "./config/to-app-config.js";
 import { computeCost } from "./entitlements/compute-cost.js";
@@ -14,6 +14,7 @@ import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
 import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
+import { createStdoutDestination } from "./internal/create-stdout-destination.js";
 import type { Logger } from "./internal/logger.js";
 import { createApiServer } from "./server/create-api-server.js";
 
@@ -41,7 +42,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const loaded = await loadCortexConfig(options.configPath, options.env);
   const { config } = loaded;
   const gateway = config.gateway;
-  const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" });
+  const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" }, createStdoutDestination());
   const registry = new Registry();
   const entitlements = buildEntitlements(loaded, logger, registry);
   const fleet = new FleetState(config.neurons, loaded.catalogue);
@@ -83,11 +84,24 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       () => response.writeHead(500).end(),
     );
   });
-  const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port);
+  const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port).catch(
+    (error: unknown) => {
+      cortex.close();
+      entitlements?.dispose();
+      throw listenError(error, "gateway.metrics_listen", gateway.metrics_listen);
+    },
+  );
 
   const apiAddress = parseListenAddress(gateway.listen);
   const apiServer = createApiServer(cortex);
-  const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port);
+  const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port).catch(
+    async (error: unknown) => {
+      await closeServer(metricsServer);
+      cortex.close();
+      entitlements?.dispose();
+      throw listenError(error, "gateway.listen", gateway.listen);
+    },
+  );
   poller.start();
 
   const url = listenUrl(apiAddress.hostname, apiPort);
@@ -155,6 +169,20 @@ function listen(server: Server, hostname: string, port: number): Promise<number>
     server.once("error", reject);
     server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/** A bind failure an operator can fix, as a one-line `ConfigError` naming the key; anything else as is. */
+function listenError(error: unknown, key: string, address: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason =
+    code === "EADDRINUSE"
+      ? "address already in use"
+      : code === "EACCES"
+        ? "permission denied (ports below 1024 need privileges)"
+        : code === "EADDRNOTAVAIL" || code === "ENOTFOUND"
+          ? "address not available on this host"
+          : undefined;
+  return reason === undefined ? error : new ConfigError(`cannot listen on ${key} = "${address}": ${reason}`);
 }
 
 function closeServer(server: Server): Promise<void> {
