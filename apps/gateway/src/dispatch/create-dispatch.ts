@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type EvictionStrategy,
   estimatePromptTokens,
@@ -7,10 +8,12 @@ import {
   planRoute,
   type RouteCandidate,
   routeRefusalToError,
+  serviceUnavailable,
 } from "@helexa/core";
 import type { ColdLoader } from "../cold-load/create-cold-loader.js";
 import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
 import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
+import { describeUnhealthyNodes } from "../fleet/describe-unhealthy-nodes.js";
 import type { FleetState } from "../fleet/fleet-state.js";
 import { clientHeader } from "../internal/client-headers.js";
 import type { Logger } from "../internal/logger.js";
@@ -70,7 +73,14 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       evictionStrategy: settings.evictionStrategy,
     });
     if (result.ok) return result.plan;
-    const error = routeRefusalToError(result.refusal);
+    const refusal = result.refusal;
+    const error =
+      refusal.kind === "no_healthy_nodes"
+        ? serviceUnavailable(
+            `no healthy nodes available (${describeUnhealthyNodes(fleet)})`,
+            refusal.retryAfterSecs,
+          )
+        : routeRefusalToError(refusal);
     metrics.refusals.inc({ code: error.code ?? "unknown" });
     throw error;
   };
@@ -122,7 +132,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       // Anonymous callers are never limited, so their bodies go as sent.
       if (request.identity !== null) outputLimit = planned.outputLimit;
     }
-    const guard = createSettleGuard(deps.entitlements, reservation, model);
+    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back.
+    const requestId = randomUUID();
+    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
+    const guard = createSettleGuard(deps.entitlements, reservation, model, requestId);
     const stream = request.body.stream === true;
     const cold = candidates[0]?.coldLoad === true;
 
@@ -151,12 +164,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           route: request.route,
           model,
           candidates,
-          body: buildUpstreamBody(
-            request,
-            model,
-            metered && reservation !== null && request.identity !== null,
-            outputLimit,
-          ),
+          body: buildUpstreamBody(request, model, outputLimit),
+          requestId,
+          clientRequestId,
+          metered: reservation !== null,
           clientHeaders: request.headers,
           identity: request.identity,
           signal: request.signal,
@@ -188,6 +199,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
     return serve();
   };
+}
+
+/** A client's `x-request-id` worth echoing: 1–128 visible ASCII characters; else null. */
+function validRequestId(value: string | null): string | null {
+  return value !== null && /^[\x21-\x7e]{1,128}$/.test(value) ? value : null;
 }
 
 /** After a cold load: the replicas now serving the model, the freshly loaded node first if still cold-listed. */

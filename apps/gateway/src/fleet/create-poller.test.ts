@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../internal/logger.js";
 import {
@@ -121,5 +123,57 @@ describe("poller", () => {
     fleet.finishRequest(ticket);
     expect(fleet.replicaLoad(node, "test-model")).toBe(0);
     expect(node.active.get("test-model")).toBeUndefined();
+  });
+});
+
+describe("poller logging", () => {
+  it("logs a neuron that is down from the start, with its reason, then only changes of state", async () => {
+    const neuron = await startFakeNeuron({});
+    neurons.push(neuron);
+    neuron.failPolls = true;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const lines: { level: string; fields: Record<string, unknown> }[] = [];
+    const record =
+      (level: string) =>
+      (fields: Record<string, unknown>): void => {
+        lines.push({ level, fields });
+      };
+    const fleet = new FleetState(
+      [
+        { name: "refusing", endpoint: neuron.url },
+        { name: "gone", endpoint: `http://127.0.0.1:${closedPort}` },
+      ],
+      { models: [], aliases: {} },
+    );
+    const poller = createPoller({
+      fleet,
+      fetch: globalThis.fetch,
+      logger: { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") },
+      intervalMs: 60_000,
+      timeoutMs: 2_000,
+      unhealthyAfterFailures: 2,
+      now: Date.now,
+    });
+    await poller.pollOnce();
+    const warned = lines.filter((line) => line.level === "warn").map((line) => line.fields);
+    expect(warned).toHaveLength(2);
+    expect(warned.find((fields) => fields.node === "refusing")).toMatchObject({
+      event: "node_unhealthy",
+      reason: expect.stringMatching(/HTTP 5\d\d|not JSON/),
+    });
+    expect(warned.find((fields) => fields.node === "gone")).toMatchObject({
+      event: "node_unhealthy",
+      reason: "ECONNREFUSED",
+    });
+    await poller.pollOnce();
+    expect(lines).toHaveLength(2);
+    neuron.failPolls = false;
+    await poller.pollOnce();
+    expect(lines.slice(2).map((line) => [line.level, line.fields.event, line.fields.node])).toEqual([
+      ["info", "node_healthy", "refusing"],
+    ]);
   });
 });

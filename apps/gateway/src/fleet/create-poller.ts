@@ -32,15 +32,22 @@ export function createPoller(options: PollerOptions): Poller {
   let running = false;
   let current: Promise<void> | undefined;
 
+  // What was last logged per node: the first poll of each is logged whatever it finds (a neuron that is
+  // down from the start is never "healthy, then unhealthy"), then every change of state and of reason.
+  const reported = new Map<string, string>();
   const pollOne = async (name: string) => {
     const node = fleet.node(name);
     if (node === undefined) return;
     const outcome = await pollNode(node, options);
-    if (outcome.wasHealthy !== outcome.healthy) {
-      if (outcome.healthy) logger.info({ event: "node_healthy", node: node.name }, "node is healthy");
-      else
-        logger.warn({ event: "node_unhealthy", node: node.name, reason: outcome.error }, "node is unhealthy");
-    }
+    const state = outcome.healthy ? "healthy" : `unhealthy: ${outcome.error ?? "unknown"}`;
+    if (reported.get(name) === state) return;
+    reported.set(name, state);
+    if (outcome.healthy) logger.info({ event: "node_healthy", node: node.name }, "node is healthy");
+    else
+      logger.warn(
+        { event: "node_unhealthy", node: node.name, reason: outcome.error ?? "unknown" },
+        `node ${node.name} is unhealthy: ${outcome.error ?? "unknown"}`,
+      );
   };
 
   const pollOnce = async () => {

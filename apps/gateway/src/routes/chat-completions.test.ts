@@ -130,6 +130,9 @@ describe("POST /v1/chat/completions", () => {
     const envelope = await readLoose(response);
     expect(envelope.error).toMatchObject({ type: "api_error", code: "service_unavailable", param: null });
     expect(envelope.error?.message).toContain("no healthy nodes");
+    // Names each node tried and why, never its endpoint.
+    expect(envelope.error?.message).toMatch(/\(n: \/models: HTTP \d{3}\)$/);
+    expect(envelope.error?.message).not.toContain(upstream.url);
   });
 
   it("holds a recovering model with 503 + Retry-After and keeps listing it", async () => {
