@@ -1,0 +1,171 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ensureTinyModel } from "@helexa/tiny-model";
+import { type SpawnedService, spawnService } from "./spawn-service.js";
+import { waitFor } from "./wait-for.js";
+
+/** The model both neurons serve. */
+export const MODEL = "tiny";
+/** The stall timeout the neurons run with (seconds): short, so a stopped worker is replaced quickly. */
+export const STALL_TIMEOUT_SECS = 3;
+const API_KEY = "sk-faults-0123456789";
+
+/** One neuron of the fleet, as a real process. */
+export interface FaultNeuron {
+  name: string;
+  url: string;
+  service: SpawnedService;
+  /** The model's status and worker pid as the neuron reports them (undefined when it does not answer). */
+  model(): Promise<{ status: string; worker_pid?: number } | undefined>;
+}
+
+/** Two neurons with the tiny model behind one cortex that requires an API key. */
+export interface FaultFleet {
+  cortexUrl: string;
+  /** Headers every client request needs (the key). */
+  headers: Record<string, string>;
+  neurons: FaultNeuron[];
+  /** The key's spend and holds from cortex's `GET /v1/usage`. */
+  usage(): Promise<{ spent: number; reserved: number }>;
+  /** Waits until every neuron still running serves the model and cortex has polled them since. */
+  ready(): Promise<void>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
+
+/** Starts `neuron serve` twice and `cortex serve` in front of both, in a temp folder. Needs the apps built. */
+export async function startFaultFleet(): Promise<FaultFleet> {
+  const folder = await mkdtemp(join(tmpdir(), "helexa-faults-"));
+  const services: SpawnedService[] = [];
+  const stop = async () => {
+    for (const service of [...services].reverse()) await service.stop();
+    await rm(folder, { recursive: true, force: true });
+  };
+  try {
+    const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
+    const neurons: FaultNeuron[] = [];
+    for (const name of ["a", "b"]) {
+      const config = join(folder, `neuron-${name}.toml`);
+      await writeFile(config, neuronToml(model.path));
+      const service = await spawnService(
+        `neuron-${name}`,
+        cliOf("@helexa/neuron"),
+        ["serve", "--config", config, "--port", "0"],
+        { NEURON_LOG_LEVEL: "info" },
+        120_000,
+      );
+      services.push(service);
+      neurons.push({ name, url: service.url, service, model: () => modelOn(service.url) });
+    }
+    await writeFile(join(folder, "cortex.toml"), cortexToml(neurons));
+    const cortex = await spawnService(
+      "cortex",
+      cliOf("@helexa/gateway"),
+      ["serve", "--config", join(folder, "cortex.toml")],
+      { CORTEX_LOG_LEVEL: "info" },
+      120_000,
+    );
+    services.push(cortex);
+    const headers = { authorization: `Bearer ${API_KEY}` };
+    const fleet: FaultFleet = {
+      cortexUrl: cortex.url,
+      headers,
+      neurons,
+      async usage() {
+        const response = await fetch(`${cortex.url}/v1/usage`, { headers });
+        if (!response.ok) throw new Error(`GET /v1/usage: ${response.status}`);
+        return (await response.json()) as { spent: number; reserved: number };
+      },
+      async ready() {
+        for (const neuron of neurons) {
+          if (neuron.service.child.exitCode !== null || neuron.service.child.signalCode !== null) continue;
+          await waitFor(
+            async () => ((await neuron.model())?.status === "loaded" ? true : undefined),
+            180_000,
+            `neuron ${neuron.name} serving ${MODEL}`,
+          );
+        }
+        await waitFor(() => cortexLists(cortex.url, headers), 60_000, `cortex listing ${MODEL}`);
+        // cortex polls every 200 ms: a few polls and it has seen every replica as it is now.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
+      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
+      stop,
+    };
+    await fleet.ready();
+    return fleet;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function modelOn(url: string): Promise<{ status: string; worker_pid?: number } | undefined> {
+  try {
+    const response = await fetch(`${url}/models`, { signal: AbortSignal.timeout(5_000) });
+    const models = (await response.json()) as Array<{ id: string; status: string; worker_pid?: number }>;
+    return models.find((model) => model.id === MODEL);
+  } catch {
+    return undefined;
+  }
+}
+
+async function cortexLists(url: string, headers: Record<string, string>): Promise<true | undefined> {
+  const response = await fetch(`${url}/v1/models`, { headers });
+  if (!response.ok) return undefined;
+  const list = (await response.json()) as { data: Array<{ id: string; loaded?: boolean }> };
+  return list.data.some((model) => model.id === MODEL && model.loaded === true) ? true : undefined;
+}
+
+function neuronToml(modelPath: string): string {
+  return [
+    `host = "127.0.0.1"`,
+    `threads = 1`,
+    `gpu = "cpu"`,
+    ``,
+    `[admission]`,
+    `max_queue_depth = 8`,
+    `max_wait_secs = 30`,
+    `stall_timeout_secs = ${STALL_TIMEOUT_SECS}`,
+    ``,
+    `[[models]]`,
+    `id = "${MODEL}"`,
+    `path = ${JSON.stringify(modelPath)}`,
+    `context_size = 2048`,
+    `sequences = 2`,
+    `preload = true`,
+    ``,
+  ].join("\n");
+}
+
+function cortexToml(neurons: FaultNeuron[]): string {
+  return [
+    `[gateway]`,
+    `listen = "127.0.0.1:0"`,
+    `metrics_listen = "127.0.0.1:0"`,
+    `poll_interval_ms = 200`,
+    ``,
+    ...neurons.flatMap((neuron) => [
+      `[[neurons]]`,
+      `name = "${neuron.name}"`,
+      `endpoint = "${neuron.url}"`,
+      ``,
+    ]),
+    `[entitlements]`,
+    `require_auth = true`,
+    ``,
+    `[[entitlements.keys]]`,
+    `key = "${API_KEY}"`,
+    `account_id = "faults"`,
+    `key_id = "faults"`,
+    ``,
+    `[ledger]`,
+    `path = "cortex-ledger.sqlite"`,
+    ``,
+  ].join("\n");
+}
