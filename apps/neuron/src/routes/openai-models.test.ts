@@ -26,11 +26,12 @@ describe("OpenAI models routes", () => {
     const app = await start();
     const list = (await (await app.request("/v1/models")).json()) as { data: Array<{ id: string }> };
     expect(list.data.map((model) => model.id)).toEqual(["fake", "org/fake-2"]);
-    for (const [path, id] of [
+    const paths: Array<[string, string]> = [
       ["/v1/models/fake", "fake"],
       ["/v1/models/org/fake-2", "org/fake-2"],
       ["/v1/models/org%2Ffake-2", "org/fake-2"],
-    ]) {
+    ];
+    for (const [path, id] of paths) {
       const response = await app.request(path);
       expect(response.status, path).toBe(200);
       const model = await response.json();
