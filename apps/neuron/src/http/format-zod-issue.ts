@@ -9,8 +9,14 @@ export function formatZodIssue(issue: z.core.$ZodIssue): { param: string | null;
         typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
       )
       .join("") || null;
-  const message = param === null ? specific.message : `invalid '${param}': ${specific.message}`;
+  const detail = isMissing(specific) ? `required (expected ${specific.expected})` : specific.message;
+  const message = param === null ? detail : `invalid '${param}': ${detail}`;
   return { param, message };
+}
+
+/** zod's "received undefined" is a field the body does not have; said in the client's terms. */
+function isMissing(issue: z.core.$ZodIssue): issue is z.core.$ZodIssueInvalidType {
+  return issue.code === "invalid_type" && issue.message.endsWith("received undefined");
 }
 
 /**
