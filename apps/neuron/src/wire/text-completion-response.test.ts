@@ -26,4 +26,16 @@ describe("text completions", () => {
       expect(chunk).not.toHaveProperty("system_fingerprint");
     }
   });
+
+  it("stream usage only in the last chunk when asked: the others leave it out, as the schema has no null", async () => {
+    const { sink, frames } = recordSse();
+    const events = generationEvents([{ type: "delta", content: "hi" }, doneEvent()]);
+    await streamTextCompletion(sink, events, meta, true, new AbortController().signal);
+    const chunks = frames.map((frame) => frame.payload).filter((payload) => payload !== "[DONE]");
+    for (const chunk of chunks.slice(0, -1)) expect(chunk).not.toHaveProperty("usage");
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+    });
+  });
 });

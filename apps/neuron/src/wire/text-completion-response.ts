@@ -25,7 +25,11 @@ export function buildTextCompletion(result: CollectedGeneration, meta: ReplyMeta
   };
 }
 
-/** Completion streaming: text chunks, a finish chunk, the usage chunk when asked, then `[DONE]`. */
+/**
+ * Completion streaming: text chunks, a finish chunk, the usage chunk when asked, then `[DONE]`. Unlike chat
+ * chunks (whose schema has `usage` nullable, null until the last), completion chunks leave `usage` out
+ * until the usage chunk: OpenAI's `CreateCompletionResponse` has it as an object, never null.
+ */
 export async function streamTextCompletion(
   sink: SseSink,
   events: AsyncIterable<GenerationEvent>,
@@ -47,7 +51,6 @@ export async function streamTextCompletion(
         ...(stopReason === undefined ? {} : { stop_reason: stopReason }),
       },
     ],
-    ...(includeUsage ? { usage: null } : {}),
   });
   for await (const event of events) {
     if (signal.aborted) return;
