@@ -148,6 +148,24 @@ describe("POST /v1/chat/completions", () => {
     expect(list(models.data).map((entry) => entry.id)).toContain("test-model");
   });
 
+  it("never sends a request to a stalled replica: another replica serves it, or 503 + Retry-After", async () => {
+    const stalled = await neuron({ models: [modelInfo("test-model", { status: "stalled" })] });
+    const alone = await createTestCortex({ neurons: [{ name: "a", url: stalled.url }] });
+    const refused = await alone.post("/v1/chat/completions", chat());
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    const healthy = await neuron();
+    const both = await createTestCortex({
+      neurons: [
+        { name: "a", url: stalled.url },
+        { name: "b", url: healthy.url },
+      ],
+    });
+    expect((await both.post("/v1/chat/completions", chat())).status).toBe(200);
+    expect(stalled.inferenceRequests()).toHaveLength(0);
+    expect(healthy.inferenceRequests()).toHaveLength(1);
+  });
+
   it("resolves an alias and rewrites the body's model", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({
