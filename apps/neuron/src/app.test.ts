@@ -327,6 +327,20 @@ describe("projections", () => {
     expect(stream.filter((item) => item !== "[DONE]").every((item) => item.choices.length === 1)).toBe(true);
   });
 
+  it("a worker that died or stalled under a whole answer not yet sent: 503 + Retry-After, not 500", async () => {
+    await start({
+      events: () => [
+        { type: "error", message: "model worker stalled (no progress for 3 s)", retryAfterSecs: 2 },
+      ],
+    });
+    const response = await post("/v1/chat/completions", chatBody);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("2");
+    expect(await response.json()).toMatchObject({
+      error: { type: "api_error", code: "service_unavailable", message: expect.stringContaining("stalled") },
+    });
+  });
+
   it("a failure mid-stream ends with an error object and [DONE]; non-streaming gets a 500 envelope", async () => {
     await start({
       events: () => [
