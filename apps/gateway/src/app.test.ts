@@ -112,7 +112,7 @@ describe("the assembled app", () => {
     cleanups.push(() => server.close());
     const client = new AbortController();
     const pending = fetch(`${server.url}/v1/chat/completions`, {
-      ...post({ model: "test-model", messages: [] }),
+      ...post({ model: "test-model", messages: [{ role: "user", content: "hi" }] }),
       signal: client.signal,
     }).catch(() => "aborted");
     await waitFor(() => neuron.inferenceRequests().length === 1);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonSchemaObjectSchema, maxMessages } from "../routes/internal/openai-request-schemas.js";
 
 // Blocks are loose objects: clients add fields such as `cache_control` or `citations` that a local model
 // has no use for; they are accepted and ignored rather than refused.
@@ -71,7 +72,7 @@ export const anthropicToolSchema = z.looseObject({
     .optional(),
   name: z.string().min(1),
   description: z.string().optional(),
-  input_schema: z.record(z.string(), z.unknown()).optional(),
+  input_schema: jsonSchemaObjectSchema.optional(),
 });
 export type AnthropicTool = z.infer<typeof anthropicToolSchema>;
 
@@ -95,14 +96,14 @@ export const anthropicThinkingConfigSchema = z.discriminatedUnion("type", [
 
 export const anthropicOutputConfigSchema = z.looseObject({
   format: z
-    .looseObject({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) })
+    .looseObject({ type: z.literal("json_schema"), schema: jsonSchemaObjectSchema })
     .nullable()
     .optional(),
 });
 
 const anthropicPromptFields = {
   model: z.string().min(1),
-  messages: z.array(anthropicMessageSchema).min(1),
+  messages: z.array(anthropicMessageSchema).min(1).max(maxMessages),
   system: z.union([z.string(), z.array(anthropicTextBlockSchema)]).optional(),
   tools: z.array(anthropicToolSchema).optional(),
   tool_choice: anthropicToolChoiceSchema.optional(),
@@ -112,11 +113,11 @@ const anthropicPromptFields = {
 /** `POST /v1/messages`. Unknown top-level fields are ignored (newer clients send betas a local model lacks). */
 export const anthropicMessagesRequestSchema = z.looseObject({
   ...anthropicPromptFields,
-  max_tokens: z.number().int().min(0),
+  max_tokens: z.number().int().min(1),
   stop_sequences: z.array(z.string()).optional(),
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),
-  top_k: z.number().int().min(0).optional(),
+  top_k: z.number().int().min(0).max(2_147_483_647).optional(),
   metadata: z.looseObject({ user_id: z.string().nullable().optional() }).optional(),
   stream: z.boolean().optional(),
   output_config: anthropicOutputConfigSchema.optional(),

@@ -11,7 +11,12 @@ import { dialectOfPath, renderErrorResponse } from "./render-error-response.js";
  */
 export function errorResponse(error: unknown, path: string, logger: Logger): Response {
   const dialect = dialectOfPath(path);
-  if (HelexaError.is(error)) return renderErrorResponse(error, dialect);
+  if (HelexaError.is(error)) {
+    const response = renderErrorResponse(error, dialect);
+    // A body refused for its size was not read to its end: close the connection rather than read the rest.
+    if (error.statusCode === 413) response.headers.set("connection", "close");
+    return response;
+  }
   if (error instanceof HTTPException && error.status < 500) {
     return renderErrorResponse(invalidRequest(error.message || "bad request"), dialect);
   }

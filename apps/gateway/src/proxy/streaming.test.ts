@@ -74,7 +74,10 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
   it("passes a plain reply through whole: status, body, length, Server-Timing", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    const response = await post(cortex, "/v1/chat/completions", { model: "test-model", messages: [] });
+    const response = await post(cortex, "/v1/chat/completions", {
+      model: "test-model",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ object: "chat.completion" });
@@ -175,7 +178,10 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
   it("emits requests, duration and overhead metrics after a plain proxy, and no error series", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    await post(cortex, "/v1/chat/completions", { model: "test-model", messages: [] });
+    await post(cortex, "/v1/chat/completions", {
+      model: "test-model",
+      messages: [{ role: "user", content: "hi" }],
+    });
     const metrics = await cortex.metricsText();
     expect(metrics).toMatch(/cortex_requests_total\{model="test-model",node="n"\} 1/);
     expect(metrics).toMatch(/cortex_request_duration_seconds_count\{model="test-model",node="n"\} 1/);

@@ -49,7 +49,13 @@ async function serve(
   return { url: server.url, seen, logged };
 }
 
-const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] });
+// Valid on all three routes (each checks its own prompt field: messages, prompt, input).
+const body = JSON.stringify({
+  model: "m",
+  messages: [{ role: "user", content: "hi" }],
+  prompt: "hi",
+  input: "hi",
+});
 const post = (extra: Record<string, string> = {}, text = body): RequestInit => ({
   method: "POST",
   headers: { "content-type": "application/json", ...extra },

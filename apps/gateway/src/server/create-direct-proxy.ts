@@ -5,6 +5,7 @@ import type { Entitlements } from "../entitlements/entitlements.js";
 import { errorResponse } from "../errors/error-response.js";
 import { arrivalTime } from "../internal/arrival-time.js";
 import type { Logger } from "../internal/logger.js";
+import { checkOpenAiRequest } from "../routes/internal/check-openai-request.js";
 import { parseJsonBody } from "../routes/internal/parse-json-body.js";
 import { closeSignal } from "./close-signal.js";
 import { readIncomingBody } from "./read-incoming-body.js";
@@ -44,6 +45,7 @@ export function createDirectProxy(deps: DirectProxyDeps): DirectListener {
       const identity = deps.entitlements?.authenticate(incoming.headers) ?? null;
       const { raw, body } = parseJsonBody(await readIncomingBody(incoming, deps.maxBodyBytes));
       bodyRead = true;
+      checkOpenAiRequest(route, body);
       const response = await deps.dispatch({
         route,
         body,

@@ -2,6 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { payloadTooLarge } from "@helexa/core";
 import { clientClosed } from "../dispatch/internal/dispatch-errors.js";
 
+/** UTF-8, dropping a leading byte-order mark (as lenient JSON readers do; the neuron does the same). */
+const decoder = new TextDecoder("utf-8");
+
 /**
  * A request body straight from Node's `IncomingMessage`, as UTF-8 text of at most `maxBytes`: 413 when a
  * declared `Content-Length` (before reading) or the bytes read (without one) pass the limit; 499 when the
@@ -31,9 +34,7 @@ export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): P
     };
     const onEnd = () => {
       stop();
-      resolve(
-        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"),
-      );
+      resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     };
     const onGone = () => {
       stop();

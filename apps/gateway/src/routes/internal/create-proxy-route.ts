@@ -3,6 +3,7 @@ import type { Dispatch, UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { arrivalTime } from "../../internal/arrival-time.js";
 import { closeSignal } from "../../server/close-signal.js";
+import { checkOpenAiRequest } from "./check-openai-request.js";
 import { readJsonBody } from "./read-json-body.js";
 
 /**
@@ -18,6 +19,7 @@ export function createProxyRoute(route: UpstreamRoute, dispatch: Dispatch, maxBo
     // Before the body is read, so a client gone during the read is seen.
     const signal = env?.outgoing !== undefined ? closeSignal(env.outgoing) : c.req.raw.signal;
     const { raw, body } = await readJsonBody(c.req.raw, maxBodyBytes);
+    checkOpenAiRequest(route, body);
     return dispatch({
       route,
       body,

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import type { UpstreamRoute } from "../../dispatch/dispatch.js";
+import { exceedsJsonDepth, maxJsonSchemaDepth } from "./json-depth.js";
+
+// The fields cortex or the neuron read from an OpenAI request, with the neuron's types and ranges, so a
+// wrong one is refused here before any routing, budget or neuron work. Objects are loose: clients send
+// many fields nobody reads, and those stay accepted. Cortex forwards the body as sent; nothing here
+// transforms it.
+
+/** Most turns a request may carry (chat `messages`, Responses `input` items); the neuron's bound too. */
+export const maxMessages = 4096;
+
+/** A JSON Schema object at most `maxJsonSchemaDepth` levels deep. */
+export const jsonSchemaObjectSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => !exceedsJsonDepth(value, maxJsonSchemaDepth), {
+    message: `expected a JSON schema nested at most ${maxJsonSchemaDepth} levels deep`,
+  });
+
+const positiveInteger = z.number().int().positive().nullable().optional();
+
+const samplingFields = {
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  top_k: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
+  min_p: z.number().min(0).max(1).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  repeat_penalty: z.number().positive().nullable().optional(),
+  repetition_penalty: z.number().positive().nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(16)])
+    .nullable()
+    .optional(),
+  n: positiveInteger,
+  logit_bias: z.record(z.string(), z.number()).nullable().optional(),
+  logprobs: z.union([z.boolean(), z.number()]).nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
+  // Cortex reads all three output limits on every route (the budget's reservation).
+  max_tokens: positiveInteger,
+  max_completion_tokens: positiveInteger,
+  max_output_tokens: positiveInteger,
+};
+
+const contentSchema = z
+  .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+  .nullable();
+
+const chatMessageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+  content: contentSchema.optional(),
+  name: z.string().optional(),
+  tool_calls: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        function: z.looseObject({ name: z.string().min(1), arguments: z.string().optional() }),
+      }),
+    )
+    .optional(),
+  tool_call_id: z.string().optional(),
+});
+
+const chatResponseFormatSchema = z.looseObject({
+  type: z.enum(["text", "json_object", "json_schema"]),
+  json_schema: z.looseObject({ schema: jsonSchemaObjectSchema.optional() }).optional(),
+});
+
+const chatRequestSchema = z.looseObject({
+  ...samplingFields,
+  messages: z
+    .array(chatMessageSchema)
+    .min(1, "expected at least one message")
+    .max(maxMessages, `expected at most ${maxMessages} messages`),
+  response_format: chatResponseFormatSchema.nullable().optional(),
+  tools: z
+    .array(
+      z.looseObject({
+        type: z.literal("function"),
+        function: z.looseObject({ name: z.string().min(1), parameters: jsonSchemaObjectSchema.optional() }),
+      }),
+    )
+    .nullable()
+    .optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+});
+
+const completionRequestSchema = z.looseObject({
+  ...samplingFields,
+  prompt: z.union([z.string(), z.array(z.string())]),
+  echo: z.boolean().nullable().optional(),
+  suffix: z.string().nullable().optional(),
+  best_of: positiveInteger,
+  response_format: chatResponseFormatSchema.nullable().optional(),
+});
+
+const responsesRequestSchema = z.looseObject({
+  ...samplingFields,
+  input: z.union([
+    z.string(),
+    z
+      .array(z.looseObject({ type: z.string().optional() }))
+      .min(1, "expected at least one input item")
+      .max(maxMessages, `expected at most ${maxMessages} input items`),
+  ]),
+  instructions: z.string().nullable().optional(),
+  previous_response_id: z.string().nullable().optional(),
+  text: z
+    .looseObject({
+      format: z
+        .looseObject({
+          type: z.enum(["text", "json_object", "json_schema"]),
+          schema: jsonSchemaObjectSchema.optional(),
+        })
+        .optional(),
+    })
+    .nullable()
+    .optional(),
+  tools: z
+    .array(z.looseObject({ type: z.string(), parameters: jsonSchemaObjectSchema.nullable().optional() }))
+    .nullable()
+    .optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+});
+
+/** The schema each OpenAI route's body is checked against at cortex (`/v1/tokenize` is internal). */
+export const openAiRequestSchemas: Readonly<Record<Exclude<UpstreamRoute, "/v1/tokenize">, z.ZodType>> = {
+  "/v1/chat/completions": chatRequestSchema,
+  "/v1/completions": completionRequestSchema,
+  "/v1/responses": responsesRequestSchema,
+};
