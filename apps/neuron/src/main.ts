@@ -1,11 +1,15 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, resolve } from "node:path";
 import { pino } from "pino";
 import { parseNeuronConfigText } from "./config/parse-neuron-config-text.js";
 import { resolveNeuronConfig } from "./config/resolve-neuron-config.js";
+import type { ResolvedNeuronConfig } from "./config/resolved-neuron-config.js";
 import { createBuildInfo } from "./internal/create-build-info.js";
-import { startNeuron } from "./start-neuron.js";
+import { createStdoutDestination } from "./internal/create-stdout-destination.js";
+import { type RunningNeuron, startNeuron } from "./start-neuron.js";
+import { WorkerBackend } from "./supervisor/worker-backend.js";
 
 export interface ServeArguments {
   configPath: string;
@@ -14,8 +18,10 @@ export interface ServeArguments {
 
 /**
  * `neuron serve`: the only place that reads the config file and the environment. Logs one
- * `{"event":"listening","url":…}` line when ready; SIGTERM/SIGINT drain and exit 0. Resolves with the
- * process exit code for configuration errors (2) so the CLI can exit with it.
+ * `{"event":"listening","url":…}` line when ready; SIGTERM/SIGINT drain and exit 0, a second signal
+ * ends the workers and exits at once. Resolves with the process exit code for configuration errors, a
+ * preloaded model whose file is missing and a port that cannot be bound (2, one line on stderr) so the
+ * CLI can exit with it.
  */
 export async function serve(args: ServeArguments): Promise<number | undefined> {
   const configPath = resolve(args.configPath);
@@ -32,21 +38,51 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     return 2;
   }
   const config = resolveNeuronConfig(parsed.config, dirname(configPath), availableParallelism());
-  const logger = pino({ level: process.env.NEURON_LOG_LEVEL ?? "info", base: { service: "neuron" } });
-  const neuron = await startNeuron({
-    config,
-    logger,
-    ...(args.port === undefined ? {} : { port: args.port }),
-    buildInfo: createBuildInfo(process.env.HELEXA_BUILD_SHA),
-    workerExecArgv: workerExecArgv(process.env.NEURON_WORKER_EXEC_ARGV),
-  });
+  const missing = missingModelFiles(config);
+  const preloadMissing = missing.find((model) => model.preload);
+  if (preloadMissing !== undefined) {
+    process.stderr.write(
+      `neuron: model '${preloadMissing.id}' (preload = true in ${basename(configPath)}): file not found: ${preloadMissing.path}\n`,
+    );
+    return 2;
+  }
+  const logger = pino(
+    { level: process.env.NEURON_LOG_LEVEL ?? "info", base: { service: "neuron" } },
+    createStdoutDestination(),
+  );
+  for (const model of missing)
+    logger.warn(
+      { model: model.id, path: model.path },
+      "model file not found; loading it will fail until it exists",
+    );
+  let neuron: RunningNeuron;
+  try {
+    neuron = await startNeuron({
+      config,
+      logger,
+      ...(args.port === undefined ? {} : { port: args.port }),
+      buildInfo: createBuildInfo(process.env.HELEXA_BUILD_SHA),
+      workerExecArgv: workerExecArgv(process.env.NEURON_WORKER_EXEC_ARGV),
+    });
+  } catch (error) {
+    const reason = listenFailure(error);
+    if (reason === undefined) throw error;
+    process.stderr.write(`neuron: cannot listen on ${config.host}:${args.port ?? config.port}: ${reason}\n`);
+    return 2;
+  }
   logger.info(
     { event: "listening", url: neuron.url, threads: config.threads, gpu: config.gpu },
     "neuron listening",
   );
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator does not want to wait for the drain.
+      logger.warn({ event: "forced_exit", signal }, "second signal: exiting without draining");
+      for (const entry of neuron.registry.entries())
+        if (entry.backend instanceof WorkerBackend) killQuietly(entry.backend.pid);
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ event: "draining", signal }, "draining before exit");
     neuron.close().then(
@@ -65,6 +101,34 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   return undefined;
+}
+
+/** `[[models]]` entries whose local file does not exist (URIs are downloaded when loaded). */
+function missingModelFiles(config: ResolvedNeuronConfig): { id: string; path: string; preload: boolean }[] {
+  return config.models.flatMap((model) =>
+    model.path === undefined || existsSync(model.path)
+      ? []
+      : [{ id: model.id, path: model.path, preload: model.preload }],
+  );
+}
+
+/** Why the listener could not bind, for the errors an operator can fix; undefined for anything else. */
+function listenFailure(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") return "address already in use (another neuron? set port or --port)";
+  if (code === "EACCES") return "permission denied (ports below 1024 need privileges)";
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return "address not available on this host (check host)";
+  return undefined;
+}
+
+function killQuietly(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }
 
 /** `NEURON_WORKER_EXEC_ARGV`: space-separated Node flags for model workers (profiling: `--cpu-prof`). */
