@@ -2,6 +2,7 @@ import { promptTokensUpperBound } from "@helexa/core";
 import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
 import { backpressureReply, modelInfo, sseReply } from "../test-support/fake-neuron.js";
+import { waitFor } from "../test-support/gate.js";
 import { readLoose } from "../test-support/loose-json.js";
 import { createRecordingEntitlements } from "../test-support/recording-entitlements.js";
 import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
@@ -135,7 +136,7 @@ describe("budget reservation and settlement", () => {
     expect(recording.snapshot().reserved).toBe(0);
   });
 
-  it("asks a metered stream for its usage and settles from the usage chunk", async () => {
+  it("settles a metered stream from the usage chunk the client asked for", async () => {
     const upstream = await neuron({
       inference: () => sseReply("test-model", 3, 0, { prompt_tokens: 225, completion_tokens: 42 }),
     });
@@ -144,16 +145,44 @@ describe("budget reservation and settlement", () => {
       neurons: [{ name: "n", url: upstream.url }],
       entitlements: recording.entitlements,
     });
-    const response = await cortex.post("/v1/chat/completions", chat({ stream: true }), KEY);
+    const body = chat({ stream: true, stream_options: { include_usage: true } });
+    const response = await cortex.post("/v1/chat/completions", body, KEY);
     expect(await response.text()).toContain("[DONE]");
-    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}").stream_options).toEqual({
-      include_usage: true,
-    });
     expect(recording.calls.at(-1)).toMatchObject({
       kind: "settle",
       usage: { promptTokens: 225, completionTokens: 42 },
       details: { outcome: "ok" },
     });
+  });
+
+  it("never asks a stream for usage the client did not request; a neuron that cannot say is charged estimate plus chunks", async () => {
+    const upstream = await neuron({ inference: () => sseReply("test-model", 3, 0) });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const response = await cortex.post("/v1/chat/completions", chat({ stream: true }), KEY);
+    expect(await response.text()).toContain("[DONE]");
+    const sent = upstream.inferenceRequests()[0];
+    expect(JSON.parse(sent?.body ?? "{}").stream_options).toBeUndefined();
+    expect(sent?.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-request-id")).toBe(sent?.headers["x-request-id"]);
+    await waitFor(() => recording.calls.some((call) => call.kind === "settle"));
+    const settled = recording.calls.at(-1);
+    expect(settled).toMatchObject({
+      kind: "settle",
+      details: { outcome: "ok", requestId: sent?.headers["x-request-id"] },
+    });
+    expect(settled?.kind === "settle" && settled.usage.completionTokens).toBeGreaterThan(0);
+  });
+
+  it("echoes the client's own x-request-id", async () => {
+    const upstream = await neuron();
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const response = await cortex.post("/v1/chat/completions", chat(), { "x-request-id": "client-abc-1" });
+    expect(response.headers.get("x-request-id")).toBe("client-abc-1");
+    expect(upstream.inferenceRequests()[0]?.headers["x-request-id"]).not.toBe("client-abc-1");
   });
 
   it("leaves an anonymous stream's body untouched", async () => {

@@ -11,6 +11,7 @@ import { readUsage } from "../../proxy/read-usage.js";
 import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
 import type { UpstreamRoute } from "../dispatch.js";
 import { errorFrame } from "./error-frame.js";
+import type { RequestUsageAnswer } from "./fetch-request-usage.js";
 import type { SettleGuard } from "./settle-guard.js";
 import type { UpstreamCall } from "./upstream-call.js";
 
@@ -36,6 +37,10 @@ export interface FinishContext {
   promptEstimate: () => number;
   /** The client's Node response, when the reply is to be written straight to it. */
   outgoing?: ServerResponse | undefined;
+  /** Asks this neuron what the request generated (by the `x-request-id` cortex sent it); unmetered: none. */
+  lookupUsage?: (() => Promise<RequestUsageAnswer>) | undefined;
+  /** Returned to the client as `x-request-id`. */
+  clientRequestId: string;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   metrics.requests.inc(labels);
   metrics.requestDuration.observe(labels, (headersAt - context.attemptStartedAt) / 1000);
   const headers = buildDownstreamHeaders(upstream.headers);
+  headers["x-request-id"] = context.clientRequestId;
   const ok = upstream.status >= 200 && upstream.status < 300;
   const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream");
 
@@ -80,7 +86,8 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     context.call.dispose();
     context.fleet.finishRequest(context.ticket);
     metrics.requestErrors.inc(labels);
-    context.guard.release(node, context.call.abortReason === null ? "aborted" : "error");
+    // The neuron may have generated the whole answer by now: charge what it says it made.
+    settleFromNeuron(context, context.call.abortReason === null ? "aborted" : "error", null);
     throw upstreamError("failed to read the upstream response", "upstream_connection_error", error);
   }
   const bodyRead = performance.now();
@@ -125,11 +132,39 @@ function settleStream(result: TapResult, context: FinishContext): void {
       if (span > 0) metrics.tokensPerSecond.observe(labels, completion / (span / 1000));
     }
   }
-  const settled: Usage = usage ?? {
+  if (usage !== null) {
+    context.guard.settle(usage, node, result.outcome);
+    return;
+  }
+  // No usage in the stream (the client did not ask for it, or left before the end): the neuron says
+  // what it generated, aborted generations included.
+  settleFromNeuron(context, result.outcome, {
     promptTokens: context.promptEstimate(),
     completionTokens: result.dataChunks,
-  };
-  context.guard.settle(settled, node, result.outcome);
+  });
+}
+
+/**
+ * Settles with the neuron's own count of the request. When the neuron never ran it (404) the request is
+ * charged `ifUnknown` (null: released); when it cannot tell, the whole reservation.
+ */
+function settleFromNeuron(
+  context: FinishContext,
+  outcome: "ok" | "error" | "aborted",
+  ifUnknown: Usage | null,
+): void {
+  const reserved = context.guard.reservedUsage(context.promptEstimate());
+  if (context.lookupUsage === undefined) {
+    context.guard.settle(ifUnknown ?? reserved, context.node, outcome);
+    return;
+  }
+  const learned = context.lookupUsage().then((answer): Usage | null => {
+    if (answer === null) return null;
+    if (answer.state === "unknown") return ifUnknown ?? { promptTokens: 0, completionTokens: 0 };
+    recordTokens(context, answer.usage);
+    return answer.usage;
+  });
+  context.guard.settleWhenKnown(learned, reserved, context.node, outcome);
 }
 
 function recordTokens(context: FinishContext, usage: Usage | null): void {

@@ -12,6 +12,7 @@ import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
 import type { ClientSignal, UpstreamRoute } from "../dispatch.js";
 import { clientClosed, upstreamTimeout } from "./dispatch-errors.js";
+import { fetchRequestUsage } from "./fetch-request-usage.js";
 import { finishResponse } from "./finish-response.js";
 import type { SettleGuard } from "./settle-guard.js";
 import { startUpstreamCall } from "./upstream-call.js";
@@ -43,6 +44,12 @@ export interface ForwardContext {
   unhealthyAfterFailures: number;
   coldStart: boolean;
   promptEstimate: () => number;
+  /** Sent to the neuron as `x-request-id` (unique per request), so its usage can be asked for after. */
+  requestId: string;
+  /** Returned to the client as `x-request-id`: the client's own when it sent one, else `requestId`. */
+  clientRequestId: string;
+  /** Whether budget is held for this request (then usage missing from a reply is asked of the neuron). */
+  metered: boolean;
   /** The client's Node response to write the reply to; none: return a `Response`. */
   outgoing?: ServerResponse | undefined;
 }
@@ -67,6 +74,10 @@ export async function forward(context: ForwardContext): Promise<Response> {
     const ticket = fleet.startRequest(node, model, context.now());
     const attemptStartedAt = performance.now();
     const headers = buildUpstreamHeaders(context.clientHeaders, node.authToken, context.identity);
+    headers["x-request-id"] = context.requestId;
+    const lookupUsage = context.metered
+      ? () => fetchRequestUsage(node.endpoint, node.authToken, context.requestId)
+      : undefined;
     const { call, reply } = startUpstreamCall(
       context.upstream,
       `${node.endpoint}${context.route}`,
@@ -81,7 +92,26 @@ export async function forward(context: ForwardContext): Promise<Response> {
       context.waitedMs += performance.now() - attemptStartedAt;
       call.dispose();
       fleet.finishRequest(ticket);
-      if (signal.aborted) throw clientClosed();
+      if (signal.aborted) {
+        // A whole answer may have been generated before the client left: charge what the neuron made
+        // (nothing when it never admitted the request).
+        if (lookupUsage !== undefined) {
+          const learned = lookupUsage().then((answer) =>
+            answer === null
+              ? null
+              : answer.state === "unknown"
+                ? { promptTokens: 0, completionTokens: 0 }
+                : answer.usage,
+          );
+          context.guard.settleWhenKnown(
+            learned,
+            context.guard.reservedUsage(context.promptEstimate()),
+            node.name,
+            "aborted",
+          );
+        }
+        throw clientClosed();
+      }
       metrics.requestErrors.inc(labels);
       if (call.abortReason !== null) throw upstreamTimeout(node.name);
       const reason = describeFetchError(error);
@@ -116,6 +146,8 @@ export async function forward(context: ForwardContext): Promise<Response> {
       idleTimeoutMs: context.idleTimeoutMs,
       promptEstimate: context.promptEstimate,
       outgoing: context.outgoing,
+      lookupUsage,
+      clientRequestId: context.clientRequestId,
     });
   }
   context.guard.release(null, "error");
