@@ -126,7 +126,17 @@ export function admitRun(options: TrackOptions): AdmittedRun {
         report(null);
       } else {
         // The consumer left before the end: read on until the backend's `done` says what was generated.
-        void drainAbandoned(iterator, report);
+        void drainAbandoned(iterator, (event) => {
+          if (event !== null) {
+            observer?.generationFinished?.(
+              entry.id,
+              event.finishReason,
+              event.usage,
+              (Date.now() - started) / 1000,
+            );
+          }
+          report(event?.usage ?? null);
+        });
       }
     }
   }
@@ -151,8 +161,14 @@ async function* toAsync<T>(iterator: Iterator<T>): AsyncGenerator<T> {
 /** Reads an abandoned generation's remaining events for its final usage, for at most `ABANDONED_DRAIN_MS`. */
 async function drainAbandoned(
   iterator: AsyncIterator<GenerationEvent>,
-  report: (usage: GenerationUsage | null) => void,
+  finish: (done: Extract<GenerationEvent, { type: "done" }> | null) => void,
 ): Promise<void> {
+  let finished = false;
+  const report = (done: Extract<GenerationEvent, { type: "done" }> | null) => {
+    if (finished) return;
+    finished = true;
+    finish(done);
+  };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ABANDONED_DRAIN_MS);
@@ -163,7 +179,7 @@ async function drainAbandoned(
       const next = await Promise.race([iterator.next(), timeout]);
       if (next === "timeout" || next.done === true) break;
       if (next.value.type === "done") {
-        report(next.value.usage);
+        report(next.value);
         break;
       }
       if (next.value.type === "error") break;
