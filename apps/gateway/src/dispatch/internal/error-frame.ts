@@ -2,28 +2,70 @@ import type { UpstreamRoute } from "../dispatch.js";
 
 const encoder = new TextEncoder();
 
+/** OpenAI's error object, every field its schema requires present; extras (`model_id`, …) kept. */
+interface OpenAiErrorObject {
+  message: string;
+  type: string;
+  code: string | null;
+  param: string | null;
+  [extra: string]: unknown;
+}
+
 /**
  * The SSE bytes that end a stream which failed after its headers were sent: an OpenAI error object and
- * `[DONE]` for chat and completions, a Responses `error` event for `/v1/responses`. A leading newline
- * closes any event the upstream left half-written.
+ * `[DONE]` for chat and completions, a Responses `error` event for `/v1/responses` (with the
+ * `sequence_number` OpenAI's schema requires: the next one after what the client has seen, 0 when cortex
+ * sent nothing before). A leading newline closes any event the upstream left half-written.
  */
 export function errorFrame(
   route: UpstreamRoute,
   message: string,
   code = "upstream_stream_error",
+  sequenceNumber = 0,
 ): Uint8Array {
-  if (route === "/v1/responses") {
-    const event = { type: "error", code, message, param: null };
-    return encoder.encode(`\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
-  }
-  const error = { error: { message, type: "api_error", code, param: null } };
-  return encoder.encode(`\ndata: ${JSON.stringify(error)}\n\ndata: [DONE]\n\n`);
+  return frame(route, { message, type: "api_error", code, param: null }, sequenceNumber);
 }
 
-/** An already-rendered error body (`{"error":{…}}`) as the closing frames of a committed stream. */
+/**
+ * An error body (`{"error":{…}}`: cortex's own rendering or a neuron's reply) as the closing frames of a
+ * committed stream. A body that is not such an object, or lacks fields, is completed (`type: api_error`,
+ * `code` and `param` null) so the frame still parses as OpenAI's error; its words are kept, nothing more.
+ */
 export function errorBodyFrame(route: UpstreamRoute, body: string): Uint8Array {
+  return frame(route, toErrorObject(body), 0);
+}
+
+function frame(route: UpstreamRoute, error: OpenAiErrorObject, sequenceNumber: number): Uint8Array {
   if (route === "/v1/responses") {
-    return encoder.encode(`\nevent: error\ndata: ${body}\n\n`);
+    const event = {
+      type: "error",
+      code: error.code,
+      message: error.message,
+      param: error.param,
+      sequence_number: sequenceNumber,
+    };
+    return encoder.encode(`\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
   }
-  return encoder.encode(`\ndata: ${body}\n\ndata: [DONE]\n\n`);
+  return encoder.encode(`\ndata: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`);
+}
+
+function toErrorObject(body: string): OpenAiErrorObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : {};
+  return {
+    ...error,
+    message: typeof error.message === "string" ? error.message : "upstream failed",
+    type: typeof error.type === "string" ? error.type : "api_error",
+    code: typeof error.code === "string" ? error.code : null,
+    param: typeof error.param === "string" ? error.param : null,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
