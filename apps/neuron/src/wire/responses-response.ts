@@ -46,7 +46,7 @@ export function responseShell(
     tool_choice: body.tool_choice ?? "auto",
     tools: (body.tools ?? []).filter((tool) => tool.type === "function"),
     text: { format: body.text?.format ?? { type: "text" } },
-    usage: usage === undefined ? null : toResponsesUsage(usage),
+    ...usageField(status, usage),
     metadata: {},
   };
 }
@@ -57,6 +57,16 @@ export function responseShell(
  */
 export function outputTextPart(text: string) {
   return { type: "output_text" as const, text, annotations: [], logprobs: [] };
+}
+
+/**
+ * `usage` of a response: the counts when there are some. Before any token was counted OpenAI sends
+ * `usage: null` (`response.created` / `.in_progress`); a response that ended without a count (failed)
+ * leaves it out, as OpenAI's schema has `usage` as an optional object, never null.
+ */
+function usageField(status: ResponseStatus, usage: GenerationUsage | undefined) {
+  if (usage !== undefined) return { usage: toResponsesUsage(usage) };
+  return status === "in_progress" ? { usage: null } : {};
 }
 
 /** An assistant message item holding one `output_text` part. */

@@ -65,4 +65,25 @@ describe("streamResponses", () => {
       arguments: "{}",
     });
   });
+
+  it("ends a failed generation with an error event, then response.failed without a made-up usage", async () => {
+    const events = await eventsOf([
+      { type: "delta", content: "hel" },
+      { type: "error", message: "worker died" },
+    ]);
+    const [error, failed] = events.slice(-2);
+    expect(error).toEqual({
+      type: "error",
+      sequence_number: events.length - 2,
+      code: "generation_failed",
+      message: "worker died",
+      param: null,
+    });
+    expect(failed).toMatchObject({
+      type: "response.failed",
+      response: { status: "failed", error: { code: "server_error", message: "worker died" } },
+    });
+    // OpenAI's Response has usage as an optional object, never null; none was counted.
+    expect(failed?.response).not.toHaveProperty("usage");
+  });
 });
