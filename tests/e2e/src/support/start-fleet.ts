@@ -17,6 +17,8 @@ export const TINY_CONTEXT = 2048;
 export interface FleetOptions {
   /** When set, cortex requires this key (`require_auth`, one uncapped key, a ledger in the temp folder). */
   apiKey?: string;
+  /** When set, the neuron requires this bearer token (`auth_token`) and cortex is configured to send it. */
+  neuronToken?: string;
 }
 
 /** One neuron serving the tiny model and one cortex in front of it, as real processes. */
@@ -27,6 +29,8 @@ export interface Fleet {
   headers: Record<string, string>;
   /** The neuron's API, for comparing with what it says directly. */
   neuronUrl: string;
+  /** Headers a raw `fetch` to the neuron needs (its token, when the fleet sets one). */
+  neuronHeaders: Record<string, string>;
   /** Recent log lines of both processes, for failure messages. */
   logs(): string;
   /**
@@ -55,7 +59,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   };
   try {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
-    await writeFile(join(folder, "neuron.toml"), neuronToml(model.path));
+    await writeFile(join(folder, "neuron.toml"), neuronToml(model.path, options.neuronToken));
     const neuron = await spawnService(
       "neuron",
       cliOf("@helexa/neuron"),
@@ -64,7 +68,10 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       60_000,
     );
     services.push(neuron);
-    await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url, options.apiKey));
+    await writeFile(
+      join(folder, "cortex.toml"),
+      cortexToml(neuron.listening.url, options.apiKey, options.neuronToken),
+    );
     const cortex = await spawnService(
       "cortex",
       cliOf("@helexa/gateway"),
@@ -83,6 +90,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       cortexUrl,
       headers: authHeaders(options.apiKey),
       neuronUrl: neuron.listening.url,
+      neuronHeaders: authHeaders(options.neuronToken),
       logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
       assertRunning() {
         for (const service of services) {
@@ -112,11 +120,12 @@ function authHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
 }
 
-function neuronToml(modelPath: string): string {
+function neuronToml(modelPath: string, token: string | undefined): string {
   return [
     `host = "127.0.0.1"`,
     `threads = 1`,
     `gpu = "cpu"`,
+    ...(token === undefined ? [] : [`auth_token = ${JSON.stringify(token)}`]),
     ``,
     `[admission]`,
     `max_queue_depth = 8`,
@@ -140,7 +149,7 @@ function neuronToml(modelPath: string): string {
   ].join("\n");
 }
 
-function cortexToml(neuronUrl: string, apiKey: string | undefined): string {
+function cortexToml(neuronUrl: string, apiKey: string | undefined, neuronToken: string | undefined): string {
   const auth =
     apiKey === undefined
       ? []
@@ -166,6 +175,7 @@ function cortexToml(neuronUrl: string, apiKey: string | undefined): string {
     `[[neurons]]`,
     `name = "local"`,
     `endpoint = "${neuronUrl}"`,
+    ...(neuronToken === undefined ? [] : [`auth_token = ${JSON.stringify(neuronToken)}`]),
     ``,
     ...auth,
   ].join("\n");
