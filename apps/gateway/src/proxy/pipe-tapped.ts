@@ -29,7 +29,7 @@ export function pipeTapped(
   const onDrain = () => message.resume();
   const fail = (error: unknown) => {
     const text = tap.failureMessage();
-    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(text));
+    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(text, tap.tail()));
   };
 
   outgoing.writeHead(head.status, head.headers);

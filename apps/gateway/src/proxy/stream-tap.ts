@@ -40,6 +40,11 @@ export class StreamTap {
     }
   }
 
+  /** The last bytes that passed through, as text. */
+  tail(): string {
+    return this.#tail.text();
+  }
+
   /** The text of the error event sent when the upstream fails mid-stream. */
   failureMessage(): string {
     return this.#idleCut ? "upstream stalled (idle timeout)" : "upstream stream failed";

@@ -267,6 +267,37 @@ describe.each(["app.request", "a real socket"] as const)("streaming proxy via %s
     expect(text).toMatch(/event: error\ndata: \{"type":"error","code":"upstream_stream_error"/);
   });
 
+  it("numbers a Responses error event after the last event the upstream sent", async () => {
+    const events = [
+      'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n',
+      'event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":1}\n\n',
+    ];
+    const upstream = await neuron({
+      inference: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (const event of events) controller.enqueue(encoder.encode(event));
+              setTimeout(() => controller.error(new Error("worker died")), 50);
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const text = await (
+      await post(cortex, "/v1/responses", { model: "test-model", input: "hi", stream: true })
+    ).text();
+    const last = text.trimEnd().split("\n").at(-1) ?? "";
+    expect(JSON.parse(last.replace(/^data: /, ""))).toEqual({
+      type: "error",
+      code: "upstream_stream_error",
+      message: "upstream stream failed",
+      param: null,
+      sequence_number: 2,
+    });
+  });
+
   it("aborts the upstream request when the client disconnects mid-stream", async () => {
     const stepped = steppedStream();
     const upstream = await neuron({ inference: stepped.reply });

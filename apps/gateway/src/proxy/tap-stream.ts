@@ -21,8 +21,11 @@ export interface TapOptions {
   idleTimeoutMs: number;
   /** Aborts the upstream request (idle timeout, client gone). */
   abortUpstream: (reason: string) => void;
-  /** Bytes appended when the upstream fails mid-stream, so the client sees an error event, not a cut. */
-  errorFrame: (message: string) => Uint8Array;
+  /**
+   * Bytes appended when the upstream fails mid-stream, so the client sees an error event, not a cut;
+   * `tail` is what passed through last (a Responses error event continues its sequence numbers).
+   */
+  errorFrame: (message: string, tail: string) => Uint8Array;
   /** Called exactly once. */
   onFinish: (result: TapResult) => void;
 }
@@ -50,7 +53,7 @@ export function tapStream(source: ChunkSource, options: TapOptions): ReadableStr
           controller.enqueue(value);
         } catch (error) {
           if (!tap.finish("error", error)) return;
-          controller.enqueue(options.errorFrame(tap.failureMessage()));
+          controller.enqueue(options.errorFrame(tap.failureMessage(), tap.tail()));
           controller.close();
         }
       },

@@ -12,6 +12,7 @@ import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
 import type { UpstreamRoute } from "../dispatch.js";
 import { errorFrame } from "./error-frame.js";
 import type { RequestUsageAnswer } from "./fetch-request-usage.js";
+import { nextSequenceNumber } from "./next-sequence-number.js";
 import type { SettleGuard } from "./settle-guard.js";
 import type { UpstreamCall } from "./upstream-call.js";
 
@@ -66,7 +67,8 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     const tapOptions = {
       idleTimeoutMs: context.idleTimeoutMs,
       abortUpstream: (reason: string) => context.call.abort(reason),
-      errorFrame: (message: string) => errorFrame(context.route, message),
+      errorFrame: (message: string, tail: string) =>
+        errorFrame(context.route, message, undefined, nextSequenceNumber(tail)),
       onFinish: (result: TapResult) => settleStream(result, context),
     };
     stampOverhead(headers, context, headersAt);
