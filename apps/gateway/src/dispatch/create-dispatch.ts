@@ -124,17 +124,21 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       estimate ??= estimatePromptTokens(estimateBody);
       return estimate;
     };
+    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back.
+    const requestId = randomUUID();
+    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
     let reservation: Reservation | null = null;
     let outputLimit: number | undefined;
     if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
       const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
-      reservation = deps.entitlements.reserve(request.identity, planned.tokens);
+      reservation = deps.entitlements.reserve(request.identity, planned.tokens, {
+        model,
+        requestId,
+        promptTokens: planned.promptTokens,
+      });
       // Anonymous callers are never limited, so their bodies go as sent.
       if (request.identity !== null) outputLimit = planned.outputLimit;
     }
-    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back.
-    const requestId = randomUUID();
-    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
     const guard = createSettleGuard(deps.entitlements, reservation, model, requestId);
     const stream = request.body.stream === true;
     const cold = candidates[0]?.coldLoad === true;

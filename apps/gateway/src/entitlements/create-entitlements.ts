@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { type CortexConfig, invalidApiKey } from "@helexa/core";
 import type { EntitlementMetrics } from "./entitlement-metrics.js";
-import type { EntitlementsWithUsage, Identity, Reservation, SettleDetails, Usage } from "./entitlements.js";
+import type {
+  EntitlementsWithUsage,
+  HoldDetails,
+  Identity,
+  Reservation,
+  SettleDetails,
+  Usage,
+} from "./entitlements.js";
 import { BudgetBook } from "./internal/budget-book.js";
+import { chargeLeftoverHolds } from "./internal/charge-leftover-holds.js";
 import { createKeyTable } from "./internal/key-table.js";
 import { noopLogger } from "./internal/noop-logger.js";
 import { readApiKey } from "./internal/read-api-key.js";
@@ -48,6 +56,7 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
   const metrics = options.metrics;
   const keys = createKeyTable(config.keys);
   const ledger = openLedger(options.ledgerPath);
+  chargeLeftoverHolds(ledger, clock(), logger, options.costFor);
   const book = new BudgetBook(keys.budgets, ledger);
   const pending = new Map<number, Pending>();
   const recorder = createRequestRecorder({ ledger, book, logger, metrics, costFor: options.costFor });
@@ -86,6 +95,28 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
     return open;
   };
 
+  const writeHold = (uid: string, reservation: Reservation, hold: HoldDetails) => {
+    try {
+      ledger.hold({
+        reservationUid: uid,
+        requestId: hold.requestId ?? null,
+        timeMs: Math.floor(clock()),
+        keyId: reservation.identity?.keyId ?? null,
+        accountId: reservation.identity?.accountId ?? null,
+        model: hold.model,
+        tokens: reservation.tokens,
+        promptTokens: Math.min(
+          reservation.tokens,
+          Math.max(0, Math.ceil(hold.promptTokens ?? reservation.tokens)),
+        ),
+      });
+    } catch (error) {
+      // Serving goes on: the hold still limits this process; only a crash before settling would miss it.
+      logger.error({ err: error, model: hold.model }, "could not write budget hold to the ledger");
+      metrics?.ledgerWriteErrors.inc();
+    }
+  };
+
   return {
     authenticate(headers) {
       const presented = readApiKey(headers);
@@ -104,7 +135,7 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
       return { ...identity };
     },
 
-    reserve(identity, tokens) {
+    reserve(identity, tokens, hold) {
       if (!Number.isFinite(tokens) || tokens < 0) throw new RangeError(`cannot reserve ${tokens} tokens`);
       const amount = Math.ceil(tokens);
       if (identity !== null) {
@@ -120,7 +151,9 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
         }
       }
       const reservation: Reservation = Object.freeze({ id: nextId++, identity, tokens: amount });
-      pending.set(reservation.id, { reservation, uid: randomUUID() });
+      const uid = randomUUID();
+      if (hold !== undefined && !disposed) writeHold(uid, reservation, hold);
+      pending.set(reservation.id, { reservation, uid });
       return reservation;
     },
 

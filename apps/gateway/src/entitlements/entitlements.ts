@@ -22,6 +22,14 @@ export interface SettleDetails {
   requestId?: string;
 }
 
+/** What the ledger keeps with a hold, so a crash before the request is recorded can be charged. */
+export interface HoldDetails {
+  model: string;
+  requestId?: string;
+  /** The part of the hold that is for the prompt. Default: all of it. */
+  promptTokens?: number;
+}
+
 /** A budget hold taken before dispatch; settled or released exactly once. */
 export interface Reservation {
   readonly id: number;
@@ -36,11 +44,13 @@ export interface Reservation {
  * cap: `insufficient_quota`) when the hold would pass the cap. `settle` and `release` are idempotent per
  * reservation: only the first call for a reservation has an effect.
  *
- * Additions to the first contract: `SettleDetails.requestId` (optional) and `EntitlementsWithUsage`.
+ * Additions to the first contract: `SettleDetails.requestId` (optional), `reserve`'s `hold` (optional) and
+ * `EntitlementsWithUsage`.
  */
 export interface Entitlements {
   authenticate(headers: ClientHeaders): Identity | null;
-  reserve(identity: Identity | null, tokens: number): Reservation;
+  /** With `hold`, the hold is written to the ledger first, so a crash before settling is charged at start. */
+  reserve(identity: Identity | null, tokens: number, hold?: HoldDetails): Reservation;
   /** Records the request's usage (one ledger row) and turns the hold into spend. */
   settle(reservation: Reservation, usage: Usage, details: SettleDetails): void;
   /** Drops the hold and records a zero-usage row with `details.outcome`, so failed requests are counted. */

@@ -96,7 +96,7 @@ describe("openLedger", () => {
     const bump = new Database(newer);
     bump.pragma(`user_version = ${LEDGER_SCHEMA_VERSION + 1}`);
     bump.close();
-    expect(() => openLedger(newer)).toThrow(/schema version 2; this cortex reads up to 1/);
+    expect(() => openLedger(newer)).toThrow(/schema version 3; this cortex reads up to 2/);
 
     const garbage = join(dir, "garbage.sqlite");
     writeFileSync(
@@ -104,5 +104,28 @@ describe("openLedger", () => {
       "this is not a database at all, just text that is long enough to look like a header",
     );
     expect(() => openLedger(garbage)).toThrow();
+  });
+});
+
+describe("ledger schema v2", () => {
+  it("upgrades a v1 ledger in place, keeping its rows, and adds the holds table", () => {
+    const temp = createTempDir();
+    try {
+      const v1 = new Database(temp.ledgerPath);
+      v1.exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY, reservation_uid TEXT NOT NULL UNIQUE, request_id TEXT,
+        time_ms INTEGER NOT NULL, key_id TEXT, account_id TEXT, model TEXT NOT NULL, node TEXT,
+        prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, outcome TEXT NOT NULL) STRICT;
+        CREATE TABLE key_totals (key_id TEXT PRIMARY KEY, requests INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL) STRICT;
+        INSERT INTO key_totals VALUES ('k', 1, 5, 6, 0);`);
+      v1.pragma("user_version = 1");
+      v1.close();
+      const ledger = openLedger(temp.ledgerPath);
+      expect(ledger.totalFor("k")).toBe(11);
+      expect(ledger.leftoverHolds()).toEqual([]);
+      ledger.close();
+    } finally {
+      temp.cleanup();
+    }
   });
 });

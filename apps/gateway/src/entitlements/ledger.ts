@@ -19,6 +19,20 @@ export interface LedgerRow {
   outcome: "ok" | "error" | "aborted";
 }
 
+/** A budget hold as the ledger keeps it until its request is recorded (see `docs/decisions/0003-usage-ledger.md`). */
+export interface HoldRow {
+  reservationUid: string;
+  requestId: string | null;
+  timeMs: number;
+  keyId: string | null;
+  accountId: string | null;
+  model: string;
+  /** The whole hold. */
+  tokens: number;
+  /** The part of `tokens` held for the prompt (the rest is output). */
+  promptTokens: number;
+}
+
 export interface LedgerOptions {
   /** Open for reading only (`cortex usage`): the file must exist and is never migrated. Default false. */
   readonly?: boolean;
@@ -32,6 +46,10 @@ export interface Ledger extends SpendSource {
    * when a row with the same `reservationUid` is already there.
    */
   append(row: LedgerRow): boolean;
+  /** Writes a hold before its request is dispatched; `append` with the same uid deletes it. */
+  hold(row: HoldRow): void;
+  /** Holds whose requests were never recorded (the process died in between), oldest first. */
+  leftoverHolds(): HoldRow[];
   /** The open SQLite handle, for read-only reports. */
   readonly database: Database.Database;
   close(): void;
@@ -75,12 +93,24 @@ export function openLedger(path: string, options: LedgerOptions = {}): Ledger {
        completion_tokens = completion_tokens + excluded.completion_tokens,
        cost_usd = cost_usd + excluded.cost_usd`,
   );
+  const insertHold = database.prepare(
+    `INSERT OR REPLACE INTO holds (reservation_uid, request_id, time_ms, key_id, account_id, model, tokens, prompt_tokens)
+     VALUES (@reservationUid, @requestId, @timeMs, @keyId, @accountId, @model, @tokens, @promptTokens)`,
+  );
+  const deleteHold = database.prepare("DELETE FROM holds WHERE reservation_uid = ?");
   const append = database.transaction((row: LedgerRow): boolean => {
+    deleteHold.run(row.reservationUid);
     if (insertRow.run(row).changes === 0) return false;
     if (row.keyId !== null) addToTotals.run(row);
     return true;
   });
-  return { ...readOnlyLedger(path, database), append: (row) => append.immediate(row) };
+  return {
+    ...readOnlyLedger(path, database),
+    append: (row) => append.immediate(row),
+    hold: (row) => {
+      insertHold.run(row);
+    },
+  };
 }
 
 function readOnlyLedger(path: string, database: Database.Database): Ledger {
@@ -94,11 +124,22 @@ function readOnlyLedger(path: string, database: Database.Database): Ledger {
      FROM requests WHERE key_id = @keyId AND time_ms > @sinceMs
      GROUP BY 1 HAVING tokens > 0 ORDER BY 1`,
   );
+  const holds = database.prepare(
+    `SELECT reservation_uid AS reservationUid, request_id AS requestId, time_ms AS timeMs, key_id AS keyId,
+       account_id AS accountId, model, tokens, prompt_tokens AS promptTokens
+     FROM holds ORDER BY time_ms, rowid`,
+  );
   return {
     path,
     database,
     append() {
       throw new Error(`ledger ${path} is open read-only`);
+    },
+    hold() {
+      throw new Error(`ledger ${path} is open read-only`);
+    },
+    leftoverHolds() {
+      return holds.all() as HoldRow[];
     },
     totalFor(keyId) {
       const row = total.get(keyId) as { tokens: number } | undefined;

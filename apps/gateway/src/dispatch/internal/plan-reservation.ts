@@ -14,6 +14,8 @@ export interface ReservationPlan {
   tokens: number;
   /** Written into the forwarded body's canonical field (`CANONICAL_OUTPUT_LIMIT_FIELD`). */
   outputLimit: number;
+  /** The part of `tokens` held for the prompt. */
+  promptTokens: number;
 }
 
 /**
@@ -52,10 +54,8 @@ export function planReservation(
   const original = request.originalBody ?? request.rawBody ?? request.body;
   let prompt = promptTokensUpperBound(original);
   if (request.originalBody !== undefined) prompt = Math.max(prompt, promptTokensUpperBound(request.body));
-  return {
-    tokens: reservationTokens({ promptTokens: prompt, outputTokens: outputLimit, contextTokens }),
-    outputLimit,
-  };
+  const tokens = reservationTokens({ promptTokens: prompt, outputTokens: outputLimit, contextTokens });
+  return { tokens, outputLimit, promptTokens: Math.min(tokens, prompt) };
 }
 
 function larger(current: number | undefined, next: number | undefined): number | undefined {

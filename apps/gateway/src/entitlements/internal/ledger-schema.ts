@@ -1,13 +1,16 @@
 import type Database from "better-sqlite3";
 
 /** The schema version this build writes (`PRAGMA user_version`). */
-export const LEDGER_SCHEMA_VERSION = 1;
+export const LEDGER_SCHEMA_VERSION = 2;
 
 /**
  * v1. `requests` is append-only (triggers refuse UPDATE and DELETE): one row per settled or released
  * request, `key_id`/`account_id` NULL for anonymous callers. `key_totals` is all-time spend per key, written
  * in the same transaction as the row, so a crash keeps both or neither. `reservation_uid` is unique, so the
  * same reservation can never be recorded twice.
+ *
+ * v2. `holds`: every budget reservation, written before the request is dispatched and deleted in the
+ * transaction that records it, so holds left by a crash are found and charged at the next start.
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE requests (
@@ -36,6 +39,16 @@ const MIGRATIONS: readonly string[] = [
      prompt_tokens INTEGER NOT NULL,
      completion_tokens INTEGER NOT NULL,
      cost_usd REAL NOT NULL
+   ) STRICT;`,
+  `CREATE TABLE holds (
+     reservation_uid TEXT PRIMARY KEY,
+     request_id TEXT,
+     time_ms INTEGER NOT NULL,
+     key_id TEXT,
+     account_id TEXT,
+     model TEXT NOT NULL,
+     tokens INTEGER NOT NULL CHECK (tokens >= 0),
+     prompt_tokens INTEGER NOT NULL CHECK (prompt_tokens >= 0)
    ) STRICT;`,
 ];
 
