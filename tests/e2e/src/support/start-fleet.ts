@@ -19,6 +19,8 @@ export interface FleetOptions {
   apiKey?: string;
   /** When set, the neuron requires this bearer token (`auth_token`) and cortex is configured to send it. */
   neuronToken?: string;
+  /** More keys (with `apiKey` only), each with its own `hard_cap`. */
+  cappedKeys?: Array<{ key: string; hardCap: number }>;
 }
 
 /** One neuron serving the tiny model and one cortex in front of it, as real processes. */
@@ -70,7 +72,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     services.push(neuron);
     await writeFile(
       join(folder, "cortex.toml"),
-      cortexToml(neuron.listening.url, options.apiKey, options.neuronToken),
+      cortexToml(neuron.listening.url, options.apiKey, options.neuronToken, options.cappedKeys ?? []),
     );
     const cortex = await spawnService(
       "cortex",
@@ -149,7 +151,12 @@ function neuronToml(modelPath: string, token: string | undefined): string {
   ].join("\n");
 }
 
-function cortexToml(neuronUrl: string, apiKey: string | undefined, neuronToken: string | undefined): string {
+function cortexToml(
+  neuronUrl: string,
+  apiKey: string | undefined,
+  neuronToken: string | undefined,
+  cappedKeys: ReadonlyArray<{ key: string; hardCap: number }>,
+): string {
   const auth =
     apiKey === undefined
       ? []
@@ -162,6 +169,14 @@ function cortexToml(neuronUrl: string, apiKey: string | undefined, neuronToken: 
           `account_id = "e2e"`,
           `key_id = "e2e"`,
           ``,
+          ...cappedKeys.flatMap((capped, index) => [
+            `[[entitlements.keys]]`,
+            `key = ${JSON.stringify(capped.key)}`,
+            `account_id = "e2e"`,
+            `key_id = "capped-${index}"`,
+            `hard_cap = ${capped.hardCap}`,
+            ``,
+          ]),
           `[ledger]`,
           `path = "cortex-ledger.sqlite"`,
           ``,
