@@ -292,6 +292,14 @@ describe.each(targets)("$name: errors", (target) => {
     }
   });
 
+  it("an unknown route, or a known one with the wrong method: an error object", async () => {
+    const unknown = await fetch(`${target.url()}/v1/no-such-route`, { headers: target.headers() });
+    await expectJson(unknown, 404, "ErrorResponse");
+    const wrongMethod = await fetch(`${target.url()}/v1/chat/completions`, { headers: target.headers() });
+    expect([404, 405]).toContain(wrongMethod.status);
+    await expectJson(wrongMethod, wrongMethod.status, "ErrorResponse");
+  });
+
   it("a body over the size limit: 413", async () => {
     // Both default to 16 MiB; the body declares more and is refused before it is read.
     const refused = await postOversized(
