@@ -30,6 +30,18 @@ const CASES: Array<[string, string, Record<string, unknown>]> = [
     "max_tokens",
     { messages: [{ role: "user", content: "Tell me a very long story." }], max_tokens: 40 },
   ],
+  // Streams are settled from the neuron's usage lookup (no usage chunk is asked for).
+  [
+    "/v1/chat/completions",
+    "max_output_tokens, streamed",
+    { ...ROUTES["/v1/chat/completions"], max_output_tokens: 40, stream: true },
+  ],
+  ["/v1/responses", "max_tokens, streamed", { ...ROUTES["/v1/responses"], max_tokens: 40, stream: true }],
+  [
+    "/v1/messages",
+    "max_tokens, streamed",
+    { messages: [{ role: "user", content: "Tell me a very long story." }], max_tokens: 40, stream: true },
+  ],
 ];
 
 let neuron: SpawnedNeuron;
@@ -84,8 +96,11 @@ describe("a 50-way race on one capped key", () => {
       );
       expect(replies.filter((status) => status === 200).length).toBeGreaterThan(0);
       expect(replies.every((status) => status === 200 || status === 429)).toBe(true);
-      const usage = entitlements.usageFor({ keyId: `race-${index}`, accountId: "acct" });
-      expect(usage.reserved).toBe(0);
+      // A stream is settled once the neuron has said what it generated, just after the client's reply ends.
+      const identity = { keyId: `race-${index}`, accountId: "acct" };
+      while (entitlements.usageFor(identity).reserved > 0)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const usage = entitlements.usageFor(identity);
       expect(usage.spent).toBeGreaterThan(0);
       expect(usage.spent).toBeLessThanOrEqual(CAP);
     },

@@ -61,6 +61,21 @@ describe("budget reservation and settlement", () => {
     expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}").max_completion_tokens).toBe(512);
   });
 
+  it("clamps a max_tokens larger than the model's context (Claude Code sends 32 000) to the context", async () => {
+    const upstream = await neuron({
+      models: [modelInfo("test-model", { limit: { context: 8192, output: 65_536 } })],
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    await cortex.post("/v1/chat/completions", chat({ max_tokens: 32_000 }), KEY);
+    expect(recording.calls[0]).toMatchObject({ kind: "reserve", tokens: 8192 });
+    const sent = JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}");
+    expect(sent.max_completion_tokens).toBeLessThan(8192);
+  });
+
   it("refuses over the cap with 429 before any neuron is touched", async () => {
     const upstream = await neuron();
     const recording = createRecordingEntitlements({ cap: 10 });
