@@ -156,9 +156,9 @@ describe("auth", () => {
 
 describe("lifecycle", () => {
   it("loads one model once for concurrent loads and answers its endpoint with an encoded slash", async () => {
-    const { app, factory } = await start({}, {}, []);
+    const { app, factory } = await start({}, { models_dir: "/models" }, []);
     const loads = await Promise.all(
-      [1, 2, 3].map(() => post("/models/load", { model_id: "org/name", path: "/m/x.gguf" })),
+      [1, 2, 3].map(() => post("/models/load", { model_id: "org/name", path: "/models/x.gguf" })),
     );
     expect(loads.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(await loads[0]?.json()).toEqual({ status: "loaded" });
@@ -170,8 +170,8 @@ describe("lifecycle", () => {
   });
 
   it("a failed load leaves nothing registered and says why; an unknown id without a path is 404", async () => {
-    const { app } = await start({}, {}, []);
-    const failed = await post("/models/load", { model_id: "broken", path: "/missing.gguf" });
+    const { app } = await start({}, { models_dir: "/models" }, []);
+    const failed = await post("/models/load", { model_id: "broken", path: "/models/missing.gguf" });
     expect(failed.status).toBe(400);
     expect(await failed.json()).toMatchObject({ error: { code: "model_load_failed" } });
     expect(await (await app.request("/models")).json()).toEqual([]);

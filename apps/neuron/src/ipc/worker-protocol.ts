@@ -4,7 +4,10 @@ import type { GenerationEvent } from "./generation-event.js";
 /** How a worker gets its weights and shapes its context. */
 export interface WorkerLoadSpec {
   modelId: string;
-  source: { kind: "path"; path: string } | { kind: "uri"; uri: string; directory: string };
+  source:
+    | { kind: "path"; path: string }
+    /** `allowedHosts`: `allowed_download_hosts`, checked on every redirect of the download. */
+    | { kind: "uri"; uri: string; directory: string; allowedHosts: string[] };
   /** Per sequence; absent = the model's training context capped at 8192. */
   contextSize?: number;
   sequences: number;

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { access, constants } from "node:fs/promises";
+import { access, constants, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { HelexaError } from "@helexa/core";
 import type { Logger } from "pino";
@@ -37,6 +37,8 @@ async function startWorker(
     await access(path, constants.R_OK).catch(() => {
       throw loadFailed(spec.modelId, `model file not found or not readable: ${path}`);
     });
+    // llama.cpp's own complaint quotes the file's first bytes; say what is wrong without them.
+    if (!(await hasGgufMagic(path))) throw loadFailed(spec.modelId, `not a GGUF model file: ${path}`);
   }
   const child = fork(options.entry, [], {
     // JSON beats "advanced" (v8 serializer) for these small messages: ~7 vs ~35 µs of worker CPU each.
@@ -78,6 +80,21 @@ async function startWorker(
   return new WorkerBackend(child, info, logger, {
     ...(spec.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: spec.stallTimeoutMs }),
   });
+}
+
+async function hasGgufMagic(path: string): Promise<boolean> {
+  try {
+    const file = await open(path, "r");
+    try {
+      const head = Buffer.alloc(4);
+      const { bytesRead } = await file.read(head, 0, 4, 0);
+      return bytesRead === 4 && head.toString("latin1") === "GGUF";
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return false; // a folder, or unreadable after all
+  }
 }
 
 function cudaDevicesEnv(spec: WorkerLoadSpec): Record<string, string> {

@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +62,7 @@ beforeAll(async () => {
         { id: "beta", path, context_size: 1024, sequences: 1, preload: true },
         { id: "gamma", path, context_size: 1024, sequences: 1 },
       ],
-      { models_dir: modelsDir },
+      { models_dir: modelsDir, allowed_download_hosts: ["127.0.0.1"] },
     ),
     { factory },
   );
@@ -122,13 +124,65 @@ describe("lifecycle", () => {
   it("a load that fails says why and registers nothing", async () => {
     const response = await postJson(`${neuron.url}/models/load`, {
       model_id: "ghost",
-      path: "/nonexistent/ghost.gguf",
+      path: join(modelsDir, "ghost.gguf"),
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("model_load_failed");
     expect(body.error.message).toContain("ghost");
     expect((await models()).map((model) => model.id)).not.toContain("ghost");
+  });
+
+  it("loads by path only from models_dir or [[models]], and never echoes a file that is not a model", async () => {
+    const outside = await postJson(`${neuron.url}/models/load`, { model_id: "passwd", path: "/etc/passwd" });
+    expect(outside.status).toBe(400);
+    expect(await outside.json()).toMatchObject({ error: { code: "path_not_allowed", param: "path" } });
+    const traversal = await postJson(`${neuron.url}/models/load`, {
+      model_id: "up",
+      path: join(modelsDir, "..", "x.gguf"),
+    });
+    expect(traversal.status).toBe(400);
+    await writeFile(join(modelsDir, "notes.gguf"), "SECRET-FIRST-LINE\nmore secrets\n");
+    const notModel = await postJson(`${neuron.url}/models/load`, {
+      model_id: "notes",
+      path: join(modelsDir, "notes.gguf"),
+    });
+    expect(notModel.status).toBe(400);
+    const body = (await notModel.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("model_load_failed");
+    expect(body.error.message).toContain("not a GGUF model file");
+    expect(body.error.message).not.toMatch(/SECRET/);
+    expect((await models()).map((model) => model.id)).not.toContain("notes");
+  });
+
+  it("downloads only from allowed_download_hosts, redirects included", async () => {
+    const denied = await postJson(`${neuron.url}/models/load`, {
+      model_id: "elsewhere",
+      uri: "https://downloads.example/m.gguf",
+    });
+    expect(denied.status).toBe(400);
+    expect(await denied.json()).toMatchObject({ error: { code: "download_not_allowed", param: "uri" } });
+    expect(loadsStarted).not.toContain("elsewhere");
+    // 127.0.0.1 is allowed; it redirects to the same files as `localhost`, which is not.
+    const filesPort = new URL(files.url("x")).port;
+    const redirector = createServer((request, response) =>
+      response.writeHead(302, { location: `http://localhost:${filesPort}${request.url}` }).end(),
+    );
+    await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (redirector.address() as AddressInfo).port;
+      const bounced = await postJson(`${neuron.url}/models/load`, {
+        model_id: "bounced",
+        uri: `http://127.0.0.1:${port}/tiny-bounced.gguf`,
+      });
+      expect(bounced.status).toBe(400);
+      const body = (await bounced.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("model_load_failed");
+      expect(body.error.message).toContain("allowed_download_hosts");
+      expect(existsSync(join(modelsDir, "tiny-bounced.gguf"))).toBe(false);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it("a worker SIGKILLed mid-stream ends the stream with an error; the model recovers; others never notice", async () => {

@@ -3,6 +3,7 @@ import { HelexaError, type LoadSpec, modelNotFound } from "@helexa/core";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import type { WorkerLoadSpec } from "../ipc/worker-protocol.js";
 import type { AdmissionLimits } from "./admission-queue.js";
+import { checkDownloadUri, checkLoadPath } from "./check-load-source.js";
 
 /** What the registry needs to start (and later restart) a model. */
 export interface ModelPlan {
@@ -13,15 +14,25 @@ export interface ModelPlan {
 /**
  * Turns a load request into a plan: a `[[models]]` id uses its profile (request fields override it);
  * otherwise `path` or `uri` name the weights, and a bare `org/name` (optionally `hf:` / `huggingface:`
- * prefixed, with `quant`) is fetched from Hugging Face like the original neuron did.
+ * prefixed, with `quant`) is fetched from Hugging Face like the original neuron did. A `path` must be in
+ * `models_dir` or a `[[models]]` path; a download must come from `allowed_download_hosts`.
  */
 export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig): ModelPlan {
   const profile = config.models.find((model) => model.id === request.model_id);
-  const fromPath = (path: string) => ({
-    kind: "path" as const,
-    path: isAbsolute(path) ? path : resolve(config.config_dir, path),
-  });
-  const fromUri = (uri: string) => ({ kind: "uri" as const, uri, directory: config.models_dir });
+  const fromPath = (path: string) => {
+    const absolute = isAbsolute(path) ? path : resolve(config.config_dir, path);
+    checkLoadPath(absolute, config);
+    return { kind: "path" as const, path: absolute };
+  };
+  const fromUri = (uri: string) => {
+    checkDownloadUri(uri, config.allowed_download_hosts);
+    return {
+      kind: "uri" as const,
+      uri,
+      directory: config.models_dir,
+      allowedHosts: config.allowed_download_hosts,
+    };
+  };
   const hub = huggingFaceUri(request.model_id, request.quant ?? undefined);
   let source: WorkerLoadSpec["source"];
   if (request.path != null) source = fromPath(request.path);
