@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCortex, type TestCortex } from "./test-support/create-test-cortex.js";
+import { waitFor } from "./test-support/gate.js";
 import { list, readLoose } from "./test-support/loose-json.js";
 import { createRecordingEntitlements } from "./test-support/recording-entitlements.js";
 import { type SpawnedNeuron, spawnTinyNeuron } from "./test-support/spawn-neuron.js";
@@ -111,6 +112,8 @@ describe("cortex with two real neurons", () => {
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     const text = await stream.text();
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    // No usage was asked for: the settle follows the neuron's answer to cortex's usage lookup.
+    await waitFor(() => recording.calls.at(-1)?.kind === "settle");
     expect(recording.calls.at(-1)).toMatchObject({ kind: "settle", usage: { completionTokens: 6 } });
 
     const completion = await cortex.post("/v1/completions", { model: "tiny", prompt: "Once", max_tokens: 4 });
