@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // `pnpm start`: build if needed, write the tiny model if missing, start one neuron serving it and a cortex
-// in front of it, print a curl line that works. Ctrl-C stops both cleanly.
+// in front of it, print a curl line that works. Ctrl-C or SIGTERM stops both cleanly: each child runs in
+// its own process group (so the neuron's model workers go with it) and gets the signal from here; what
+// is left of a group once its leader has exited is killed, and a second signal kills everything at once.
+// NEURON_* / CORTEX_* variables reach the children (tests move the ports with them);
+// `--no-build` skips the build.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,8 +32,14 @@ function missing(path, what) {
 
 /** Starts a program, prefixes its output, and resolves with the first `"event":"listening"` log line. */
 function startService(name, args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   children.push(child);
+  // Whatever the child leaves behind in its group (a model worker) goes when the child does.
+  child.once("exit", () => signalGroup(child, "SIGKILL"));
   return new Promise((resolve, reject) => {
     let ready = false;
     const lines = createInterface({ input: child.stdout });
@@ -53,31 +63,65 @@ function startService(name, args) {
   });
 }
 
+/** Sends a signal to a child's whole process group; quiet when the group is already gone. */
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function running(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 async function stop(exitCode) {
   if (stopping) return;
   stopping = true;
   const exits = children
-    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .filter(running)
     .map((child) => new Promise((resolve) => child.once("exit", resolve)));
-  for (const child of [...children].reverse()) child.kill("SIGTERM");
+  // cortex first, then the neuron: each drains on SIGTERM and ends its own workers.
+  for (const child of [...children].reverse()) if (running(child)) child.kill("SIGTERM");
   const forceKill = setTimeout(() => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) signalGroup(child, "SIGKILL");
   }, 40_000);
   await Promise.all(exits);
   clearTimeout(forceKill);
   process.exit(exitCode);
 }
 
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+function onSignal() {
+  if (stopping) {
+    // A second Ctrl-C: do not wait for the drain.
+    for (const child of children) signalGroup(child, "SIGKILL");
+    process.exit(1);
+  }
+  void stop(0);
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+process.on("SIGHUP", onSignal);
+// `pnpm start` runs this under pnpm and a shell; SIGTERM to pnpm ends them without passing it on. When
+// the parent is gone (re-parented to init or a subreaper), stop as if signalled.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent && !stopping) void stop(0);
+}, 250).unref();
 
-run("pnpm", ["--silent", "build"]);
+if (!process.argv.includes("--no-build")) run("pnpm", ["--silent", "build"]);
 if (missing("apps/neuron/dist/cli.js", "the neuron") || missing("apps/gateway/dist/cli.js", "cortex"))
   process.exit(1);
 if (!existsSync(modelPath)) run(process.execPath, ["packages/tiny-model/dist/cli.js", "--out", modelPath]);
 
 try {
-  await startService("neuron", ["apps/neuron/dist/cli.js", "serve", "--config", "examples/tiny/neuron.toml"]);
+  const neuron = await startService("neuron", [
+    "apps/neuron/dist/cli.js",
+    "serve",
+    "--config",
+    "examples/tiny/neuron.toml",
+  ]);
   const cortex = await startService("cortex", [
     "apps/gateway/dist/cli.js",
     "serve",
@@ -86,7 +130,7 @@ try {
   ]);
   const url = cortex.url ?? "http://127.0.0.1:31313";
   console.log(`
-helexa is up: cortex ${url} (metrics ${cortex.metrics_url ?? "http://127.0.0.1:31314"}) -> neuron http://127.0.0.1:13131 serving "tiny" on CPU.
+helexa is up: cortex ${url} (metrics ${cortex.metrics_url ?? "http://127.0.0.1:31314"}) -> neuron ${neuron.url ?? "http://127.0.0.1:13131"} serving "tiny" on CPU.
 Try:
   curl -s ${url}/v1/chat/completions -H 'content-type: application/json' \\
     -d '{"model":"tiny","messages":[{"role":"user","content":"Hello"}],"max_tokens":16}'
