@@ -6,7 +6,15 @@ import { readSse } from "./contract/read-sse.js";
 import { holdBusyModel } from "./support/hold-busy-model.js";
 import { petJsonSchema, weatherToolParameters } from "./support/schemas.js";
 import { killLeftovers } from "./support/spawn-service.js";
-import { type Fleet, startFleet, TINY, TINY_BUSY, TINY_CONTEXT } from "./support/start-fleet.js";
+import {
+  type Fleet,
+  startFleet,
+  TINY,
+  TINY_BUSY,
+  TINY_COLD,
+  TINY_CONTEXT,
+  TINY_MISSING,
+} from "./support/start-fleet.js";
 
 // Every OpenAI-shaped reply of cortex and of the neuron, held to OpenAI's published OpenAPI spec
 // (`openai-spec/openapi.yaml`): JSON bodies and every SSE `data:` payload, plain and streamed, with tools,
@@ -20,7 +28,7 @@ let fleet: Fleet;
 
 beforeAll(async () => {
   openAiContract().precompile();
-  fleet = await startFleet({ apiKey: API_KEY, neuronToken: NEURON_TOKEN });
+  fleet = await startFleet({ apiKey: API_KEY, neuronToken: NEURON_TOKEN, onDemandModels: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -322,6 +330,47 @@ describe.each(targets)("$name: errors", (target) => {
       }
     } finally {
       await held.release();
+    }
+  });
+});
+
+describe("cortex: a model loaded on use", () => {
+  const cortex = targets[0] as Target;
+
+  // A streaming request that waits for a load longer than a second gets `200 text/event-stream` at once,
+  // SSE comments while the model loads, then the neuron's stream or an error frame: cortex's own frames.
+  // Whether a load outlasts that second is up to the machine, so either answer is held to the spec.
+  it("streams once the model is loaded", async () => {
+    const chunks = await expectStream(
+      await post(cortex, "/v1/chat/completions", {
+        ...chat,
+        model: TINY_COLD,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+      "chat",
+    );
+    expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: expect.any(Number) });
+  });
+
+  it("a load that fails: an OpenAI error, as the reply or as the stream's closing frames", async () => {
+    const requests = {
+      "/v1/chat/completions": { ...chat, model: TINY_MISSING, stream: true },
+      "/v1/responses": { ...responses, model: TINY_MISSING, stream: true },
+    } as const;
+    for (const [route, body] of Object.entries(requests)) {
+      const response = await post(cortex, route, body);
+      if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+        expect(response.status, route).toBeGreaterThanOrEqual(400);
+        await expectJson(response, response.status, "ErrorResponse");
+        continue;
+      }
+      const kind = route === "/v1/responses" ? "responses" : "chat";
+      const payloads = await expectStream(response, kind);
+      const last = payloads.at(-1);
+      expect(kind === "responses" ? last?.type : Object.keys(last ?? {}), route).toEqual(
+        kind === "responses" ? "error" : ["error"],
+      );
     }
   });
 });

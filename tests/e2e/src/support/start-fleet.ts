@@ -12,6 +12,10 @@ export const TINY = "tiny";
 export const TINY_BUSY = "tiny-busy";
 /** Context size of `tiny`, in tokens. */
 export const TINY_CONTEXT = 2048;
+/** With `onDemandModels`: the tiny model configured on the neuron but not preloaded (cortex loads it on use). */
+export const TINY_COLD = "tiny-cold";
+/** With `onDemandModels`: a model whose file does not exist, so loading it on use fails. */
+export const TINY_MISSING = "tiny-missing";
 
 /** What `startFleet` may vary. */
 export interface FleetOptions {
@@ -21,6 +25,8 @@ export interface FleetOptions {
   neuronToken?: string;
   /** More keys (with `apiKey` only), each with its own `hard_cap`. */
   cappedKeys?: Array<{ key: string; hardCap: number }>;
+  /** Also configure `TINY_COLD` and `TINY_MISSING` (neuron `[[models]]`, not preloaded; cortex's catalogue). */
+  onDemandModels?: boolean;
 }
 
 /** One neuron serving the tiny model and one cortex in front of it, as real processes. */
@@ -61,7 +67,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   };
   try {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
-    await writeFile(join(folder, "neuron.toml"), neuronToml(model.path, options.neuronToken));
+    const onDemand = options.onDemandModels === true ? { folder } : undefined;
+    await writeFile(join(folder, "neuron.toml"), neuronToml(model.path, options.neuronToken, onDemand));
     const neuron = await spawnService(
       "neuron",
       cliOf("@helexa/neuron"),
@@ -70,9 +77,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       60_000,
     );
     services.push(neuron);
+    // On-demand models need cortex's catalogue too: it loads only what it knows of.
+    if (onDemand !== undefined) await writeFile(join(folder, "models.toml"), onDemandCatalogue());
     await writeFile(
       join(folder, "cortex.toml"),
-      cortexToml(neuron.listening.url, options.apiKey, options.neuronToken, options.cappedKeys ?? []),
+      (onDemand === undefined ? "" : `models_config = "models.toml"\n\n`) +
+        cortexToml(neuron.listening.url, options.apiKey, options.neuronToken, options.cappedKeys ?? []),
     );
     const cortex = await spawnService(
       "cortex",
@@ -122,7 +132,20 @@ function authHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
 }
 
-function neuronToml(modelPath: string, token: string | undefined): string {
+function neuronToml(
+  modelPath: string,
+  token: string | undefined,
+  onDemand: { folder: string } | undefined,
+): string {
+  const notPreloaded = (id: string, path: string) => [
+    ``,
+    `[[models]]`,
+    `id = "${id}"`,
+    `path = ${JSON.stringify(path)}`,
+    `context_size = 2048`,
+    `sequences = 1`,
+    `preload = false`,
+  ];
   return [
     `host = "127.0.0.1"`,
     `threads = 1`,
@@ -147,8 +170,19 @@ function neuronToml(modelPath: string, token: string | undefined): string {
     `sequences = 1`,
     `preload = true`,
     `admission = { max_queue_depth = 0 }`,
+    ...(onDemand === undefined
+      ? []
+      : [
+          ...notPreloaded(TINY_COLD, modelPath),
+          ...notPreloaded(TINY_MISSING, join(onDemand.folder, "missing.gguf")),
+        ]),
     ``,
   ].join("\n");
+}
+
+/** cortex's catalogue of the on-demand models; the neuron's `[[models]]` say where their files are. */
+function onDemandCatalogue(): string {
+  return [TINY_COLD, TINY_MISSING].map((id) => `[[models]]\nid = "${id}"\nsequences = 1\n`).join("\n");
 }
 
 function cortexToml(
