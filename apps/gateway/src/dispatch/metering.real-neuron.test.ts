@@ -129,4 +129,30 @@ describe("metering with keys on", () => {
       Math.ceil(generated * 0.05),
     );
   });
+
+  it("charges a client that leaves before its whole answer came for what the neuron generated", async () => {
+    const generatedBefore = await generatedSoFar();
+    const before = recording.calls.length;
+    const client = new AbortController();
+    const pending = post({ ...story, max_tokens: 1500 }, client.signal).catch(() => "aborted");
+    await waitForInFlight();
+    client.abort();
+    expect(await pending).toBe("aborted");
+    const settled = await lastSettle(before);
+    const generated = (await generatedSoFar()) - generatedBefore;
+    expect(Math.abs(settled.usage.completionTokens - generated)).toBeLessThanOrEqual(
+      Math.ceil(generated * 0.05),
+    );
+  });
 });
+
+/** Until the neuron is generating for a request. */
+async function waitForInFlight(): Promise<void> {
+  for (;;) {
+    const health = (await (await fetch(`${neuron.url}/health`)).json()) as {
+      models: Array<{ in_flight: number }>;
+    };
+    if (health.models.some((model) => model.in_flight > 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -19,11 +19,9 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const usage = trackRequestUsage(c, deps);
-    const admitted = await deps.registry.admit(body.model, request, signal, {
-      stream,
-      onUsage: usage.onUsage,
-    });
-    usage.admitted();
+    const admitted = await usage.admit(() =>
+      deps.registry.admit(body.model, request, signal, { stream, onUsage: usage.onUsage }),
+    );
     const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;

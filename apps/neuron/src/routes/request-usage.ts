@@ -52,9 +52,19 @@ function toWireUsage(usage: GenerationUsage | null) {
 export interface RequestUsageTracking {
   /** Give to `registry.admit` as `onUsage`. */
   onUsage: ((usage: GenerationUsage | null) => void) | undefined;
-  /** Call once admitted: lookups from then on wait for the request to finish. */
-  admitted(): void;
+  /**
+   * Runs the admission with the request marked running, so a lookup made meanwhile waits for it; a
+   * refused admission (nothing generated) is recorded as zero usage.
+   */
+  admit<T>(run: () => Promise<T>): Promise<T>;
 }
+
+const NOTHING: GenerationUsage = {
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+};
 
 /**
  * Tracks an inference request's final usage for `GET /v1/requests/{id}/usage` when it carries a valid
@@ -62,9 +72,17 @@ export interface RequestUsageTracking {
  */
 export function trackRequestUsage(c: Context, deps: NeuronAppDeps): RequestUsageTracking {
   const id = c.req.header("x-request-id");
-  if (!isRequestId(id)) return { onUsage: undefined, admitted() {} };
+  if (!isRequestId(id)) return { onUsage: undefined, admit: (run) => run() };
   return {
     onUsage: (usage) => deps.requestUsage.finish(id, usage),
-    admitted: () => deps.requestUsage.begin(id),
+    async admit(run) {
+      deps.requestUsage.begin(id);
+      try {
+        return await run();
+      } catch (error) {
+        deps.requestUsage.finish(id, NOTHING);
+        throw error;
+      }
+    },
   };
 }

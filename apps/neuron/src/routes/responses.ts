@@ -19,11 +19,9 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const usage = trackRequestUsage(c, deps);
-    const admitted = await deps.registry.admit(body.model, request, signal, {
-      stream,
-      onUsage: usage.onUsage,
-    });
-    usage.admitted();
+    const admitted = await usage.admit(() =>
+      deps.registry.admit(body.model, request, signal, { stream, onUsage: usage.onUsage }),
+    );
     const meta = {
       id: newId("resp_"),
       messageId: newId("msg_"),
