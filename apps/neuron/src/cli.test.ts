@@ -32,11 +32,12 @@ function run(args: string[], env: Record<string, string> = {}) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "neuron-cli-"));
   const model = await tinyModelFile();
-  // The minimal config from the issue, with the model path relative to the config file.
+  // The minimal config from the issue, with the model path relative to the config file; the long drain
+  // bound keeps the SIGTERM test below from depending on how fast a loaded host generates 1,500 tokens.
   await writeFile(join(dir, "tiny.gguf"), await (await import("node:fs/promises")).readFile(model));
   await writeFile(
     join(dir, "neuron.toml"),
-    `port = 13131\nthreads = 1\ngpu = "auto"\n\n[admission]\nmax_queue_depth = 2\nmax_wait_secs = 30\n\n[[models]]\nid = "tiny"\npath = "tiny.gguf"\ncontext_size = 2048\nsequences = 2\npreload = true\n`,
+    `port = 13131\nthreads = 1\ngpu = "auto"\ndrain_timeout_secs = 600\n\n[admission]\nmax_queue_depth = 2\nmax_wait_secs = 30\n\n[[models]]\nid = "tiny"\npath = "tiny.gguf"\ncontext_size = 2048\nsequences = 2\npreload = true\n`,
   );
 });
 
