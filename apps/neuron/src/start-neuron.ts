@@ -135,7 +135,10 @@ export async function startNeuron(options: StartNeuronOptions): Promise<RunningN
         activation.complete(id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        logger.error({ model: id, err: error }, "preload failed");
+        logger.error(
+          { event: "preload_failed", model: id, reason: message },
+          `preload of ${id} failed: ${message}`,
+        );
         activation.fail(id, message);
       }
     }
