@@ -181,7 +181,10 @@ describe("cortex usage", () => {
     });
     expect(await run(["--ledger", "x", "--since", "yesterday"])).toMatchObject({ code: 2 });
     const missing = await run(["--config", join(temp.dir, "absent.toml")]);
-    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("absent.toml: file not found") });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("absent.toml: file not found"),
+    });
     const invalid = join(temp.dir, "invalid.toml");
     writeFileSync(invalid, "[gateway]\nlisten = 5\n");
     expect((await run(["--config", invalid])).stderr).toMatch(/gateway\.listen/);
