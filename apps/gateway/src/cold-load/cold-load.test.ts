@@ -246,10 +246,14 @@ describe("cold load", () => {
     expect(text).not.toContain("overloaded_error");
   });
 
-  it("answers 503 naming the reason when every load fails", async () => {
+  it("answers 503 naming the reason when every load fails, without the neuron's file paths", async () => {
     const upstream = await neuron({
       models: [],
-      load: () => Response.json({ error: { message: "no such file" } }, { status: 400 }),
+      load: () =>
+        Response.json(
+          { error: { message: "no such file: /srv/secret/models/broken.gguf" } },
+          { status: 400 },
+        ),
     });
     const cortex = await createTestCortex({
       neurons: [{ name: "cpu", url: upstream.url }],
@@ -258,7 +262,8 @@ describe("cold load", () => {
     const response = await cortex.post("/v1/chat/completions", ask("broken"));
     expect(response.status).toBe(503);
     const envelope = await readLoose(response);
-    expect(envelope.error?.message).toContain("no such file");
+    expect(envelope.error?.message).toContain("no such file: broken.gguf");
+    expect(envelope.error?.message).not.toContain("/srv/secret");
     expect(envelope.error?.code).toBe("model_load_failed");
     expect(await cortex.metricsText()).toMatch(
       /cortex_cold_load_duration_seconds_count\{model="broken",node="cpu",outcome="error"\} 1/,

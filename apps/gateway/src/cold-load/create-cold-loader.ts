@@ -3,6 +3,7 @@ import type { FleetState } from "../fleet/fleet-state.js";
 import { describeFetchError, type FetchFunction, postNeuronJson } from "../fleet/neuron-client.js";
 import type { NodeState } from "../fleet/node-state.js";
 import type { Logger } from "../internal/logger.js";
+import { redactPaths } from "../internal/redact-paths.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
 
 /** What a cold load ended with. */
@@ -68,7 +69,8 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
         { event: "cold_load_failed", model: request.model, node: node.name, reason: detail },
         "model load failed",
       );
-      return { ok: false, node: node.name, message: detail };
+      // The log keeps the neuron's whole reason; the client is told it without host paths.
+      return { ok: false, node: node.name, message: redactPaths(detail) };
     }
     metrics.coldLoadDuration.observe({ model: request.model, node: node.name, outcome: "ok" }, seconds);
     logger.info({ event: "cold_load_done", model: request.model, node: node.name, seconds }, "model loaded");
@@ -93,7 +95,7 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
     if (!reply.ok)
       return {
         ok: false,
-        message: `evicting '${model}' failed: ${describeReply(reply.body) ?? reply.message}`,
+        message: `evicting '${model}' failed: ${redactPaths(describeReply(reply.body) ?? reply.message)}`,
       };
     const entry = node.models.get(model);
     if (entry !== undefined) node.models.set(model, { ...entry, status: "unloaded" });
