@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const execFileAsync = promisify(execFile);
 const cliPath = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const defaultModelSha256 = "649d11dd2a7b302c5bdc770f3f9b6e9297bec2131789d46ee89ffd3287332bc9";
+const defaultModelSha256 = "ce8f9428fe6478533d43231a4c12aa9b4c96c69cadd12cd03462222ac54bc644";
 
 // Runs the built CLI as a user would; `pnpm test` follows `pnpm build` (turbo's test depends on build).
 describe("tiny-model CLI (dist/cli.js)", () => {

@@ -23,10 +23,16 @@ describe("ensureTinyModel", () => {
     expect(sha256(await readFile(path))).toBe(sha256(generateTinyModel()));
   });
 
-  it("leaves an existing file untouched", async () => {
+  it("leaves an up-to-date file untouched", async () => {
+    const path = join(directory, "current.gguf");
+    await writeFile(path, generateTinyModel({ seed: 5 }));
+    expect(await ensureTinyModel(path, { seed: 5 })).toEqual({ path, created: false });
+  });
+
+  it("replaces a file that is not the model the options give (an older generator's, say)", async () => {
     const path = join(directory, "existing.gguf");
     await writeFile(path, "not a model");
-    expect(await ensureTinyModel(path)).toEqual({ path, created: false });
-    expect(await readFile(path, "utf8")).toBe("not a model");
+    expect(await ensureTinyModel(path)).toEqual({ path, created: true });
+    expect(sha256(await readFile(path))).toBe(sha256(generateTinyModel()));
   });
 });

@@ -6,6 +6,7 @@ import {
   getLlama,
   type Llama,
   LlamaChatSession,
+  LlamaCompletion,
   type LlamaContext,
   type LlamaModel,
   resolveChatWrapper,
@@ -59,6 +60,23 @@ describe("generateTinyModel with node-llama-cpp", () => {
     expect(model.embeddingVectorSize).toBe(64);
     expect(model.tokens.bos).toBe(276);
     expect(model.tokens.eos).toBe(278);
+  });
+
+  it("has fill-in-the-middle tokens node-llama-cpp infills with", async () => {
+    expect(model.tokens.infill).toMatchObject({ prefix: 279, suffix: 280, middle: 281 });
+    const sequence = context.getSequence();
+    const completion = new LlamaCompletion({ contextSequence: sequence });
+    try {
+      expect(completion.infillSupported).toBe(true);
+      const middle = await completion.generateInfillCompletion("def f(", "):", {
+        temperature: 0,
+        maxTokens: 8,
+      });
+      expect(middle).toMatch(/^[\x20-\x7e]+$/);
+    } finally {
+      completion.dispose();
+      await sequence.dispose();
+    }
   });
 
   it("is recognized as a ChatML model", () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTinyModel } from "./generate-tiny-model.js";
 
 /** sha256 of `generateTinyModel()`; a change here changes every consumer's model. */
-const defaultModelSha256 = "649d11dd2a7b302c5bdc770f3f9b6e9297bec2131789d46ee89ffd3287332bc9";
-const defaultF16ModelSha256 = "712d194cfeb0bbae8401c45f1e9122df95b46b4c00eb21f5f412eafd7eb02d73";
+const defaultModelSha256 = "ce8f9428fe6478533d43231a4c12aa9b4c96c69cadd12cd03462222ac54bc644";
+const defaultF16ModelSha256 = "df76c812642e3d819b73713b02f5928c860ef20d6774fa0fa9ee55aa16c88d2a";
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -25,19 +25,19 @@ describe("generateTinyModel", () => {
     const first = generateTinyModel();
     expect(sha256(first)).toBe(defaultModelSha256);
     expect(sha256(generateTinyModel())).toBe(defaultModelSha256);
-    expect(first.byteLength).toBe(478_304);
+    expect(first.byteLength).toBe(480_032);
   });
 
   it("stores f16 weights in about half the size, also pinned", () => {
     const bytes = generateTinyModel({ weightType: "f16" });
     expect(sha256(bytes)).toBe(defaultF16ModelSha256);
-    expect(bytes.byteLength).toBe(243_040);
+    expect(bytes.byteLength).toBe(244_000);
   });
 
   it("changes the weights with the seed but keeps the size", () => {
     const other = generateTinyModel({ seed: 7 });
     expect(sha256(other)).not.toBe(defaultModelSha256);
-    expect(other.byteLength).toBe(478_304);
+    expect(other.byteLength).toBe(480_032);
   });
 
   it("writes the llama metadata node-llama-cpp needs", async () => {
@@ -66,7 +66,12 @@ describe("generateTinyModel", () => {
     const tokenizer = info.metadata.tokenizer;
     expect(tokenizer.ggml.model).toBe("gpt2");
     expect(tokenizer.ggml.pre).toBe("gpt-2");
-    expect(tokenizer.ggml.tokens).toHaveLength(279);
+    expect(tokenizer.ggml.tokens).toHaveLength(282);
+    expect(tokenizer.ggml).toMatchObject({
+      fim_pre_token_id: 279,
+      fim_suf_token_id: 280,
+      fim_mid_token_id: 281,
+    });
     expect(tokenizer.chat_template).toContain("<|im_start|>");
     expect(info.tensorInfo).toHaveLength(2 + 3 * 9 + 1);
     expect(info.tensorInfo?.find((tensor) => tensor.name === "blk.0.attn_k.weight")?.dimensions).toEqual([

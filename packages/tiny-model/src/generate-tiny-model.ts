@@ -10,7 +10,7 @@ const fileTypes = { f32: 0, f16: 1 } as const;
 
 /**
  * Generates a tiny GGUF v3 `llama` model with random weights and a ChatML-capable gpt2 byte-level
- * vocabulary. Pure: the same options always give the same bytes, on any platform.
+ * vocabulary with fill-in-the-middle tokens. Pure: the same options always give the same bytes, on any platform.
  *
  * Defaults: context 2048, embedding 64, 2 blocks, 4 heads, feed-forward 128, seed 42, f32 weights
  * (about 480 KB). The output head can only produce printable ASCII and merged tokens, so greedy
@@ -49,8 +49,13 @@ export function generateTinyModel(options: TinyModelOptions = {}): Uint8Array {
   writer.setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId);
   writer.setUint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId);
   writer.setBool("tokenizer.ggml.add_bos_token", false);
+  // The names llama.cpp's vocabulary loader reads (the older prefix/suffix/middle_token_id are deprecated).
+  writer.setUint32("tokenizer.ggml.fim_pre_token_id", vocabulary.fimTokenIds.prefix);
+  writer.setUint32("tokenizer.ggml.fim_suf_token_id", vocabulary.fimTokenIds.suffix);
+  writer.setUint32("tokenizer.ggml.fim_mid_token_id", vocabulary.fimTokenIds.middle);
   writer.setString("tokenizer.chat_template", chatmlTemplate);
 
-  for (const tensor of buildLlamaTensors(resolved, vocabulary.visible)) writer.addTensor(tensor);
+  for (const tensor of buildLlamaTensors(resolved, vocabulary.visible, vocabulary.appendedTokenCount))
+    writer.addTensor(tensor);
   return writer.toBytes();
 }

@@ -18,12 +18,21 @@ describe("bytesToUnicode", () => {
 describe("buildGpt2Vocabulary", () => {
   const vocabulary = buildGpt2Vocabulary();
 
-  it("has 256 byte tokens, 20 merged tokens and 3 control tokens", () => {
-    expect(vocabulary.tokens).toHaveLength(279);
+  it("has 256 byte tokens, 20 merged tokens, 3 chat and 3 fill-in-the-middle control tokens", () => {
+    expect(vocabulary.tokens).toHaveLength(282);
     expect(vocabulary.merges).toHaveLength(20);
-    expect(new Set(vocabulary.tokens).size).toBe(279);
-    expect(vocabulary.tokens.slice(276)).toEqual(["<|endoftext|>", "<|im_start|>", "<|im_end|>"]);
-    expect(vocabulary.tokenTypes.slice(274)).toEqual([1, 1, 3, 3, 3]);
+    expect(new Set(vocabulary.tokens).size).toBe(282);
+    expect(vocabulary.tokens.slice(276)).toEqual([
+      "<|endoftext|>",
+      "<|im_start|>",
+      "<|im_end|>",
+      "<|fim_prefix|>",
+      "<|fim_suffix|>",
+      "<|fim_middle|>",
+    ]);
+    expect(vocabulary.tokenTypes.slice(274)).toEqual([1, 1, 3, 3, 3, 3, 3, 3]);
+    expect(vocabulary.fimTokenIds).toEqual({ prefix: 279, suffix: 280, middle: 281 });
+    expect(vocabulary.appendedTokenCount).toBe(3);
   });
 
   it("merges only existing tokens into the token that follows the bytes", () => {
@@ -44,5 +53,6 @@ describe("buildGpt2Vocabulary", () => {
     expect(vocabulary.visible[0x7f]).toBe(false);
     expect(vocabulary.visible[0x0a]).toBe(false);
     expect(vocabulary.visible[vocabulary.eosTokenId]).toBe(false);
+    expect(vocabulary.visible[vocabulary.fimTokenIds.middle]).toBe(false);
   });
 });

@@ -7,6 +7,14 @@ export interface Gpt2Vocabulary {
   merges: string[];
   bosTokenId: number;
   eosTokenId: number;
+  /** Fill-in-the-middle control tokens, in the order a FIM prompt uses them. */
+  fimTokenIds: { prefix: number; suffix: number; middle: number };
+  /**
+   * How many tokens at the end were added after the first release of this vocabulary; their weights
+   * are drawn after every other weight, so adding them left the other weights (and greedy output) as
+   * they were.
+   */
+  appendedTokenCount: number;
   /** Whether the output head may produce the token: printable ASCII bytes and merged tokens. */
   visible: boolean[];
 }
@@ -40,6 +48,9 @@ const mergePairs: readonly (readonly [string, string])[] = [
 
 const controlTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] as const;
 
+/** Qwen/StarCoder-style fill-in-the-middle tokens, which llama.cpp also recognises by their text. */
+const fimTokens = ["<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"] as const;
+
 /**
  * GPT-2's `bytes_to_unicode`: printable Latin-1 bytes map to themselves and the rest to code points
  * from 256 upwards, so every byte has a visible, whitespace-free character (space becomes "Ġ").
@@ -55,7 +66,10 @@ export function bytesToUnicode(): string[] {
   return characters;
 }
 
-/** Builds the 279-token vocabulary: 256 bytes (id = byte value), 20 merges, 3 control tokens. */
+/**
+ * Builds the 282-token vocabulary: 256 bytes (id = byte value), 20 merges, 3 chat control tokens and
+ * 3 fill-in-the-middle control tokens.
+ */
 export function buildGpt2Vocabulary(): Gpt2Vocabulary {
   const tokens = bytesToUnicode();
   const tokenTypes: number[] = tokens.map(() => normalTokenType);
@@ -68,7 +82,7 @@ export function buildGpt2Vocabulary(): Gpt2Vocabulary {
     tokenTypes.push(normalTokenType);
     visible.push(true);
   }
-  for (const token of controlTokens) {
+  for (const token of [...controlTokens, ...fimTokens]) {
     tokens.push(token);
     tokenTypes.push(controlTokenType);
     visible.push(false);
@@ -79,6 +93,12 @@ export function buildGpt2Vocabulary(): Gpt2Vocabulary {
     merges,
     bosTokenId: tokens.indexOf("<|endoftext|>"),
     eosTokenId: tokens.indexOf("<|im_end|>"),
+    fimTokenIds: {
+      prefix: tokens.indexOf("<|fim_prefix|>"),
+      suffix: tokens.indexOf("<|fim_suffix|>"),
+      middle: tokens.indexOf("<|fim_middle|>"),
+    },
+    appendedTokenCount: fimTokens.length,
     visible,
   };
 }

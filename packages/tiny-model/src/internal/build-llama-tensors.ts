@@ -8,11 +8,14 @@ const weightScale = 0.08;
 
 /**
  * Builds the llama tensors in file order from one seeded stream, so the same options always give
- * the same bytes. `visible[token]` selects the rows of `output.weight` that may be non-zero.
+ * the same bytes. `visible[token]` selects the rows of `output.weight` that may be non-zero. The
+ * embedding rows of the last `appendedTokens` tokens are drawn after every other weight, so tokens
+ * appended to the vocabulary leave the rest of the model unchanged.
  */
 export function buildLlamaTensors(
   options: ResolvedTinyModelOptions,
   visible: readonly boolean[],
+  appendedTokens = 0,
 ): GgufTensor[] {
   const random = createSeededRandom(options.seed);
   const embedding = options.embeddingLength;
@@ -46,7 +49,9 @@ export function buildLlamaTensors(
     data: encodeTensorData(new Float32Array(embedding).fill(1), "f32"),
   });
 
-  const tensors: GgufTensor[] = [matrix("token_embd.weight", embedding, vocabularySize)];
+  const embeddingValues = new Float32Array(embedding * vocabularySize);
+  embeddingValues.set(randomValues(embedding * (vocabularySize - appendedTokens)));
+  const tensors: GgufTensor[] = [];
   for (let block = 0; block < options.blockCount; block++) {
     const prefix = `blk.${block}`;
     tensors.push(
@@ -70,5 +75,9 @@ export function buildLlamaTensors(
     if (!visible[token]) outputValues.fill(0, token * embedding, (token + 1) * embedding);
   }
   tensors.push(matrix("output.weight", embedding, vocabularySize, outputValues));
-  return tensors;
+  embeddingValues.set(
+    randomValues(embedding * appendedTokens),
+    embedding * (vocabularySize - appendedTokens),
+  );
+  return [matrix("token_embd.weight", embedding, vocabularySize, embeddingValues), ...tensors];
 }
