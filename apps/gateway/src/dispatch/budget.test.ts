@@ -83,9 +83,14 @@ describe("budget reservation and settlement", () => {
       neurons: [{ name: "n", url: upstream.url }],
       entitlements: recording.entitlements,
     });
-    const response = await cortex.post("/v1/chat/completions", chat({ max_tokens: 1000 }), KEY);
+    const response = await cortex.post("/v1/chat/completions", chat({ max_tokens: 1000 }), {
+      ...KEY,
+      "x-request-id": "client-req-7",
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBeNull();
+    expect(response.headers.get("x-should-retry")).toBe("false");
+    expect(response.headers.get("x-request-id")).toBe("client-req-7");
     expect((await readLoose(response)).error?.code).toBe("insufficient_quota");
     expect(upstream.inferenceRequests()).toHaveLength(0);
   });

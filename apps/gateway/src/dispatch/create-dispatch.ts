@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type EvictionStrategy,
   estimatePromptTokens,
+  HelexaError,
   type IndexedFleet,
   indexFleet,
   missingModelField,
@@ -12,6 +13,7 @@ import {
 } from "@helexa/core";
 import type { ColdLoader } from "../cold-load/create-cold-loader.js";
 import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
+import { attachHeaders } from "../errors/render-error-response.js";
 import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
 import { describeUnhealthyNodes } from "../fleet/describe-unhealthy-nodes.js";
 import type { FleetState } from "../fleet/fleet-state.js";
@@ -93,7 +95,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
   };
 
-  return async function dispatch(request: DispatchRequest): Promise<Response> {
+  const dispatchWithId = async (
+    request: DispatchRequest,
+    requestId: string,
+    clientRequestId: string,
+  ): Promise<Response> => {
     const startedAt = request.startedAt ?? performance.now();
     const requested = request.body.model;
     if (typeof requested !== "string" || requested === "") throw missingModelField();
@@ -124,9 +130,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       estimate ??= estimatePromptTokens(estimateBody);
       return estimate;
     };
-    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back.
-    const requestId = randomUUID();
-    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
     let reservation: Reservation | null = null;
     let outputLimit: number | undefined;
     if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
@@ -202,6 +205,19 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       });
     }
     return serve();
+  };
+
+  return async function dispatch(request: DispatchRequest): Promise<Response> {
+    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back,
+    // on refusals too.
+    const requestId = randomUUID();
+    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
+    try {
+      return await dispatchWithId(request, requestId, clientRequestId);
+    } catch (error) {
+      if (HelexaError.is(error)) attachHeaders(error, { "x-request-id": clientRequestId });
+      throw error;
+    }
   };
 }
 

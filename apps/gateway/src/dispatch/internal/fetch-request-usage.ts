@@ -1,7 +1,10 @@
 import type { Usage } from "../../entitlements/entitlements.js";
 
-/** How long cortex waits for a neuron to finish (and report) an aborted generation. */
+/** How long one lookup waits for a neuron to finish (and report) a generation. */
 export const USAGE_LOOKUP_WAIT_MS = 5_000;
+
+/** Lookups made while the neuron says the request is still running (the hold stays meanwhile). */
+export const USAGE_LOOKUP_ATTEMPTS = 12;
 
 /** A neuron's answer: what the request used, that it never ran there (404), or null (cannot tell). */
 export type RequestUsageAnswer = { state: "finished"; usage: Usage } | { state: "unknown" } | null;
@@ -10,14 +13,29 @@ export type RequestUsageAnswer = { state: "finished"; usage: Usage } | { state: 
  * Asks a neuron what a request generated (`GET /v1/requests/{id}/usage`, sent with the `x-request-id`
  * cortex gave it): after a stream that carried no usage (the client did not ask for it) or one the
  * client abandoned. `unknown` (404) when the neuron never admitted it (or is too old to say); null when
- * it could not tell in time or could not be reached. Never throws.
+ * it could not tell in time (still running after `attempts` waits of `waitMs`) or could not be reached.
+ * Never throws.
  */
 export async function fetchRequestUsage(
   endpoint: string,
   authToken: string | undefined,
   requestId: string,
   waitMs = USAGE_LOOKUP_WAIT_MS,
+  attempts = USAGE_LOOKUP_ATTEMPTS,
 ): Promise<RequestUsageAnswer> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const answer = await lookupOnce(endpoint, authToken, requestId, waitMs);
+    if (answer !== "running") return answer;
+  }
+  return null;
+}
+
+async function lookupOnce(
+  endpoint: string,
+  authToken: string | undefined,
+  requestId: string,
+  waitMs: number,
+): Promise<RequestUsageAnswer | "running"> {
   try {
     const response = await fetch(
       `${endpoint}/v1/requests/${encodeURIComponent(requestId)}/usage?wait_ms=${waitMs}`,
@@ -34,6 +52,7 @@ export async function fetchRequestUsage(
       state?: unknown;
       usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
     };
+    if (body.state === "running") return "running";
     if (body.state !== "finished" || body.usage == null) return null;
     const prompt = body.usage.prompt_tokens;
     const completion = body.usage.completion_tokens;
