@@ -18,8 +18,9 @@ export interface EstimatePromptTokensOptions {
 
 /**
  * Estimates a request's prompt tokens without a tokenizer, for fail-fast pre-validation against a
- * model's context window. It under-counts on purpose (the neuron stays the exact wall), and with the
- * default ratio it gives exactly the seed's (`057bc71e`) numbers:
+ * model's context window. It under-counts on purpose (the neuron stays the exact wall), so it must not
+ * size budget holds: reserve with `promptTokensUpperBound` instead. With the default ratio it gives
+ * exactly the seed's (`057bc71e`) numbers:
  * - `messages` array: each message's text (string content, or the `text` of each part) plus 8 per
  *   message; extended to Anthropic bodies (top-level `system`, `tool_use` input JSON, `tool_result` content);
  * - else `prompt` (legacy completions): a string, or token ids counted exactly, or a batch sized by its
