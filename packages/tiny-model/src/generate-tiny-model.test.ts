@@ -34,6 +34,12 @@ describe("generateTinyModel", () => {
     expect(bytes.byteLength).toBe(244_000);
   });
 
+  it("without fill-in-the-middle tokens, is the model from before they were added", () => {
+    const bytes = generateTinyModel({ fillInTheMiddle: false });
+    expect(sha256(bytes)).toBe("649d11dd2a7b302c5bdc770f3f9b6e9297bec2131789d46ee89ffd3287332bc9");
+    expect(bytes.byteLength).toBe(478_304);
+  });
+
   it("changes the weights with the seed but keeps the size", () => {
     const other = generateTinyModel({ seed: 7 });
     expect(sha256(other)).not.toBe(defaultModelSha256);

@@ -20,7 +20,7 @@ const fileTypes = { f32: 0, f16: 1 } as const;
  */
 export function generateTinyModel(options: TinyModelOptions = {}): Uint8Array {
   const resolved = resolveTinyModelOptions(options);
-  const vocabulary = buildGpt2Vocabulary();
+  const vocabulary = buildGpt2Vocabulary(resolved.fillInTheMiddle);
   const writer = new GgufWriter();
 
   writer.setString("general.architecture", "llama");
@@ -49,10 +49,12 @@ export function generateTinyModel(options: TinyModelOptions = {}): Uint8Array {
   writer.setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId);
   writer.setUint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId);
   writer.setBool("tokenizer.ggml.add_bos_token", false);
-  // The names llama.cpp's vocabulary loader reads (the older prefix/suffix/middle_token_id are deprecated).
-  writer.setUint32("tokenizer.ggml.fim_pre_token_id", vocabulary.fimTokenIds.prefix);
-  writer.setUint32("tokenizer.ggml.fim_suf_token_id", vocabulary.fimTokenIds.suffix);
-  writer.setUint32("tokenizer.ggml.fim_mid_token_id", vocabulary.fimTokenIds.middle);
+  if (vocabulary.fimTokenIds !== undefined) {
+    // The names llama.cpp's vocabulary loader reads (the older prefix/suffix/middle_token_id are deprecated).
+    writer.setUint32("tokenizer.ggml.fim_pre_token_id", vocabulary.fimTokenIds.prefix);
+    writer.setUint32("tokenizer.ggml.fim_suf_token_id", vocabulary.fimTokenIds.suffix);
+    writer.setUint32("tokenizer.ggml.fim_mid_token_id", vocabulary.fimTokenIds.middle);
+  }
   writer.setString("tokenizer.chat_template", chatmlTemplate);
 
   for (const tensor of buildLlamaTensors(resolved, vocabulary.visible, vocabulary.appendedTokenCount))

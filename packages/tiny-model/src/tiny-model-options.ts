@@ -14,6 +14,11 @@ export interface TinyModelOptions {
   headCountKv?: number;
   /** Seed of the weight generator, an unsigned 32-bit integer. Default 42. */
   seed?: number;
+  /**
+   * Whether the vocabulary has the fill-in-the-middle tokens (`<|fim_prefix|>`, `<|fim_suffix|>`,
+   * `<|fim_middle|>`). Default true; false gives a model that cannot infill, with the same weights otherwise.
+   */
+  fillInTheMiddle?: boolean;
   /** Element type of the weight matrices; norms are always f32. Default "f32". */
   weightType?: "f32" | "f16";
 }

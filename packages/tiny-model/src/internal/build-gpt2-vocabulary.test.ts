@@ -53,6 +53,16 @@ describe("buildGpt2Vocabulary", () => {
     expect(vocabulary.visible[0x7f]).toBe(false);
     expect(vocabulary.visible[0x0a]).toBe(false);
     expect(vocabulary.visible[vocabulary.eosTokenId]).toBe(false);
-    expect(vocabulary.visible[vocabulary.fimTokenIds.middle]).toBe(false);
+    expect(vocabulary.visible[281]).toBe(false);
+  });
+});
+
+describe("buildGpt2Vocabulary without fill-in-the-middle tokens", () => {
+  it("ends with the chat control tokens and has no FIM ids", () => {
+    const vocabulary = buildGpt2Vocabulary(false);
+    expect(vocabulary.tokens).toHaveLength(279);
+    expect(vocabulary.tokens.at(-1)).toBe("<|im_end|>");
+    expect(vocabulary.fimTokenIds).toBeUndefined();
+    expect(vocabulary.appendedTokenCount).toBe(0);
   });
 });

@@ -7,8 +7,8 @@ export interface Gpt2Vocabulary {
   merges: string[];
   bosTokenId: number;
   eosTokenId: number;
-  /** Fill-in-the-middle control tokens, in the order a FIM prompt uses them. */
-  fimTokenIds: { prefix: number; suffix: number; middle: number };
+  /** Fill-in-the-middle control tokens, in the order a FIM prompt uses them; undefined without them. */
+  fimTokenIds: { prefix: number; suffix: number; middle: number } | undefined;
   /**
    * How many tokens at the end were added after the first release of this vocabulary; their weights
    * are drawn after every other weight, so adding them left the other weights (and greedy output) as
@@ -68,9 +68,9 @@ export function bytesToUnicode(): string[] {
 
 /**
  * Builds the 282-token vocabulary: 256 bytes (id = byte value), 20 merges, 3 chat control tokens and
- * 3 fill-in-the-middle control tokens.
+ * 3 fill-in-the-middle control tokens (279 tokens without those).
  */
-export function buildGpt2Vocabulary(): Gpt2Vocabulary {
+export function buildGpt2Vocabulary(fillInTheMiddle = true): Gpt2Vocabulary {
   const tokens = bytesToUnicode();
   const tokenTypes: number[] = tokens.map(() => normalTokenType);
   const visible: boolean[] = tokens.map((_, byte) => byte >= 0x20 && byte <= 0x7e);
@@ -82,7 +82,8 @@ export function buildGpt2Vocabulary(): Gpt2Vocabulary {
     tokenTypes.push(normalTokenType);
     visible.push(true);
   }
-  for (const token of [...controlTokens, ...fimTokens]) {
+  const appended = fillInTheMiddle ? fimTokens : [];
+  for (const token of [...controlTokens, ...appended]) {
     tokens.push(token);
     tokenTypes.push(controlTokenType);
     visible.push(false);
@@ -93,12 +94,14 @@ export function buildGpt2Vocabulary(): Gpt2Vocabulary {
     merges,
     bosTokenId: tokens.indexOf("<|endoftext|>"),
     eosTokenId: tokens.indexOf("<|im_end|>"),
-    fimTokenIds: {
-      prefix: tokens.indexOf("<|fim_prefix|>"),
-      suffix: tokens.indexOf("<|fim_suffix|>"),
-      middle: tokens.indexOf("<|fim_middle|>"),
-    },
-    appendedTokenCount: fimTokens.length,
+    fimTokenIds: fillInTheMiddle
+      ? {
+          prefix: tokens.indexOf("<|fim_prefix|>"),
+          suffix: tokens.indexOf("<|fim_suffix|>"),
+          middle: tokens.indexOf("<|fim_middle|>"),
+        }
+      : undefined,
+    appendedTokenCount: appended.length,
     visible,
   };
 }

@@ -11,6 +11,7 @@ describe("resolveTinyModelOptions", () => {
       headCount: 4,
       headCountKv: 4,
       seed: 42,
+      fillInTheMiddle: true,
       weightType: "f32",
     });
   });

@@ -14,6 +14,7 @@ export function resolveTinyModelOptions(options: TinyModelOptions = {}): Resolve
     headCount,
     headCountKv: options.headCountKv ?? headCount,
     seed: options.seed ?? 42,
+    fillInTheMiddle: options.fillInTheMiddle ?? true,
     weightType: options.weightType ?? "f32",
   };
   for (const key of [
