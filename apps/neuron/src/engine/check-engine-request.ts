@@ -10,11 +10,28 @@ import { RequestRejection } from "./request-rejection.js";
 export function checkEngineRequest(request: EngineRequest): void {
   const record = request as unknown as Record<string, unknown>;
   if (request.kind === "completion") {
-    if (typeof record.prompt !== "string") refuse("prompt", "expected a string");
+    checkCompletion(record);
   } else if (request.kind === "chat") {
     checkChat(record);
   } else refuse("kind", "expected 'chat' or 'completion'");
   checkSampling(record.sampling);
+}
+
+function checkCompletion(request: Record<string, unknown>): void {
+  const prompt = request.prompt;
+  if (typeof prompt !== "string" && !(Array.isArray(prompt) && prompt.every(Number.isSafeInteger)))
+    refuse("prompt", "expected a string or token ids");
+  if (request.echo !== undefined && typeof request.echo !== "boolean") refuse("echo", "expected a boolean");
+  const infill = request.infill;
+  if (infill === undefined) return;
+  if (!isRecord(infill) || (infill.param !== "suffix" && infill.param !== "input_suffix"))
+    refuse("suffix", "expected a fill-in-the-middle request");
+  const param = infill.param;
+  if (typeof infill.suffix !== "string") refuse(param, "expected a string");
+  if (infill.middle !== undefined && typeof infill.middle !== "string") refuse("prompt", "expected a string");
+  const extra = infill.extra;
+  if (extra !== undefined && !(Array.isArray(extra) && extra.every((chunk) => typeof chunk === "string")))
+    refuse("input_extra", "expected text chunks");
 }
 
 function checkChat(request: Record<string, unknown>): void {

@@ -29,10 +29,16 @@ export async function countPrompt(
 ): Promise<CountedPrompt> {
   if (request.kind === "completion") {
     await grammarForFormat(runtime, request.responseFormat);
-    const tokens = completionTokens(runtime.model, request.prompt);
+    const tokens = completionTokens(runtime.model, request);
     const promptTokens = tokens.all.length;
+    // Only a plain text prompt is a calibration sample (token ids and infill markers have no text to measure).
+    const sample = typeof request.prompt === "string" && request.infill === undefined;
     return {
-      result: { promptTokens, characters: Buffer.byteLength(request.prompt), textTokens: promptTokens },
+      result: {
+        promptTokens,
+        characters: sample ? Buffer.byteLength(request.prompt as string) : 0,
+        textTokens: sample ? promptTokens : 0,
+      },
       prepared: { kind: "completion", tokens },
     };
   }

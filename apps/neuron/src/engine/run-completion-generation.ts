@@ -17,7 +17,7 @@ export async function runCompletionGeneration(
   request: EngineCompletionRequest,
   emit: (event: GenerationEvent) => void,
   signal: AbortSignal,
-  tokens: CompletionTokens = completionTokens(runtime.model, request.prompt),
+  tokens: CompletionTokens = completionTokens(runtime.model, request),
   streamed = true,
 ): Promise<void> {
   const contextSize = runtime.context.contextSize;

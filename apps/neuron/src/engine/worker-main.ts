@@ -7,6 +7,7 @@ import { calibrationSample } from "./calibration-sample.js";
 import { checkEngineRequest } from "./check-engine-request.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CountedPrompt, countPrompt, type PreparedPrompt } from "./count-prompt.js";
+import { echoPrompt } from "./echo-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
 import { HeldEvents } from "./held-events.js";
 import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-runtime.js";
@@ -121,7 +122,8 @@ async function generate(
       await runChatGeneration(loaded(), request, emit, controller.signal, prompt, stream);
     } else {
       const tokens = prepared?.kind === "completion" ? prepared.tokens : undefined;
-      await runCompletionGeneration(loaded(), request, emit, controller.signal, tokens, stream);
+      const echoed = echoPrompt(loaded().model, request, emit);
+      await runCompletionGeneration(loaded(), request, echoed, controller.signal, tokens, stream);
     }
   } catch (error) {
     emit({ type: "error", message: requestError(error).message });

@@ -65,9 +65,26 @@ export interface EngineChatRequest {
 
 export interface EngineCompletionRequest {
   kind: "completion";
-  prompt: string;
+  /** Text, or token ids (OpenAI accepts both). With `infill`, what comes before the gap. */
+  prompt: string | number[];
+  /** Fill-in-the-middle: generate what goes between `prompt` and `infill.suffix`. */
+  infill?: EngineInfill;
+  /** Start the reply with the prompt's text (OpenAI `echo`). */
+  echo?: boolean;
   responseFormat: EngineResponseFormat;
   sampling: EngineSampling;
+}
+
+/** The parts of a fill-in-the-middle prompt besides the prefix (llama.cpp `/infill`'s fields). */
+export interface EngineInfill {
+  /** The text after the gap. */
+  suffix: string;
+  /** Other files' text for context (llama.cpp's `input_extra`), placed before the prefix. */
+  extra?: string[];
+  /** The start of the middle, after the middle token (`/infill`'s `prompt`). */
+  middle?: string;
+  /** The client field that asked for infill, for a refusal's `param`: `suffix` or `input_suffix`. */
+  param: "suffix" | "input_suffix";
 }
 
 export type EngineRequest = EngineChatRequest | EngineCompletionRequest;

@@ -10,6 +10,7 @@ import { type CompletionRequest, completionRequestSchema } from "../wire/complet
 import { newId, unixSeconds } from "../wire/response-ids.js";
 import { buildTextCompletion, streamTextCompletion } from "../wire/text-completion-response.js";
 import { toResponseFormat } from "../wire/to-engine-chat-request.js";
+import { toEngineCompletionRequests } from "../wire/to-engine-completion-requests.js";
 import { toEngineSampling } from "../wire/to-engine-sampling.js";
 import { trackRequestUsage } from "./request-usage.js";
 
@@ -42,17 +43,15 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
 }
 
 function toEngineCompletionRequest(body: CompletionRequest): EngineCompletionRequest {
-  if (body.echo === true) throw invalidRequest("echo is not supported on this neuron", "echo");
-  if (body.suffix != null && body.suffix !== "")
-    throw invalidRequest("suffix is not supported on this neuron", "suffix");
   if ((body.best_of ?? 1) !== 1) throw invalidRequest("only best_of = 1 is supported", "best_of");
-  return {
-    kind: "completion",
-    prompt: typeof body.prompt === "string" ? body.prompt : (body.prompt[0] as string),
+  const [request, ...more] = toEngineCompletionRequests(body, {
     responseFormat: toResponseFormat(body.response_format),
     sampling: toEngineSampling(
       body,
       requestedOutputLimit("/v1/completions", body) ?? DEFAULT_COMPLETIONS_MAX_TOKENS,
     ),
-  };
+  });
+  if (request === undefined || more.length > 0)
+    throw invalidRequest("a batch of prompts is not supported on this neuron", "prompt");
+  return request;
 }

@@ -41,7 +41,11 @@ export class FakeBackend implements ModelBackend {
 
   async count(request: EngineRequest) {
     const text =
-      request.kind === "chat" ? request.messages.map((message) => message.content).join("") : request.prompt;
+      request.kind === "chat"
+        ? request.messages.map((message) => message.content).join("")
+        : typeof request.prompt === "string"
+          ? request.prompt
+          : "";
     if (text.includes("REFUSE")) {
       throw new HelexaError({
         statusCode: 400,
