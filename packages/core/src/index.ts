@@ -93,7 +93,12 @@ export {
   type EstimatePromptTokensOptions,
   estimatePromptTokens,
 } from "./estimate/estimate-prompt-tokens.js";
-export { promptTokensUpperBound, TEMPLATE_ALLOWANCE_TOKENS } from "./estimate/prompt-tokens-upper-bound.js";
+export {
+  type PromptTokensUpperBoundOptions,
+  promptTokensUpperBound,
+  TEMPLATE_ALLOWANCE_TOKENS,
+  TOOLS_ALLOWANCE_TOKENS,
+} from "./estimate/prompt-tokens-upper-bound.js";
 export { buildEvictionInput } from "./eviction/build-eviction-input.js";
 export {
   type EvictionInput,

@@ -1,3 +1,4 @@
+import { promptTokensUpperBound } from "@helexa/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEntitlements } from "../entitlements/create-entitlements.js";
 import type { EntitlementsWithUsage } from "../entitlements/entitlements.js";
@@ -106,4 +107,46 @@ describe("a 50-way race on one capped key", () => {
     },
     120_000,
   );
+});
+
+describe("the prompt bound the hold uses", () => {
+  const tool = {
+    type: "function",
+    function: {
+      name: "f",
+      description: "d",
+      parameters: { type: "object", properties: { a: { type: "string" } } },
+    },
+  };
+  it.each([
+    ["one short message", { messages: [{ role: "user", content: "a" }] }],
+    ["an empty message", { messages: [{ role: "user", content: "" }] }],
+    [
+      "system and user",
+      {
+        messages: [
+          { role: "system", content: "s" },
+          { role: "user", content: "u" },
+        ],
+      },
+    ],
+    [
+      "many empty turns",
+      {
+        messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: "" })),
+      },
+    ],
+    ["a small tool", { messages: [{ role: "user", content: "x" }], tools: [tool] }],
+    ["multi-byte text", { messages: [{ role: "user", content: "é😀中".repeat(50) }] }],
+    ["a raw prompt", { prompt: "x" }],
+  ])("is never below the neuron's exact count: %s", async (_name, body) => {
+    const response = await fetch(`${neuron.url}/v1/tokenize`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "tiny", ...body }),
+    });
+    const { tokens } = (await response.json()) as { tokens: number };
+    expect(tokens).toBeGreaterThan(0);
+    expect(promptTokensUpperBound({ model: "tiny", ...body })).toBeGreaterThanOrEqual(tokens);
+  });
 });

@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { estimatePromptTokens } from "./estimate-prompt-tokens.js";
-import { promptTokensUpperBound, TEMPLATE_ALLOWANCE_TOKENS } from "./prompt-tokens-upper-bound.js";
+import {
+  promptTokensUpperBound,
+  TEMPLATE_ALLOWANCE_TOKENS,
+  TOOLS_ALLOWANCE_TOKENS,
+} from "./prompt-tokens-upper-bound.js";
 
 describe("promptTokensUpperBound", () => {
   it("is the body's UTF-8 bytes plus the template allowance, for a body, its text or its bytes", () => {
@@ -27,6 +31,19 @@ describe("promptTokensUpperBound", () => {
           );
         }
       }),
+    );
+  });
+
+  it("adds the tools allowance when the request has tools (read from a parsed body, or told)", () => {
+    const body = { model: "m", messages: [], tools: [{ type: "function", function: { name: "f" } }] };
+    const bytes = new TextEncoder().encode(JSON.stringify(body)).byteLength;
+    expect(promptTokensUpperBound(body)).toBe(bytes + TEMPLATE_ALLOWANCE_TOKENS + TOOLS_ALLOWANCE_TOKENS);
+    expect(promptTokensUpperBound(JSON.stringify(body))).toBe(bytes + TEMPLATE_ALLOWANCE_TOKENS);
+    expect(promptTokensUpperBound(JSON.stringify(body), { tools: true })).toBe(
+      bytes + TEMPLATE_ALLOWANCE_TOKENS + TOOLS_ALLOWANCE_TOKENS,
+    );
+    expect(promptTokensUpperBound({ ...body, tools: [] })).toBe(
+      promptTokensUpperBound({ ...body, tools: [] }, { tools: false }),
     );
   });
 });

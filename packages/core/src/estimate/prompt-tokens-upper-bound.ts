@@ -1,3 +1,4 @@
+import { isRecord } from "../internal/is-record.js";
 import { utf8ByteLength } from "../internal/utf8-byte-length.js";
 
 /**
@@ -8,17 +9,32 @@ import { utf8ByteLength } from "../internal/utf8-byte-length.js";
 export const TEMPLATE_ALLOWANCE_TOKENS = 32;
 
 /**
+ * Tokens the neuron's chat template may add when the request has tools: node-llama-cpp documents the
+ * functions in a preamble of its own (about 700 tokens on the byte-level tiny model's tokenizer for
+ * ChatML), beyond the functions' own JSON, which the body already carries.
+ */
+export const TOOLS_ALLOWANCE_TOKENS = 2048;
+
+/** Options of {@link promptTokensUpperBound}. */
+export interface PromptTokensUpperBoundOptions {
+  /** Whether the request has tools; default: read from `body` when it is parsed JSON, else false. */
+  tools?: boolean;
+}
+
+/**
  * A prompt size that is never below the prompt's true token count, for budget reservations (the
  * calibrated {@link estimatePromptTokens} under-counts on purpose and must not be reserved with): the
- * body's UTF-8 bytes plus {@link TEMPLATE_ALLOWANCE_TOKENS}. It holds because no tokenizer spends more
+ * body's UTF-8 bytes plus {@link TEMPLATE_ALLOWANCE_TOKENS}, plus {@link TOOLS_ALLOWANCE_TOKENS} when the
+ * request has tools. It holds because no tokenizer spends more
  * than one token per byte of text, and every prompt byte (text, tool JSON, token ids) sits in the body
  * at least once. Reservations are settled to the neuron's exact count afterwards, so over-counting
  * only holds budget for the length of a request.
  *
  * @param body the parsed JSON body, or its raw text or bytes.
  */
-export function promptTokensUpperBound(body: unknown): number {
-  return bodyBytes(body) + TEMPLATE_ALLOWANCE_TOKENS;
+export function promptTokensUpperBound(body: unknown, options: PromptTokensUpperBoundOptions = {}): number {
+  const tools = options.tools ?? (isRecord(body) && Array.isArray(body.tools) && body.tools.length > 0);
+  return bodyBytes(body) + TEMPLATE_ALLOWANCE_TOKENS + (tools ? TOOLS_ALLOWANCE_TOKENS : 0);
 }
 
 function bodyBytes(body: unknown): number {

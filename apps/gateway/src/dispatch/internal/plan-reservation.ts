@@ -52,8 +52,11 @@ export function planReservation(
   // The client's own body bounds the prompt; a translated (Anthropic) body may carry more JSON, so the
   // larger of the two is held.
   const original = request.originalBody ?? request.rawBody ?? request.body;
-  let prompt = promptTokensUpperBound(original);
-  if (request.originalBody !== undefined) prompt = Math.max(prompt, promptTokensUpperBound(request.body));
+  const tools = Array.isArray(request.body.tools) && request.body.tools.length > 0;
+  let prompt = promptTokensUpperBound(original, { tools });
+  if (request.originalBody !== undefined) {
+    prompt = Math.max(prompt, promptTokensUpperBound(request.body, { tools }));
+  }
   const tokens = reservationTokens({ promptTokens: prompt, outputTokens: outputLimit, contextTokens });
   return { tokens, outputLimit, promptTokens: Math.min(tokens, prompt) };
 }
