@@ -10,6 +10,7 @@ import {
 import type { WorkerLoadSpec, WorkerMessage, WorkerModelInfo } from "../ipc/worker-protocol.js";
 import { acquireModelFile } from "./acquire-model-file.js";
 import { GrammarCache } from "./grammar-cache.js";
+import { isolateSamplingFailures } from "./isolate-sampling-failures.js";
 import { createLockstepBatching } from "./lockstep-batching.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -64,6 +65,13 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
     // Requests arrive one by one; keep their sequences in one decode batch per token.
     batching: { itemPrioritizationStrategy: createLockstepBatching() },
   });
+  isolateSamplingFailures(context, (error) =>
+    report({
+      type: "log",
+      level: "error",
+      message: `worker: sampling failed, that request ends: ${error instanceof Error ? error.message : String(error)}`,
+    }),
+  );
   // Synchronous and slow (~0.5 s): once per model, never per request.
   const chatWrapper = resolveChatWrapper(model);
   const pool = new SequencePool(context, chatWrapper);

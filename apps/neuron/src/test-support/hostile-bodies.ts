@@ -76,10 +76,45 @@ const { value: nested } = fc.letrec<{ value: unknown }>((tie) => ({
   ),
 }));
 
+/** Numbers a sampling field accepts, edges included: these reach the engine. */
+const inRangeNumber = fc.oneof(
+  fc.double({ min: -2, max: 2, noNaN: true }),
+  fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+  fc.constantFrom(Number.MIN_VALUE, 1e-300, 1e300),
+);
+
+/** JSON-schema-shaped values, supported or not, for tool parameters and response formats (kept small). */
+const { schema: schemaLike } = fc.letrec<{ schema: unknown }>((tie) => ({
+  schema: fc.oneof(
+    { maxDepth: 3, depthIdentifier: "schema" },
+    fc.record({ type: fc.constantFrom("string", "integer", "number", "boolean", "null", "weird", 7) }),
+    fc.record(
+      {
+        type: fc.constantFrom("object", "array", "string", "integer", "weird"),
+        properties: fc.dictionary(fc.string({ maxLength: 5 }), tie("schema"), { maxKeys: 2 }),
+        items: tie("schema"),
+        required: fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
+        enum: fc.array(scalar, { maxLength: 2 }),
+        const: scalar,
+        anyOf: fc.array(tie("schema"), { maxLength: 2 }),
+        minimum: extremeNumbers,
+        maxLength: extremeNumbers,
+        pattern: fc.constantFrom("^a+$", "(", "[", "\\"),
+        $ref: fc.constantFrom("#", "#/definitions/x", "http://example.com/s"),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+}));
+
 /** Any hostile value for one field. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: scalar },
   { weight: 3, arbitrary: nested },
+  { weight: 3, arbitrary: inRangeNumber },
+  { weight: 2, arbitrary: schemaLike },
+  { weight: 1, arbitrary: fc.array(strangeStrings, { minLength: 1, maxLength: 16 }) },
   { weight: 1, arbitrary: fc.integer({ min: 65, max: 30_000 }).map(deepMarker) },
   { weight: 1, arbitrary: fc.array(scalar, { minLength: 17, maxLength: 40 }) },
 );
@@ -132,3 +167,63 @@ export function bodyText(body: Record<string, unknown>): string {
 /** Text that must never appear in an error reply: stack frames, source paths, engine internals. */
 export const leakPattern =
   /\n\s+at |\bat [\w.$<>]+ \(|\.ts:\d|\.js:\d|node_modules|TypeError|RangeError|ReferenceError|is not iterable|is not a function|Cannot read prop|undefined/;
+
+const nonEmptyStrange = fc
+  .oneof(strangeStrings, fc.string({ minLength: 1, maxLength: 8 }))
+  .filter((text) => text !== "");
+
+/**
+ * Valid bodies at the edges, which pass validation and reach the engine: every sampling field in its
+ * range (extremes included), stop lists of odd strings, JSON-schema-shaped tool parameters and response
+ * formats, odd unicode in the prompt. `route` picks the prompt and output-limit fields.
+ */
+export function edgeBody(route: "chat" | "completion" | "responses"): fc.Arbitrary<Record<string, unknown>> {
+  const sampling = fc.record(
+    {
+      temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+      top_p: fc.double({ min: 0, max: 1, noNaN: true }),
+      top_k: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      min_p: fc.double({ min: 0, max: 1, noNaN: true }),
+      seed: fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      presence_penalty: fc.double({ min: -2, max: 2, noNaN: true }),
+      frequency_penalty: fc.double({ min: -2, max: 2, noNaN: true }),
+      repeat_penalty: fc.double({ min: Number.MIN_VALUE, max: 1e300, noNaN: true }),
+      stop: fc.oneof(nonEmptyStrange, fc.array(nonEmptyStrange, { maxLength: 16 })),
+      stream: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+  const text = fc.oneof(strangeStrings, fc.string({ maxLength: 40 }));
+  const schema = schemaLike.map((value) => value as Record<string, unknown>);
+  // Huge limits only where no grammar constrains the answer (a grammar makes each token slow).
+  const hugeLimit = fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constantFrom(2 ** 31, 2 ** 53 - 1));
+  const limit = fc.integer({ min: 1, max: 4 });
+  if (route === "completion") {
+    return fc
+      .record({ sampling, prompt: text, max_tokens: hugeLimit })
+      .map(({ sampling: fields, prompt, max_tokens }) => ({ model: "tiny", ...fields, prompt, max_tokens }));
+  }
+  const tools = fc.option(
+    schema.map((parameters) => [{ type: "function", function: { name: "f", parameters } }]),
+    { nil: undefined },
+  );
+  const format = fc.option(schema, { nil: undefined });
+  return fc.record({ sampling, text, limit, tools, format }).map((parts) => {
+    const body: Record<string, unknown> = { model: "tiny", ...parts.sampling };
+    if (route === "chat") {
+      body.messages = [{ role: "user", content: parts.text }];
+      body.max_tokens = parts.limit;
+      if (parts.tools !== undefined) body.tools = parts.tools;
+      if (parts.format !== undefined)
+        body.response_format = { type: "json_schema", json_schema: { name: "x", schema: parts.format } };
+    } else {
+      body.input = parts.text;
+      body.max_output_tokens = parts.limit;
+      if (parts.tools !== undefined)
+        body.tools = parts.tools.map((tool) => ({ type: "function", ...tool.function }));
+      if (parts.format !== undefined)
+        body.text = { format: { type: "json_schema", name: "x", schema: parts.format } };
+    }
+    return body;
+  });
+}
