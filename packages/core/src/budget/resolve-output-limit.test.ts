@@ -115,6 +115,24 @@ describe("resolveOutputLimit", () => {
       "max_completion_tokens",
       "max_tokens",
       "max_output_tokens",
+      "n_predict",
     ]);
+  });
+});
+
+describe("/infill (llama.cpp's n_predict)", () => {
+  it("reads n_predict, and takes -1 (llama.cpp's 'until done') as no limit asked", () => {
+    expect(requestedOutputLimit("/infill", { n_predict: 128 })).toBe(128);
+    expect(requestedOutputLimit("/infill", { n_predict: -1 })).toBeUndefined();
+    expect(requestedOutputLimit("/infill", { n_predict: 0 })).toBeUndefined();
+    expect(CANONICAL_OUTPUT_LIMIT_FIELD["/infill"]).toBe("n_predict");
+  });
+
+  it("defaults to the room the prompt leaves, clamped like every route", () => {
+    expect(resolveOutputLimit("/infill", {}, { contextTokens: 2048, promptTokens: 47 })).toBe(2000);
+    expect(
+      resolveOutputLimit("/infill", { n_predict: 5000 }, { contextTokens: 2048, promptTokens: 47 }),
+    ).toBe(2000);
+    expect(resolveOutputLimit("/infill", { n_predict: 64 }, { modelOutputLimit: 32 })).toBe(32);
   });
 });

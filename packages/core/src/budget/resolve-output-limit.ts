@@ -1,14 +1,18 @@
-/** The OpenAI-shaped routes that generate text, each with its own canonical output-limit field. */
-export type GenerationRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses";
+/**
+ * The routes that generate text, each with its own canonical output-limit field: the OpenAI-shaped ones
+ * and llama.cpp's `/infill` (fill-in-the-middle for editors).
+ */
+export type GenerationRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses" | "/infill";
 
 /** The request fields that can bound a reply's length, on any route. */
-export type OutputLimitField = "max_completion_tokens" | "max_tokens" | "max_output_tokens";
+export type OutputLimitField = "max_completion_tokens" | "max_tokens" | "max_output_tokens" | "n_predict";
 
 /** Each route's own field; it is read first and is the one cortex writes into the forwarded body. */
 export const CANONICAL_OUTPUT_LIMIT_FIELD: Readonly<Record<GenerationRoute, OutputLimitField>> = {
   "/v1/chat/completions": "max_completion_tokens",
   "/v1/completions": "max_tokens",
   "/v1/responses": "max_output_tokens",
+  "/infill": "n_predict",
 };
 
 const FIELD_ORDER: readonly OutputLimitField[] = ["max_completion_tokens", "max_tokens", "max_output_tokens"];
@@ -22,9 +26,10 @@ export const DEFAULT_OUTPUT_LIMIT = 4096;
 /**
  * The output limit a request asks for, read the same way by cortex and the neuron: the route's
  * canonical field first (chat `max_completion_tokens`, completions `max_tokens`, Responses
- * `max_output_tokens`), then the others in the order `max_completion_tokens`, `max_tokens`,
- * `max_output_tokens`. The first finite number ≥ 1 wins (rounded down); null, absent and anything else
- * are skipped (rejecting bad values is request validation's job). Anthropic `max_tokens` arrives as
+ * `max_output_tokens`, `/infill` `n_predict`), then the others in the order `max_completion_tokens`,
+ * `max_tokens`, `max_output_tokens` (`n_predict` only on `/infill`). The first finite number ≥ 1 wins (rounded down); null, absent and anything else
+ * are skipped (rejecting bad values is request validation's job; llama.cpp's `n_predict: -1`, "until
+ * done", asks for no limit). Anthropic `max_tokens` arrives as
  * chat `max_tokens` once converted. Undefined when no field asks.
  */
 export function requestedOutputLimit(

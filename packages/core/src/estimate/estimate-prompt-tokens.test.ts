@@ -174,3 +174,33 @@ describe("estimatePromptTokens: properties", () => {
     );
   });
 });
+
+describe("estimatePromptTokens: fill-in-the-middle", () => {
+  it("counts a completions suffix with its prompt", () => {
+    expect(estimatePromptTokens({ prompt: "a".repeat(400), suffix: "b".repeat(400) })).toBe(200);
+    expect(estimatePromptTokens({ prompt: [1, 2, 3], suffix: "b".repeat(40) })).toBe(13);
+    expect(estimatePromptTokens({ prompt: "a".repeat(40), suffix: null })).toBe(10);
+  });
+
+  it("counts every /infill field: input_prefix, input_suffix, input_extra texts and prompt", () => {
+    const body = {
+      model: "m",
+      input_prefix: "p".repeat(400),
+      input_suffix: "s".repeat(400),
+      input_extra: [{ filename: "a.ts", text: "e".repeat(400) }, { text: "f".repeat(400) }],
+      prompt: "m".repeat(400),
+    };
+    expect(estimatePromptTokens(body)).toBe(500);
+    expect(estimatePromptTokens({ input_suffix: "s".repeat(40) })).toBe(10);
+    expect(estimatePromptTokens({ input_prefix: "p".repeat(40), input_extra: "junk" })).toBe(10);
+  });
+
+  it("never counts an /infill body below a plain prompt of the same text", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (prefix, suffix, middle) => {
+        const infill = estimatePromptTokens({ input_prefix: prefix, input_suffix: suffix, prompt: middle });
+        expect(infill).toBeGreaterThanOrEqual(estimatePromptTokens({ prompt: prefix + suffix + middle }));
+      }),
+    );
+  });
+});

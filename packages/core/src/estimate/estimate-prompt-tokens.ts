@@ -1,5 +1,6 @@
 import { countChatChars } from "../internal/count-chat-chars.js";
 import { countCompletionPrompt } from "../internal/count-completion-prompt.js";
+import { countInfillChars } from "../internal/count-infill-chars.js";
 import { countResponsesChars } from "../internal/count-responses-chars.js";
 import { isRecord } from "../internal/is-record.js";
 import { utf8ByteLength } from "../internal/utf8-byte-length.js";
@@ -23,8 +24,9 @@ export interface EstimatePromptTokensOptions {
  * exactly the seed's (`057bc71e`) numbers:
  * - `messages` array: each message's text (string content, or the `text` of each part) plus 8 per
  *   message; extended to Anthropic bodies (top-level `system`, `tool_use` input JSON, `tool_result` content);
+ * - else llama.cpp `/infill` fields: `input_prefix`, `input_suffix`, `input_extra` texts and `prompt`;
  * - else `prompt` (legacy completions): a string, or token ids counted exactly, or a batch sized by its
- *   largest prompt;
+ *   largest prompt; plus a fill-in-the-middle `suffix`;
  * - else `input` (Responses API), plus `instructions`;
  * - else, or when the body is not JSON: the body's bytes.
  * Characters are UTF-8 bytes; the result is `max(1, floor(chars / charsPerToken) + tokenIds)`.
@@ -46,8 +48,13 @@ export function estimatePromptTokens(body: unknown, options: EstimatePromptToken
 
   if (!isRecord(value)) return toTokens(bodyBytes());
   if (Array.isArray(value.messages)) return toTokens(countChatChars(value.messages, value.system));
+  const infill = countInfillChars(value);
+  if (infill !== undefined) return toTokens(infill);
   const prompt = countCompletionPrompt(value.prompt, charsPerToken);
-  if (prompt !== undefined) return toTokens(prompt.chars, prompt.tokens);
+  if (prompt !== undefined) {
+    const suffix = typeof value.suffix === "string" ? utf8ByteLength(value.suffix) : 0;
+    return toTokens(prompt.chars + suffix, prompt.tokens);
+  }
   if (typeof value.input === "string" || Array.isArray(value.input)) {
     return toTokens(countResponsesChars(value.instructions, value.input));
   }
