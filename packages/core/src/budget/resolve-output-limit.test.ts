@@ -121,10 +121,11 @@ describe("resolveOutputLimit", () => {
 });
 
 describe("/infill (llama.cpp's n_predict)", () => {
-  it("reads n_predict, and takes -1 (llama.cpp's 'until done') as no limit asked", () => {
+  it("reads n_predict, takes -1 (llama.cpp's 'until done') as no limit asked, and 0 (a prompt-caching call) as 1", () => {
     expect(requestedOutputLimit("/infill", { n_predict: 128 })).toBe(128);
     expect(requestedOutputLimit("/infill", { n_predict: -1 })).toBeUndefined();
-    expect(requestedOutputLimit("/infill", { n_predict: 0 })).toBeUndefined();
+    expect(requestedOutputLimit("/infill", { n_predict: 0 })).toBe(1);
+    expect(requestedOutputLimit("/v1/completions", { n_predict: 12 })).toBeUndefined();
     expect(CANONICAL_OUTPUT_LIMIT_FIELD["/infill"]).toBe("n_predict");
   });
 

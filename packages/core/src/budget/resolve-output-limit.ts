@@ -36,6 +36,8 @@ export function requestedOutputLimit(
   route: GenerationRoute,
   body: Record<string, unknown>,
 ): number | undefined {
+  // llama.cpp clients send `n_predict: 0` to have a prompt evaluated (cached) without a reply: hold one token.
+  if (route === "/infill" && body.n_predict === 0) return 1;
   const canonical = CANONICAL_OUTPUT_LIMIT_FIELD[route];
   for (const field of [canonical, ...FIELD_ORDER.filter((name) => name !== canonical)]) {
     const value = body[field];
