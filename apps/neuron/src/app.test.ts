@@ -116,7 +116,9 @@ describe("bad input becomes an OpenAI envelope", () => {
     expect(await image.json()).toMatchObject({
       error: { code: "vision_unsupported", param: "messages[0].content[0]" },
     });
-    const n = await post("/v1/chat/completions", { ...chatBody, n: 2 });
+    // n choices run on the model's sequences at once; more than it has is refused.
+    const n = await post("/v1/chat/completions", { ...chatBody, n: 1000 });
+    expect(n.status).toBe(400);
     expect(await n.json()).toMatchObject({ error: { param: "n" } });
     const engineRefusal = await post("/v1/chat/completions", {
       model: "fake",

@@ -60,6 +60,7 @@ const numberRanges: ReadonlyArray<[keyof EngineSampling, string, number, number,
   ["frequencyPenalty", "frequency_penalty", -2, 2, false],
   ["repeatPenalty", "repeat_penalty", Number.MIN_VALUE, Number.MAX_VALUE, false],
   ["maxTokens", "max_tokens", 1, Number.MAX_SAFE_INTEGER, true],
+  ["logprobs", "top_logprobs", 0, 20, true],
 ];
 
 function checkSampling(sampling: unknown): void {
@@ -74,6 +75,14 @@ function checkSampling(sampling: unknown): void {
   const stop = sampling.stop;
   if (!Array.isArray(stop) || stop.some((entry) => typeof entry !== "string" || entry === ""))
     refuse("stop", "expected non-empty strings");
+  const bias = sampling.logitBias;
+  if (bias === undefined) return;
+  if (!isRecord(bias)) refuse("logit_bias", "expected an object");
+  for (const [key, value] of Object.entries(bias)) {
+    if (!/^\d{1,9}$/.test(key)) refuse("logit_bias", `expected token ids as keys, got '${key.slice(0, 32)}'`);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < -100 || value > 100)
+      refuse("logit_bias", "expected biases from -100 to 100");
+  }
 }
 
 function refuse(param: string, detail: string): never {

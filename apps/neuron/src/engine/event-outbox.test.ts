@@ -29,6 +29,22 @@ describe("EventOutbox", () => {
     ]);
   });
 
+  it("keeps the logprobs of merged deltas, in order", async () => {
+    const sent: WorkerMessage[] = [];
+    const outbox = new EventOutbox((message) => sent.push(message));
+    const logprob = (token: string) => ({ token, logprob: -1, bytes: [token.charCodeAt(0)], top: [] });
+    outbox.push(1, { type: "delta", content: "a", logprobs: [logprob("a")] });
+    outbox.push(1, { type: "delta", content: "b" });
+    outbox.push(1, { type: "delta", content: "c", logprobs: [logprob("c")] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([
+      {
+        type: "events",
+        items: [{ id: 1, event: { type: "delta", content: "abc", logprobs: [logprob("a"), logprob("c")] } }],
+      },
+    ]);
+  });
+
   it("sends terminal events at once, with everything pending before them", () => {
     const sent: WorkerMessage[] = [];
     const outbox = new EventOutbox((message) => sent.push(message));

@@ -83,11 +83,14 @@ export function canMerge(previous: GenerationEvent, next: GenerationEvent): bool
   return (previous.content === undefined) === (next.content === undefined);
 }
 
-/** Two consecutive deltas of one kind as one. */
+/** Two consecutive deltas of one kind as one (their logprobs too, in order). */
 export function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
   const a = previous as Delta;
   const b = next as Delta;
-  return a.content === undefined
-    ? { type: "delta", reasoning: (a.reasoning ?? "") + (b.reasoning ?? "") }
-    : { type: "delta", content: a.content + (b.content ?? "") };
+  const text: Delta =
+    a.content === undefined
+      ? { type: "delta", reasoning: (a.reasoning ?? "") + (b.reasoning ?? "") }
+      : { type: "delta", content: a.content + (b.content ?? "") };
+  if (a.logprobs === undefined && b.logprobs === undefined) return text;
+  return { ...text, logprobs: [...(a.logprobs ?? []), ...(b.logprobs ?? [])] };
 }

@@ -1,6 +1,6 @@
-import type { LlamaChatResponseChunk, LlamaGrammar } from "node-llama-cpp";
+import type { LlamaChatResponseChunk, LlamaGrammar, Token } from "node-llama-cpp";
 import type { EngineChatRequest } from "../ipc/engine-request.js";
-import type { FinishReason, GenerationEvent } from "../ipc/generation-event.js";
+import type { FinishReason, GenerationEvent, TokenLogprob } from "../ipc/generation-event.js";
 import { promptFieldOf } from "../ipc/prompt-field-of.js";
 import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
 import { callId } from "./call-id.js";
@@ -10,6 +10,8 @@ import type { ModelRuntime } from "./load-model-runtime.js";
 import { matchedStop } from "./matched-stop.js";
 import { once } from "./once.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
+import { toTokenLogprobs } from "./to-token-logprobs.js";
+import { tokenBiasOf } from "./token-bias-of.js";
 
 type Emit = (event: GenerationEvent) => void;
 
@@ -18,7 +20,9 @@ type Emit = (event: GenerationEvent) => void;
  * `prompt` is the request's already rendered prompt, when it was counted just before. With
  * `streamed: false` (nobody reads the deltas before the end) and a model without thought segments,
  * the text comes from the result in one delta instead of being decoded token by token (~1.5 % of the
- * tiny model's generation time); an empty delta still marks when the first token came.
+ * tiny model's generation time); an empty delta still marks when the first token came. With
+ * `sampling.logprobs`, each content delta carries the logprobs of the tokens it holds (thought tokens and
+ * a forced tool call's get none).
  */
 export async function runChatGeneration(
   runtime: ModelRuntime,
@@ -33,21 +37,37 @@ export async function runChatGeneration(
   const grammar = await chooseGrammar(runtime, request, prompt.forcedToolSchema);
   const room = contextSize - prompt.tokens.length - 1;
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);
+  const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
+  const topLogprobs = request.sampling.logprobs;
   const slot = await runtime.pool.acquire(prompt.tokens);
+  if (topLogprobs !== undefined) slot.probabilities.start();
   try {
     const shared = slot.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
     const cachedTokens = Math.max(0, Math.min(shared, prompt.tokens.length - 1));
     const outputBefore = slot.sequence.tokenMeter.usedOutputTokens;
     let reasoningTokens = 0;
     const forced = prompt.forcedToolSchema !== undefined;
+    // Logprobs of released tokens not yet sent: onToken sees tokens just before onResponseChunk does.
+    let pending: TokenLogprob[] = [];
+    const takePending = () => {
+      if (topLogprobs === undefined) return {};
+      const logprobs = pending;
+      pending = [];
+      return { logprobs };
+    };
+    const onTokenLogprobs = (tokens: Token[]) => {
+      if (topLogprobs !== undefined)
+        pending.push(...toTokenLogprobs(runtime.model, slot.probabilities.take(tokens), topLogprobs));
+    };
     const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
       if (chunk.type === "segment" && chunk.segmentType === "thought") {
+        pending = [];
         reasoningTokens += chunk.tokens.length;
         if (chunk.text !== "") emit({ type: "delta", reasoning: chunk.text });
-      } else if (!forced && chunk.text !== "") emit({ type: "delta", content: chunk.text });
+      } else if (!forced && chunk.text !== "") emit({ type: "delta", content: chunk.text, ...takePending() });
     };
     const sampling = toSamplingOptions(request.sampling, maxTokens);
-    const perChunk = streamed || runtime.info.reasoning;
+    const perChunk = streamed || runtime.info.reasoning || topLogprobs !== undefined;
     // An empty delta marks the first token (a forced tool call has no text to mark).
     const onToken = once(() => {
       if (!forced) emit({ type: "delta", content: "" });
@@ -56,7 +76,8 @@ export async function runChatGeneration(
       ...sampling,
       signal,
       stopOnAbortSignal: true,
-      ...(perChunk ? { onResponseChunk } : { onToken }),
+      ...(tokenBias === undefined ? {} : { tokenBias }),
+      ...(perChunk ? { onResponseChunk, onToken: onTokenLogprobs } : { onToken }),
     };
     const result =
       prompt.functions === undefined
@@ -72,6 +93,7 @@ export async function runChatGeneration(
       const complete = emitForcedToolCall(result.response, emit, prompt.forcedToolNames);
       if (complete && finishReason === "stop") finishReason = "tool_calls";
     } else if (!perChunk && result.response !== "") emit({ type: "delta", content: result.response });
+    else if (pending.length > 0) emit({ type: "delta", content: "", ...takePending() });
     for (const [index, call] of (result.functionCalls ?? []).entries()) {
       emit({
         type: "tool_call",
@@ -96,6 +118,7 @@ export async function runChatGeneration(
       },
     });
   } finally {
+    slot.probabilities.stop();
     runtime.pool.release(slot);
   }
 }

@@ -1,5 +1,6 @@
+import type { Token } from "node-llama-cpp";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
-import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { GenerationEvent, TokenLogprob } from "../ipc/generation-event.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
@@ -7,10 +8,13 @@ import { matchedStop } from "./matched-stop.js";
 import { once } from "./once.js";
 import { finishReasonOf, grammarForFormat } from "./run-chat-generation.js";
 import { clampMaxTokens, toSamplingOptions } from "./sampling-options.js";
+import { toTokenLogprobs } from "./to-token-logprobs.js";
+import { tokenBiasOf } from "./token-bias-of.js";
 
 /**
  * Runs one raw-text completion on a free sequence, streaming deltas and ending with `done`. `tokens`
- * are the prompt's, when it was counted just before.
+ * are the prompt's, when it was counted just before. With `sampling.logprobs`, each delta carries the
+ * logprobs of the tokens it holds.
  */
 export async function runCompletionGeneration(
   runtime: ModelRuntime,
@@ -25,27 +29,46 @@ export async function runCompletionGeneration(
   const grammar = await grammarForFormat(runtime, request.responseFormat);
   const room = contextSize - tokens.all.length - 1;
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);
+  const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
+  const topLogprobs = request.sampling.logprobs;
   const slot = await runtime.pool.acquire(tokens.all);
+  if (topLogprobs !== undefined) slot.probabilities.start();
   try {
     const shared = slot.sequence.compareContextTokens(tokens.all).firstDifferentIndex;
     const outputBefore = slot.sequence.tokenMeter.usedOutputTokens;
+    // onToken sees each released token just before onTextChunk sees its text.
+    let pending: TokenLogprob[] = [];
+    const takePending = () => {
+      const logprobs = pending;
+      pending = [];
+      return topLogprobs === undefined ? {} : { logprobs };
+    };
+    const perChunk = streamed || topLogprobs !== undefined;
     const result = await slot.completion.generateCompletionWithMeta(tokens.body, {
       ...toSamplingOptions(request.sampling, maxTokens),
       ...(grammar ? { grammar } : {}),
+      ...(tokenBias === undefined ? {} : { tokenBias }),
       signal,
       stopOnAbortSignal: true,
       disableContextShift: true,
       contextShiftSize: 1,
       // Whole answers take the result's text (see runChatGeneration); an empty delta marks the first token.
-      ...(streamed
+      ...(perChunk
         ? {
+            onToken: (released: Token[]) => {
+              if (topLogprobs !== undefined)
+                pending.push(
+                  ...toTokenLogprobs(runtime.model, slot.probabilities.take(released), topLogprobs),
+                );
+            },
             onTextChunk: (text: string) => {
-              if (text !== "") emit({ type: "delta", content: text });
+              if (text !== "") emit({ type: "delta", content: text, ...takePending() });
             },
           }
         : { onToken: once(() => emit({ type: "delta", content: "" })) }),
     });
-    if (!streamed && result.response !== "") emit({ type: "delta", content: result.response });
+    if (!perChunk && result.response !== "") emit({ type: "delta", content: result.response });
+    else if (pending.length > 0) emit({ type: "delta", content: "", ...takePending() });
     const stopSequence = matchedStop(result.metadata, request.sampling.stop);
     emit({
       type: "done",
@@ -59,6 +82,7 @@ export async function runCompletionGeneration(
       },
     });
   } finally {
+    slot.probabilities.stop();
     runtime.pool.release(slot);
   }
 }

@@ -7,12 +7,15 @@ import {
   type Token,
 } from "node-llama-cpp";
 import { JoinGate } from "./join-gate.js";
+import { TokenProbabilityTap } from "./token-probability-tap.js";
 
 /** One context sequence with the evaluators bound to it; used by one request at a time. */
 export interface SequenceSlot {
   sequence: LlamaContextSequence;
   chat: LlamaChat;
   completion: LlamaCompletion;
+  /** Records sampled tokens' distributions for a request that asked for logprobs. */
+  probabilities: TokenProbabilityTap;
 }
 
 /**
@@ -31,7 +34,10 @@ export class SequencePool {
     this.#free = Array.from({ length: context.totalSequences }, () => {
       const sequence = context.getSequence();
       this.#joins.attach(sequence);
+      const probabilities = new TokenProbabilityTap();
+      probabilities.attach(sequence);
       return {
+        probabilities,
         sequence,
         chat: new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false }),
         completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }),

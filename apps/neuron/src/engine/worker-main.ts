@@ -14,6 +14,7 @@ import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-run
 import { RequestRejection, toWorkerError } from "./request-rejection.js";
 import { runChatGeneration } from "./run-chat-generation.js";
 import { runCompletionGeneration } from "./run-completion-generation.js";
+import { tokenBiasOf } from "./token-bias-of.js";
 
 /**
  * Entry of a model worker process (forked by the supervisor with an IPC channel). It holds one model
@@ -38,6 +39,8 @@ let counts = 0;
 /** Counts a request's prompt; some counts also measure the chars-per-token calibration. */
 function count(request: EngineRequest): Promise<CountedPrompt> {
   checkEngineRequest(request);
+  // Token ids in logit_bias are checked against the vocabulary before the reply starts (a 400, not a failed stream).
+  tokenBiasOf(loaded().model, request.sampling.logitBias);
   counts += 1;
   return countPrompt(loaded(), request, calibrationSample(counts));
 }

@@ -43,8 +43,13 @@ export interface EngineSampling {
   frequencyPenalty?: number;
   /** llama.cpp repeat penalty (1 = off). */
   repeatPenalty?: number;
-  /** Token id → bias, OpenAI `logit_bias` semantics (-100 bans). */
+  /** Token id → bias added to its logit, OpenAI `logit_bias` semantics (-100 bans). */
   logitBias?: Record<string, number>;
+  /**
+   * Log-probabilities wanted for each generated token: how many alternatives each one lists besides
+   * itself (0 = the chosen token's only). Absent: none are computed.
+   */
+  logprobs?: number;
   /** Requested completion budget; the worker clamps it to the room left in the context. */
   maxTokens?: number;
   stop: string[];

@@ -10,9 +10,22 @@ export interface GenerationUsage {
   reasoningTokens: number;
 }
 
+/** A token with its log-probability (natural log, <= 0); `bytes` are its text's UTF-8 bytes. */
+export interface TokenLogprobEntry {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+/** A generated token's log-probability and the most likely alternatives at its position, best first. */
+export interface TokenLogprob extends TokenLogprobEntry {
+  top: TokenLogprobEntry[];
+}
+
 /** One step of a generation, as streamed from a worker. */
 export type GenerationEvent =
-  | { type: "delta"; content?: string; reasoning?: string }
+  /** `logprobs`: the tokens released with this delta, when the request asked for them. */
+  | { type: "delta"; content?: string; reasoning?: string; logprobs?: TokenLogprob[] }
   | { type: "tool_call"; index: number; id: string; name: string; arguments: string }
   | {
       type: "done";

@@ -9,24 +9,31 @@ import { collectGeneration } from "../wire/collect-generation.js";
 import { newId, unixSeconds } from "../wire/response-ids.js";
 import { streamChatCompletion } from "../wire/stream-chat-completion.js";
 import { toEngineChatRequest } from "../wire/to-engine-chat-request.js";
+import { admitChoices } from "./admit-choices.js";
 import { trackRequestUsage } from "./request-usage.js";
 
-/** `POST /v1/chat/completions`, streaming and not. Errors before the stream opens are plain envelopes. */
+/** `POST /v1/chat/completions`, streaming and not, `n` choices (see `admitChoices`). Errors before the stream opens are plain envelopes. */
 export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/chat/completions", async (c) => {
     const body = await readJsonBody(c, chatCompletionRequestSchema, deps.config.max_body_bytes);
     const request = toEngineChatRequest(body);
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
+    const withLogprobs = request.sampling.logprobs !== undefined;
     const usage = trackRequestUsage(c, deps);
     const admitted = await usage.admit(() =>
-      deps.registry.admit(body.model, request, signal, { stream, onUsage: usage.onUsage }),
+      admitChoices(deps, body.model, Array(body.n ?? 1).fill(request), signal, {
+        stream,
+        onUsage: usage.onUsage,
+      }),
     );
+    const events = admitted.map((generation) => generation.events);
     const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
-        (sink, streamSignal) => streamChatCompletion(sink, admitted.events, meta, includeUsage, streamSignal),
+        (sink, streamSignal) =>
+          streamChatCompletion(sink, events, meta, includeUsage, streamSignal, withLogprobs),
         {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
@@ -35,6 +42,7 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
         },
       );
     }
-    return c.json(buildChatCompletion(await collectGeneration(admitted.events), meta));
+    const results = await Promise.all(events.map((choice) => collectGeneration(choice)));
+    return c.json(buildChatCompletion(results, meta, withLogprobs));
   });
 }

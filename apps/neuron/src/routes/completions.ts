@@ -12,9 +12,11 @@ import { buildTextCompletion, streamTextCompletion } from "../wire/text-completi
 import { toResponseFormat } from "../wire/to-engine-chat-request.js";
 import { toEngineCompletionRequests } from "../wire/to-engine-completion-requests.js";
 import { toEngineSampling } from "../wire/to-engine-sampling.js";
+import { completionTopLogprobs } from "../wire/top-logprobs-of.js";
+import { admitChoices } from "./admit-choices.js";
 import { trackRequestUsage } from "./request-usage.js";
 
-/** `POST /v1/completions` (raw prompt, no chat template), streaming and not. */
+/** `POST /v1/completions` (raw prompt, no chat template), streaming and not, `n` choices (see `admitChoices`). */
 export function completionsRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/completions", async (c) => {
     const body = await readJsonBody(c, completionRequestSchema, deps.config.max_body_bytes);
@@ -23,13 +25,23 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
     const stream = body.stream === true;
     const usage = trackRequestUsage(c, deps);
     const admitted = await usage.admit(() =>
-      deps.registry.admit(body.model, request, signal, { stream, onUsage: usage.onUsage }),
+      admitChoices(deps, body.model, Array(body.n ?? 1).fill(request), signal, {
+        stream,
+        onUsage: usage.onUsage,
+      }),
     );
+    const events = admitted.map((generation) => generation.events);
+    // text_offset counts from the start of the prompt (OpenAI); token-id prompts count from 0.
+    const logprobs =
+      request.sampling.logprobs === undefined
+        ? null
+        : { offsets: events.map(() => (typeof request.prompt === "string" ? request.prompt.length : 0)) };
     const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
-        (sink, streamSignal) => streamTextCompletion(sink, admitted.events, meta, includeUsage, streamSignal),
+        (sink, streamSignal) =>
+          streamTextCompletion(sink, events, meta, includeUsage, streamSignal, logprobs),
         {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
@@ -38,7 +50,8 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
         },
       );
     }
-    return c.json(buildTextCompletion(await collectGeneration(admitted.events), meta));
+    const results = await Promise.all(events.map((choice) => collectGeneration(choice)));
+    return c.json(buildTextCompletion(results, meta, logprobs));
   });
 }
 
@@ -49,6 +62,7 @@ function toEngineCompletionRequest(body: CompletionRequest): EngineCompletionReq
     sampling: toEngineSampling(
       body,
       requestedOutputLimit("/v1/completions", body) ?? DEFAULT_COMPLETIONS_MAX_TOKENS,
+      completionTopLogprobs(body),
     ),
   });
   if (request === undefined || more.length > 0)

@@ -74,7 +74,11 @@ export const samplingFieldsSchema = {
     .optional(),
   max_tokens: z.number().int().positive().nullable().optional(),
   n: z.number().int().positive().nullable().optional(),
-  logit_bias: z.record(z.string(), z.number()).nullable().optional(),
+  // Token id → bias added to its logit (-100 bans it), as OpenAI's.
+  logit_bias: z
+    .record(z.string().regex(/^\d{1,9}$/, "expected a token id"), z.number().min(-100).max(100))
+    .nullable()
+    .optional(),
   logprobs: z.union([z.boolean(), z.number()]).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

@@ -10,6 +10,7 @@ const result: CollectedGeneration = {
   finishReason: "stop",
   stopSequence: null,
   usage: { promptTokens: 7, completionTokens: 3, cachedTokens: 2, reasoningTokens: 0 },
+  logprobs: [],
 };
 
 describe("buildChatCompletion", () => {
@@ -29,5 +30,42 @@ describe("buildChatCompletion", () => {
       content: null,
       tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather" } }],
     });
+  });
+});
+
+describe("buildChatCompletion with several choices and logprobs", () => {
+  const logprob = {
+    token: "he",
+    logprob: -0.5,
+    bytes: [104, 101],
+    top: [{ token: "he", logprob: -0.5, bytes: [104, 101] }],
+  };
+  it("numbers the choices, sums completion tokens (the prompt once) and shapes logprobs as OpenAI does", () => {
+    const completion = buildChatCompletion(
+      [
+        { ...result, logprobs: [logprob] },
+        { ...result, content: "bye", usage: { ...result.usage, completionTokens: 5 } },
+      ],
+      meta,
+      true,
+    );
+    expect(completion.choices.map((choice) => [choice.index, choice.message.content])).toEqual([
+      [0, "hello"],
+      [1, "bye"],
+    ]);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 8, total_tokens: 15 });
+    expect(completion.choices[0]?.logprobs).toEqual({
+      content: [
+        {
+          token: "he",
+          logprob: -0.5,
+          bytes: [104, 101],
+          top_logprobs: [{ token: "he", logprob: -0.5, bytes: [104, 101] }],
+        },
+      ],
+      refusal: null,
+    });
+    expect(completion.choices[1]?.logprobs).toEqual({ content: [], refusal: null });
+    expect(buildChatCompletion(result, meta).choices[0]?.logprobs).toBeNull();
   });
 });

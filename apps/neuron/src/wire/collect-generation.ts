@@ -1,5 +1,10 @@
 import { HelexaError, serviceUnavailable } from "@helexa/core";
-import type { FinishReason, GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
+import type {
+  FinishReason,
+  GenerationEvent,
+  GenerationUsage,
+  TokenLogprob,
+} from "../ipc/generation-event.js";
 
 export interface CollectedToolCall {
   id: string;
@@ -16,6 +21,8 @@ export interface CollectedGeneration {
   /** The request `stop` string that ended generation, or null. */
   stopSequence: string | null;
   usage: GenerationUsage;
+  /** The content tokens' logprobs, when the request asked for them (empty otherwise). */
+  logprobs: TokenLogprob[];
 }
 
 /** Drains the events; an `error` event becomes a 500 envelope, or 503 + Retry-After when retryable. */
@@ -25,10 +32,12 @@ export async function collectGeneration(
   let content = "";
   let reasoning = "";
   const toolCalls: CollectedToolCall[] = [];
+  const logprobs: TokenLogprob[] = [];
   for await (const event of events) {
     if (event.type === "delta") {
       content += event.content ?? "";
       reasoning += event.reasoning ?? "";
+      if (event.logprobs !== undefined) logprobs.push(...event.logprobs);
     } else if (event.type === "tool_call") {
       toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
     } else if (event.type === "done") {
@@ -39,6 +48,7 @@ export async function collectGeneration(
         finishReason: event.finishReason,
         stopSequence: event.stopSequence ?? null,
         usage: event.usage,
+        logprobs,
       };
     } else {
       if (event.retryAfterSecs !== undefined) throw serviceUnavailable(event.message, event.retryAfterSecs);

@@ -73,6 +73,9 @@ export const responsesRequestSchema = z.looseObject({
   n: samplingFieldsSchema.n,
   logit_bias: samplingFieldsSchema.logit_bias,
   logprobs: samplingFieldsSchema.logprobs,
+  // `message.output_text.logprobs` here asks for logprobs, with `top_logprobs` alternatives per token.
+  include: z.array(z.string()).max(16).nullable().optional(),
+  top_logprobs: z.number().int().nullable().optional(),
   stream: z.boolean().nullable().optional(),
   previous_response_id: z.string().nullable().optional(),
   text: z.looseObject({ format: formatSchema.optional() }).nullable().optional(),

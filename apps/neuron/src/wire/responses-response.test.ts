@@ -17,6 +17,7 @@ const result: CollectedGeneration = {
   finishReason: "stop",
   stopSequence: null,
   usage: { promptTokens: 7, completionTokens: 3, cachedTokens: 2, reasoningTokens: 0 },
+  logprobs: [],
 };
 
 describe("buildResponse", () => {

@@ -1,5 +1,6 @@
 import type { FinishReason, GenerationUsage } from "../ipc/generation-event.js";
 import type { CollectedGeneration, CollectedToolCall } from "./collect-generation.js";
+import { toLogprobItems } from "./openai-logprobs.js";
 import { toResponsesUsage } from "./openai-usage.js";
 import type { ResponsesRequest } from "./responses-request.js";
 
@@ -53,10 +54,10 @@ export function responseShell(
 
 /**
  * One `output_text` content part. `logprobs` is required by OpenAI's schema and sent by its API as `[]`
- * when none were asked for; the neuron computes none (it refuses requests that ask).
+ * when none were asked for (`include: ["message.output_text.logprobs"]` asks).
  */
-export function outputTextPart(text: string) {
-  return { type: "output_text" as const, text, annotations: [], logprobs: [] };
+export function outputTextPart(text: string, logprobs: unknown[] = []) {
+  return { type: "output_text" as const, text, annotations: [], logprobs };
 }
 
 /**
@@ -70,13 +71,13 @@ function usageField(status: ResponseStatus, usage: GenerationUsage | undefined) 
 }
 
 /** An assistant message item holding one `output_text` part. */
-export function messageItem(id: string, text: string, status: ResponseStatus) {
+export function messageItem(id: string, text: string, status: ResponseStatus, logprobs: unknown[] = []) {
   return {
     type: "message" as const,
     id,
     status,
     role: "assistant" as const,
-    content: [outputTextPart(text)],
+    content: [outputTextPart(text, logprobs)],
   };
 }
 
@@ -113,7 +114,7 @@ export function buildResponse(result: CollectedGeneration, meta: ResponsesMeta) 
   const output: unknown[] = [];
   if (result.reasoning !== "") output.push(reasoningItem(meta.reasoningId, result.reasoning, status));
   if (result.content !== "" || result.toolCalls.length === 0)
-    output.push(messageItem(meta.messageId, result.content, status));
+    output.push(messageItem(meta.messageId, result.content, status, toLogprobItems(result.logprobs)));
   for (const call of result.toolCalls) output.push(functionCallItem(call));
   return responseShell(meta, status, output, result.usage);
 }

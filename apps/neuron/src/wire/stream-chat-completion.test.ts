@@ -18,3 +18,49 @@ describe("streamChatCompletion", () => {
     expect(frames.at(-1)?.payload).toBe("[DONE]");
   });
 });
+
+describe("streamChatCompletion with several choices", () => {
+  it("gives each choice its role chunk, tags deltas with their index, and sends usage (summed) after the last finish", async () => {
+    const { sink, frames } = recordSse();
+    const first = generationEvents([
+      { type: "delta", content: "a", logprobs: [{ token: "a", logprob: -1, bytes: [97], top: [] }] },
+      doneEvent(),
+    ]);
+    const second = generationEvents([{ type: "delta", content: "b", logprobs: [] }, doneEvent("length")]);
+    await streamChatCompletion(sink, [first, second], meta, true, new AbortController().signal, true);
+    const chunks = frames.map((frame) => frame.payload).filter((payload) => payload !== "[DONE]") as Array<{
+      choices: Array<{
+        index: number;
+        delta: Record<string, unknown>;
+        finish_reason: string | null;
+        logprobs: unknown;
+      }>;
+      usage?: unknown;
+    }>;
+    const roles = chunks.filter((chunk) => chunk.choices[0]?.delta.role === "assistant");
+    expect(roles.map((chunk) => chunk.choices[0]?.index)).toEqual([0, 1]);
+    const contents = chunks.filter(
+      (chunk) => chunk.choices[0]?.delta.content === "a" || chunk.choices[0]?.delta.content === "b",
+    );
+    expect(contents.map((chunk) => [chunk.choices[0]?.index, chunk.choices[0]?.delta.content])).toEqual(
+      expect.arrayContaining([
+        [0, "a"],
+        [1, "b"],
+      ]),
+    );
+    expect(contents.find((chunk) => chunk.choices[0]?.index === 0)?.choices[0]?.logprobs).toEqual({
+      content: [{ token: "a", logprob: -1, bytes: [97], top_logprobs: [] }],
+      refusal: null,
+    });
+    const finishes = chunks.filter((chunk) => chunk.choices[0]?.finish_reason != null);
+    expect(
+      finishes.map((chunk) => [chunk.choices[0]?.index, chunk.choices[0]?.finish_reason]).sort(),
+    ).toEqual([
+      [0, "stop"],
+      [1, "length"],
+    ]);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 6 } });
+    expect(frames.at(-1)?.payload).toBe("[DONE]");
+    expect(frames.filter((frame) => frame.payload === "[DONE]")).toHaveLength(1);
+  });
+});

@@ -1,24 +1,34 @@
 import type { SseSink } from "../http/sse-response.js";
-import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
 import type { ReplyMeta } from "./chat-completion-response.js";
 import { endOpenAiStream, failOpenAiStream } from "./end-openai-stream.js";
+import { mergeChoiceEvents } from "./merge-choice-events.js";
+import { toChatLogprobs } from "./openai-logprobs.js";
+import { sumUsage } from "./sum-usage.js";
 
 /**
  * OpenAI chat streaming: role chunk, content / reasoning_content / tool_calls deltas, a finish chunk,
- * the usage chunk when `include_usage`, then `[DONE]`. A failure mid-stream ends with an error object
- * and `[DONE]`; a client that left gets nothing more.
+ * the usage chunk when `include_usage`, then `[DONE]`. With several generations (`n` choices), each
+ * chunk names its choice's `index`: every choice gets its role chunk first, their deltas interleave as
+ * they come, each ends with its finish chunk, and the usage chunk (summed) follows the last one. With
+ * `withLogprobs`, content chunks carry their tokens' `logprobs`. A failure mid-stream ends with an error
+ * object and `[DONE]`; a client that left gets nothing more.
  */
 export async function streamChatCompletion(
   sink: SseSink,
-  events: AsyncIterable<GenerationEvent>,
+  events: AsyncIterable<GenerationEvent> | ReadonlyArray<AsyncIterable<GenerationEvent>>,
   meta: ReplyMeta,
   includeUsage: boolean,
   signal: AbortSignal,
+  withLogprobs = false,
 ): Promise<void> {
+  const streams = Array.isArray(events) ? events : [events as AsyncIterable<GenerationEvent>];
   const chunk = (
+    index: number,
     delta: Record<string, unknown>,
     finishReason: string | null = null,
     stopReason?: string | null,
+    logprobs: unknown = null,
   ) => ({
     id: meta.id,
     object: "chat.completion.chunk",
@@ -26,21 +36,25 @@ export async function streamChatCompletion(
     model: meta.model,
     choices: [
       {
-        index: 0,
+        index,
         delta,
-        logprobs: null,
+        logprobs,
         finish_reason: finishReason,
         ...(stopReason === undefined ? {} : { stop_reason: stopReason }),
       },
     ],
     ...(includeUsage ? { usage: null } : {}),
   });
-  sink.data(chunk({ role: "assistant", content: "" }));
-  for await (const event of events) {
+  for (const index of streams.keys()) sink.data(chunk(index, { role: "assistant", content: "" }));
+  const usages: GenerationUsage[] = [];
+  for await (const { index, event } of mergeChoiceEvents(streams)) {
     if (signal.aborted) return;
     if (event.type === "delta") {
-      if (event.reasoning !== undefined) sink.data(chunk({ reasoning_content: event.reasoning }));
-      if (event.content !== undefined) sink.data(chunk({ content: event.content }));
+      if (event.reasoning !== undefined) sink.data(chunk(index, { reasoning_content: event.reasoning }));
+      if (event.content !== undefined) {
+        const logprobs = withLogprobs ? toChatLogprobs(event.logprobs ?? []) : null;
+        sink.data(chunk(index, { content: event.content }, null, undefined, logprobs));
+      }
     } else if (event.type === "tool_call") {
       const call = {
         index: event.index,
@@ -48,15 +62,14 @@ export async function streamChatCompletion(
         type: "function",
         function: { name: event.name, arguments: event.arguments },
       };
-      sink.data(chunk({ tool_calls: [call] }));
+      sink.data(chunk(index, { tool_calls: [call] }));
     } else if (event.type === "done") {
       if (event.finishReason === "abort") return;
-      endOpenAiStream(
-        sink,
-        chunk({}, event.finishReason, event.stopSequence ?? null),
-        includeUsage ? event.usage : null,
-      );
-      return;
+      const finish = chunk(index, {}, event.finishReason, event.stopSequence ?? null);
+      usages.push(event.usage);
+      if (usages.length < streams.length) sink.data(finish);
+      else endOpenAiStream(sink, finish, includeUsage ? sumUsage(usages) : null);
+      if (usages.length === streams.length) return;
     } else {
       failOpenAiStream(sink, event.message);
       return;

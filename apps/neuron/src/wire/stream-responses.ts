@@ -1,5 +1,6 @@
 import type { SseSink } from "../http/sse-response.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
+import { toLogprobItems } from "./openai-logprobs.js";
 import {
   functionCallItem,
   messageItem,
@@ -18,6 +19,8 @@ interface OpenItem {
   kind: "reasoning" | "message";
   outputIndex: number;
   text: string;
+  /** The message's tokens' logprobs so far (Responses `LogProb` items). */
+  logprobs: unknown[];
 }
 
 /**
@@ -51,16 +54,18 @@ export async function streamResponses(
     message: {
       id: meta.messageId,
       partType: "output_text",
-      part: outputTextPart,
-      item: (text: string, status: ResponseStatus) => messageItem(meta.messageId, text, status),
-      textExtras: { logprobs: [] },
+      part: (text: string, logprobs?: unknown[]) => outputTextPart(text, logprobs),
+      item: (text: string, status: ResponseStatus, logprobs?: unknown[]) =>
+        messageItem(meta.messageId, text, status, logprobs),
+      textExtras: (logprobs: unknown[]) => ({ logprobs }),
     },
     reasoning: {
       id: meta.reasoningId,
       partType: "reasoning_text",
-      part: (text: string) => ({ type: "reasoning_text", text }),
-      item: (text: string, status: ResponseStatus) => reasoningItem(meta.reasoningId, text, status),
-      textExtras: {},
+      part: (text: string, _logprobs?: unknown[]) => ({ type: "reasoning_text", text }),
+      item: (text: string, status: ResponseStatus, _logprobs?: unknown[]) =>
+        reasoningItem(meta.reasoningId, text, status),
+      textExtras: (_logprobs: unknown[]) => ({}),
     },
   } as const;
   const at = (item: OpenItem) => ({
@@ -74,16 +79,20 @@ export async function streamResponses(
     const item = open;
     open = null;
     const kind = kinds[item.kind];
-    emit(`response.${kind.partType}.done`, { ...at(item), text: item.text, ...kind.textExtras });
-    emit("response.content_part.done", { ...at(item), part: kind.part(item.text) });
-    const done = kind.item(item.text, status);
+    emit(`response.${kind.partType}.done`, {
+      ...at(item),
+      text: item.text,
+      ...kind.textExtras(item.logprobs),
+    });
+    emit("response.content_part.done", { ...at(item), part: kind.part(item.text, item.logprobs) });
+    const done = kind.item(item.text, status, item.logprobs);
     emit("response.output_item.done", { output_index: item.outputIndex, item: done });
     output.push(done);
   };
   const openItem = (kind: OpenItem["kind"]): OpenItem => {
     if (open?.kind === kind) return open;
     close("completed");
-    const item: OpenItem = { kind, outputIndex: output.length, text: "" };
+    const item: OpenItem = { kind, outputIndex: output.length, text: "", logprobs: [] };
     open = item;
     if (kind === "message") messageSent = true;
     emit("response.output_item.added", {
@@ -93,10 +102,15 @@ export async function streamResponses(
     emit("response.content_part.added", { ...at(item), part: kinds[kind].part("") });
     return item;
   };
-  const append = (kind: OpenItem["kind"], delta: string) => {
+  const append = (kind: OpenItem["kind"], delta: string, logprobs: unknown[] = []) => {
     const item = openItem(kind);
     item.text += delta;
-    emit(`response.${kinds[kind].partType}.delta`, { ...at(item), delta, ...kinds[kind].textExtras });
+    item.logprobs.push(...logprobs);
+    emit(`response.${kinds[kind].partType}.delta`, {
+      ...at(item),
+      delta,
+      ...kinds[kind].textExtras(logprobs),
+    });
   };
 
   emit("response.created", { response: responseShell(meta, "in_progress", []) });
@@ -106,7 +120,13 @@ export async function streamResponses(
     if (signal.aborted) return;
     if (event.type === "delta") {
       if (event.reasoning !== undefined && event.reasoning !== "") append("reasoning", event.reasoning);
-      if (event.content !== undefined && event.content !== "") append("message", event.content);
+      const logprobs = toLogprobItems(event.logprobs ?? []);
+      if (event.content !== undefined && event.content !== "") append("message", event.content, logprobs);
+      // Logprobs of tokens whose text came earlier (held-back bytes) join the open message's.
+      else {
+        const current = open as OpenItem | null;
+        if (current?.kind === "message") current.logprobs.push(...logprobs);
+      }
     } else if (event.type === "tool_call") calls.push(event);
     else if (event.type === "done") {
       if (event.finishReason === "abort") return;

@@ -8,7 +8,15 @@ const usage = { promptTokens: 7, completionTokens: 3, cachedTokens: 2, reasoning
 describe("text completions", () => {
   it("answer without system_fingerprint (an optional string in OpenAI's schema, never null)", () => {
     const completion = buildTextCompletion(
-      { content: "hi", reasoning: "", toolCalls: [], finishReason: "stop", stopSequence: null, usage },
+      {
+        content: "hi",
+        reasoning: "",
+        toolCalls: [],
+        finishReason: "stop",
+        stopSequence: null,
+        usage,
+        logprobs: [],
+      },
       meta,
     );
     expect(completion).toMatchObject({ object: "text_completion", choices: [{ text: "hi" }] });

@@ -7,8 +7,9 @@ import type {
 } from "../ipc/engine-request.js";
 import type { ChatCompletionRequest, ChatMessage } from "./chat-completion-request.js";
 import { toEngineSampling } from "./to-engine-sampling.js";
+import { chatTopLogprobs } from "./top-logprobs-of.js";
 
-/** A validated chat completion request in engine terms; refuses what cannot be served (images, n > 1). */
+/** A validated chat completion request in engine terms; refuses what cannot be served (images). `n` is the route's. */
 export function toEngineChatRequest(body: ChatCompletionRequest): EngineChatRequest {
   const tools = (body.tools ?? []).map((tool) => ({
     name: tool.function.name,
@@ -23,7 +24,11 @@ export function toEngineChatRequest(body: ChatCompletionRequest): EngineChatRequ
     ...(body.parallel_tool_calls == null ? {} : { parallelToolCalls: body.parallel_tool_calls }),
     responseFormat: toResponseFormat(body.response_format),
     // The same reading of the output-limit fields cortex reserved budget with.
-    sampling: toEngineSampling(body, requestedOutputLimit("/v1/chat/completions", body)),
+    sampling: toEngineSampling(
+      body,
+      requestedOutputLimit("/v1/chat/completions", body),
+      chatTopLogprobs(body),
+    ),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
 } from "../ipc/engine-request.js";
 import type { ResponsesInputItem, ResponsesRequest } from "./responses-request.js";
 import { toEngineSampling } from "./to-engine-sampling.js";
+import { responsesTopLogprobs } from "./top-logprobs-of.js";
 
 /**
  * A Responses request as a chat request: `instructions` lead as a system turn, a string input is one
@@ -22,6 +23,7 @@ export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequ
       message: "previous_response_id is not supported on this neuron",
     });
   }
+  if ((body.n ?? 1) !== 1) throw invalidRequest("a response has one output; only n = 1 is served", "n");
   const messages: EngineMessage[] = [];
   if (body.instructions != null && body.instructions !== "")
     messages.push({ role: "system", content: body.instructions });
@@ -48,7 +50,7 @@ export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequ
     responseFormat: toFormat(body.text?.format),
     promptField: "input",
     // The same reading of the output-limit fields cortex reserved budget with (max_tokens counts too).
-    sampling: toEngineSampling(body, requestedOutputLimit("/v1/responses", body)),
+    sampling: toEngineSampling(body, requestedOutputLimit("/v1/responses", body), responsesTopLogprobs(body)),
   };
 }
 

@@ -21,15 +21,16 @@ export interface SamplingFields {
 /** Default temperature when a request has none (the original neuron's). */
 export const defaultTemperature = 0.7;
 
-/** Maps OpenAI sampling fields; refuses (400, with `param`) what this neuron cannot honour. */
-export function toEngineSampling(fields: SamplingFields, maxTokens: number | undefined): EngineSampling {
-  if ((fields.n ?? 1) !== 1) throw invalidRequest("only n = 1 is supported", "n");
-  if (fields.logit_bias != null && Object.keys(fields.logit_bias).length > 0) {
-    throw invalidRequest("logit_bias is not supported on this neuron", "logit_bias");
-  }
-  if (fields.logprobs === true || (typeof fields.logprobs === "number" && fields.logprobs > 0)) {
-    throw invalidRequest("logprobs are not supported on this neuron", "logprobs");
-  }
+/**
+ * Maps OpenAI sampling fields; refuses (400, with `param`) what this neuron cannot honour. `topLogprobs`:
+ * the alternatives per token the request asks logprobs with (each dialect reads its own fields for it),
+ * undefined for none. `n` is the route's to serve (one generation per choice).
+ */
+export function toEngineSampling(
+  fields: SamplingFields,
+  maxTokens: number | undefined,
+  topLogprobs?: number,
+): EngineSampling {
   const stop = fields.stop == null ? [] : typeof fields.stop === "string" ? [fields.stop] : fields.stop;
   if (stop.some((entry) => entry === "")) throw invalidRequest("stop sequences must not be empty", "stop");
   const repeatPenalty = fields.repeat_penalty ?? fields.repetition_penalty;
@@ -43,6 +44,10 @@ export function toEngineSampling(fields: SamplingFields, maxTokens: number | und
     ...(fields.frequency_penalty == null ? {} : { frequencyPenalty: fields.frequency_penalty }),
     ...(repeatPenalty == null ? {} : { repeatPenalty }),
     ...(maxTokens === undefined ? {} : { maxTokens }),
+    ...(fields.logit_bias == null || Object.keys(fields.logit_bias).length === 0
+      ? {}
+      : { logitBias: fields.logit_bias }),
+    ...(topLogprobs === undefined ? {} : { logprobs: topLogprobs }),
     stop,
   };
 }
