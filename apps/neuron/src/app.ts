@@ -8,6 +8,7 @@ import { chatCompletionsRoutes } from "./routes/chat-completions.js";
 import { completionsRoutes } from "./routes/completions.js";
 import { discoveryRoutes } from "./routes/discovery.js";
 import { healthRoutes } from "./routes/health.js";
+import { infillRoutes } from "./routes/infill.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelsRoutes } from "./routes/models.js";
 import { openAiModelsRoutes } from "./routes/openai-models.js";
@@ -34,6 +35,7 @@ export function createApp(deps: NeuronAppDeps): Hono {
     chatCompletionsRoutes,
     completionsRoutes,
     responsesRoutes,
+    infillRoutes,
     tokenizeRoutes,
     requestUsageRoutes,
   ]) {
