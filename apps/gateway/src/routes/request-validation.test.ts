@@ -121,6 +121,11 @@ describe("Anthropic routes at cortex", () => {
       }),
       "messages",
     ],
+    [
+      "a content block type nested 30,000 deep",
+      `{"model":"tiny","max_tokens":2,"messages":[{"role":"user","content":[{"type":${"[".repeat(30_000)}${"]".repeat(30_000)}}]}]}`,
+      "messages.0.content.0.type",
+    ],
   ])("%s: 400 in Anthropic's envelope", async (_name, body, field) => {
     const response = await post("/v1/messages", body);
     const text = await response.text();

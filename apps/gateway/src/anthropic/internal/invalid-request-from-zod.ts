@@ -25,7 +25,7 @@ function describe(issue: Issue, prefix: PathKey[], input: unknown): { path: Path
       const message =
         value === undefined
           ? `field required (one of: ${expected})`
-          : `unsupported value ${JSON.stringify(value)} (expected one of: ${expected})`;
+          : `unsupported value ${preview(value)} (expected one of: ${expected})`;
       return { path, message };
     }
     const branch = deepestBranch(issue.errors);
@@ -33,13 +33,16 @@ function describe(issue: Issue, prefix: PathKey[], input: unknown): { path: Path
     const expected = issue.errors.flatMap((issues) =>
       issues.flatMap((candidate) => (candidate.code === "invalid_type" ? [candidate.expected] : [])),
     );
-    return { path, message: `expected ${expected.join(" or ")}, received ${kindOf(valueAt(input, path))}` };
+    const value = valueAt(input, path);
+    const wanted = expected.join(" or ");
+    if (value === undefined) return { path, message: `field required (expected ${wanted})` };
+    return { path, message: `expected ${wanted}, received ${kindOf(value)}` };
   }
   if (issue.code === "invalid_type" && valueAt(input, path) === undefined) {
     return { path, message: "field required" };
   }
   if (issue.code === "invalid_type" && issue.expected === "int") {
-    return { path, message: `expected an integer, received ${JSON.stringify(valueAt(input, path))}` };
+    return { path, message: `expected an integer, received ${preview(valueAt(input, path))}` };
   }
   if (issue.code === "invalid_type") {
     return { path, message: `expected ${issue.expected}, received ${kindOf(valueAt(input, path))}` };
@@ -72,6 +75,16 @@ function valueAt(input: unknown, path: PathKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
+}
+
+/**
+ * A scalar as JSON (a long string cut), an object or array by its kind: the client's value may be nested
+ * past what JSON.stringify can walk, or megabytes long.
+ */
+function preview(value: unknown): string {
+  if (typeof value === "object" && value !== null) return kindOf(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }
 
 function kindOf(value: unknown): string {
