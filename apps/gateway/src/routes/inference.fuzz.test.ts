@@ -189,7 +189,7 @@ async function check(
   const context = `${path} ${body.slice(0, 400)} -> ${response.status} ${text.slice(0, 400)}`;
   const backpressure = [429, 503, 529].includes(response.status) && response.headers.has("retry-after");
   // The one 5xx a valid body may get: llama.cpp's sampler failing under a schema's grammar ends that
-  // request on the neuron (its README, "When a request fails in the engine"), passed through as is.
+  // request on the neuron (apps/neuron/README.md, "Process model"), passed through as is.
   const grammarFailure =
     response.status === 500 && /json_schema|"tools"/.test(body) && text.includes('"generation_failed"');
   expect(response.status < 500 || backpressure || grammarFailure, context).toBe(true);

@@ -166,7 +166,7 @@ async function check(path: string, body: string, statuses: Record<string, number
   const context = `${path} ${body.slice(0, 400)} -> ${response.status} ${text.slice(0, 400)}`;
   const backpressure = [429, 503].includes(response.status) && response.headers.has("retry-after");
   // The one 5xx a valid body may get: llama.cpp's sampler failing under a schema's grammar ends that
-  // request (README, "When a request fails in the engine"); the worker and everything else go on.
+  // request (README, "Process model"); the worker and everything else go on.
   const grammarFailure =
     response.status === 500 && /json_schema|"tools"/.test(body) && text.includes('"generation_failed"');
   expect(response.status < 500 || backpressure || grammarFailure, context).toBe(true);
