@@ -4,6 +4,7 @@ export {
   MIN_ADMISSION_RETRY_AFTER_SECS,
 } from "./admission/admission-retry-after-secs.js";
 export { CLIENT_ADVICE_HEADER, clientAdvice } from "./advice/client-advice.js";
+export { requestedChoices } from "./budget/requested-choices.js";
 export { type ReservationInput, reservationTokens } from "./budget/reservation-tokens.js";
 export {
   CANONICAL_OUTPUT_LIMIT_FIELD,
