@@ -11,6 +11,7 @@ import { computeCost } from "./entitlements/compute-cost.js";
 import { createEntitlements } from "./entitlements/create-entitlements.js";
 import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
 import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
+import { lookUpLeftoverHolds } from "./entitlements/look-up-leftover-holds.js";
 import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
@@ -44,7 +45,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const gateway = config.gateway;
   const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" }, createStdoutDestination());
   const registry = new Registry();
-  const entitlements = buildEntitlements(loaded, logger, registry);
+  const entitlements = await buildEntitlements(loaded, logger, registry);
   const fleet = new FleetState(config.neurons, loaded.catalogue);
   const poller = createPoller({
     fleet,
@@ -142,15 +143,21 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
  * Keys, budgets and the SQLite ledger, when `[entitlements]` configures keys or `require_auth`. Without
  * them cortex runs open and keeps no ledger, so a bare fleet pays nothing per request.
  */
-function buildEntitlements(
+async function buildEntitlements(
   loaded: LoadedCortexConfig,
   logger: Logger,
   registry: Registry,
-): EntitlementsWithUsage | undefined {
+): Promise<EntitlementsWithUsage | undefined> {
   const { config, catalogue } = loaded;
   if (!config.entitlements.require_auth && config.entitlements.keys.length === 0) return undefined;
   const costs = new Map(catalogue.models.map((model) => [model.id, model.cost]));
+  // Holds a crash left are charged at what their neurons say was generated, when they still know.
+  const leftoverUsage = await lookUpLeftoverHolds(
+    config.ledger.path,
+    config.neurons.map((neuron) => ({ endpoint: neuron.endpoint, authToken: neuron.auth_token })),
+  );
   return createEntitlements({
+    leftoverUsage,
     config: config.entitlements,
     ledgerPath: config.ledger.path,
     costFor: (model, usage) => computeCost(costs.get(model), usage),

@@ -37,6 +37,8 @@ export interface CreateEntitlementsOptions {
   clock?: () => number;
   logger?: EntitlementsLogger;
   metrics?: EntitlementMetrics;
+  /** Usage the neurons reported for requests behind holds a crash left (`lookUpLeftoverHolds`), by request id. */
+  leftoverUsage?: ReadonlyMap<string, Usage>;
 }
 
 interface Pending {
@@ -56,7 +58,7 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
   const metrics = options.metrics;
   const keys = createKeyTable(config.keys);
   const ledger = openLedger(options.ledgerPath);
-  chargeLeftoverHolds(ledger, clock(), logger, options.costFor);
+  chargeLeftoverHolds(ledger, clock(), logger, options.costFor, options.leftoverUsage);
   const book = new BudgetBook(keys.budgets, ledger);
   const pending = new Map<number, Pending>();
   const recorder = createRequestRecorder({ ledger, book, logger, metrics, costFor: options.costFor });

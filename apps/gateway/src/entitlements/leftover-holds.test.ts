@@ -68,4 +68,24 @@ describe("budget holds in the ledger", () => {
     second.dispose();
     expect(open(temp.ledgerPath).usageFor(key1).spent).toBe(300);
   });
+
+  it("charges a leftover hold at the usage its neuron reported, when known", () => {
+    const temp = createTempDir();
+    temps.push(temp);
+    const first = open(temp.ledgerPath);
+    first.reserve(key1, 300, { model: "m", requestId: "r-known", promptTokens: 100 });
+    first.dispose();
+    const known = new Map([["r-known", { promptTokens: 12, completionTokens: 30 }]]);
+    const second = createEntitlements({
+      config,
+      ledgerPath: temp.ledgerPath,
+      clock: clock.now,
+      leftoverUsage: known,
+    });
+    opened.push(second);
+    expect(second.usageFor(key1).spent).toBe(42);
+    expect(rows(temp.ledgerPath).requests).toEqual([
+      { request_id: "r-known", prompt_tokens: 12, completion_tokens: 30, outcome: "aborted" },
+    ]);
+  });
 });
