@@ -44,6 +44,26 @@ describe("budget reservation and settlement", () => {
     expect(upstream.inferenceRequests()[0]?.headers["x-helexa-account-id"]).toBe("acct-1");
   });
 
+  it("reserves the output limit once per choice when a request asks for n choices (the prompt once)", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const body = chat({ max_tokens: 100, n: 3, logprobs: true, top_logprobs: 2, logit_bias: { "42": -100 } });
+    expect((await cortex.post("/v1/chat/completions", body, KEY)).status).toBe(200);
+    expect(recording.calls[0]).toMatchObject({
+      kind: "reserve",
+      tokens: promptTokensUpperBound(body) + 3 * 100,
+    });
+    // The output limit forwarded is per choice, as the neuron applies it.
+    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}")).toMatchObject({
+      max_completion_tokens: 100,
+      n: 3,
+    });
+  });
+
   it("reserves the model's advertised output limit when the request names none", async () => {
     const upstream = await neuron({
       models: [modelInfo("test-model", { limit: { context: 8192, output: 512 } })],

@@ -2,6 +2,7 @@ import {
   type GenerationRoute,
   promptTokensUpperBound,
   type RouteCandidate,
+  requestedChoices,
   reservationTokens,
   resolveOutputLimit,
 } from "@helexa/core";
@@ -10,9 +11,9 @@ import type { DispatchRequest } from "../dispatch.js";
 
 /** What cortex holds for a request and the output limit the neuron is held to. */
 export interface ReservationPlan {
-  /** Tokens to reserve: an upper bound of the prompt plus `outputLimit`, at most the context window. */
+  /** Tokens to reserve: an upper bound of the prompt plus `outputLimit` per choice (see `reservationTokens`). */
   tokens: number;
-  /** Written into the forwarded body's canonical field (`CANONICAL_OUTPUT_LIMIT_FIELD`). */
+  /** Per choice; written into the forwarded body's canonical field (`CANONICAL_OUTPUT_LIMIT_FIELD`). */
   outputLimit: number;
   /** The part of `tokens` held for the prompt. */
   promptTokens: number;
@@ -22,7 +23,8 @@ export interface ReservationPlan {
  * Decides a metered request's hold (see `docs/decisions/0003-usage-ledger.md`): the output limit is
  * core's `resolveOutputLimit` over the route's fields, clamped by the largest context and output cap the
  * candidates advertise and by the calibrated prompt estimate; the prompt is held at
- * `promptTokensUpperBound` (never below the true count), so the hold covers whatever the neuron can use.
+ * `promptTokensUpperBound` (never below the true count), so the hold covers whatever the neuron can use;
+ * a request for `n` choices holds the output limit once per choice (`requestedChoices`).
  */
 export function planReservation(
   fleet: FleetState,
@@ -57,7 +59,12 @@ export function planReservation(
   if (request.originalBody !== undefined) {
     prompt = Math.max(prompt, promptTokensUpperBound(request.body, { tools }));
   }
-  const tokens = reservationTokens({ promptTokens: prompt, outputTokens: outputLimit, contextTokens });
+  const tokens = reservationTokens({
+    promptTokens: prompt,
+    outputTokens: outputLimit,
+    contextTokens,
+    choices: requestedChoices(route, request.body),
+  });
   return { tokens, outputLimit, promptTokens: Math.min(tokens, prompt) };
 }
 

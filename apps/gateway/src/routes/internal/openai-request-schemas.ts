@@ -34,9 +34,16 @@ const samplingFields = {
     .union([z.string(), z.array(z.string()).max(16)])
     .nullable()
     .optional(),
-  n: positiveInteger,
-  logit_bias: z.record(z.string(), z.number()).nullable().optional(),
-  logprobs: z.union([z.boolean(), z.number()]).nullable().optional(),
+  // Choices run at once on the model's sequences (the neuron names its limit); OpenAI's own bound here.
+  n: z.number().int().min(1).max(128).nullable().optional(),
+  // Token id → bias added to its logit (-100 bans it).
+  logit_bias: z
+    .record(z.string().regex(/^\d{1,9}$/, "expected a token id"), z.number().min(-100).max(100))
+    .nullable()
+    .optional(),
+  // Chat: a boolean (with top_logprobs 0..20); completions: how many alternatives per token, 0..5.
+  logprobs: z.union([z.boolean(), z.number().int().min(0).max(5)]).nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
   // Cortex reads all three output limits on every route (the budget's reservation).
@@ -107,6 +114,8 @@ const responsesRequestSchema = z.looseObject({
       .max(maxMessages, `expected at most ${maxMessages} input items`),
   ]),
   instructions: z.string().nullable().optional(),
+  // `message.output_text.logprobs` here asks for logprobs (with top_logprobs alternatives).
+  include: z.array(z.string()).max(16).nullable().optional(),
   previous_response_id: z.string().nullable().optional(),
   text: z
     .looseObject({
