@@ -19,6 +19,7 @@ import { createUpstreamClient, type UpstreamClient } from "./proxy/create-upstre
 import { createChatCompletionsRoute } from "./routes/chat-completions.js";
 import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
+import { createInfillRoute } from "./routes/infill.js";
 import { createModelsRoute } from "./routes/models.js";
 import { createResponsesRoute } from "./routes/responses.js";
 import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
@@ -73,6 +74,7 @@ const KNOWN_PATHS: Record<string, string> = {
   "/v1/chat/completions": "POST",
   "/v1/completions": "POST",
   "/v1/responses": "POST",
+  "/infill": "POST",
   "/v1/messages": "POST",
   "/v1/messages/count_tokens": "POST",
   "/v1/usage": "GET",
@@ -142,6 +144,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
+  app.route("/", createInfillRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
   const serveDirect = createDirectProxy({

@@ -2,8 +2,16 @@ import type { ServerResponse } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
 import type { ClientHeaders } from "../internal/client-headers.js";
 
-/** The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission. */
-export type UpstreamRoute = "/v1/chat/completions" | "/v1/completions" | "/v1/responses" | "/v1/tokenize";
+/**
+ * The neuron routes cortex dispatches to. `/v1/tokenize` counts tokens exactly and skips admission;
+ * `/infill` is llama.cpp's fill-in-the-middle route, which editor plugins call.
+ */
+export type UpstreamRoute =
+  | "/v1/chat/completions"
+  | "/v1/completions"
+  | "/v1/responses"
+  | "/infill"
+  | "/v1/tokenize";
 
 /** Which API the client spoke: decides the error dialect and how usage is read. */
 export type ClientDialect = "openai" | "anthropic";

@@ -49,6 +49,30 @@ describe("prompt pre-validation", () => {
     expect(upstream.inferenceRequests()).toHaveLength(0);
   });
 
+  it("counts a fill-in-the-middle suffix and every /infill field, refusing what cannot fit", async () => {
+    const upstream = await withContext(50);
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const long = "x".repeat(1200);
+    const cases = [
+      { route: "/v1/completions", body: { model: "test-model", prompt: "def f(", suffix: long } },
+      { route: "/infill", body: { model: "test-model", input_prefix: "def f(", input_suffix: long } },
+      { route: "/infill", body: { model: "test-model", input_extra: [{ filename: "a.py", text: long }] } },
+    ];
+    for (const { route, body } of cases) {
+      const response = await cortex.post(route, body);
+      expect(response.status, route).toBe(400);
+      expect((await readLoose(response)).error, route).toMatchObject({
+        code: "context_length_exceeded",
+        param: "prompt",
+      });
+    }
+    expect(upstream.inferenceRequests()).toHaveLength(0);
+    expect(
+      (await cortex.post("/infill", { model: "test-model", input_prefix: "a", input_suffix: "b" })).status,
+    ).toBe(200);
+    expect(upstream.inferenceRequests()).toHaveLength(1);
+  });
+
   it("lets a prompt within the context through", async () => {
     const upstream = await withContext(4096);
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });

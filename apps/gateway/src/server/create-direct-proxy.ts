@@ -26,6 +26,7 @@ const PROXY_ROUTES: ReadonlySet<string> = new Set<UpstreamRoute>([
   "/v1/chat/completions",
   "/v1/completions",
   "/v1/responses",
+  "/infill",
 ]);
 
 /**

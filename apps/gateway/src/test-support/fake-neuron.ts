@@ -61,7 +61,8 @@ export async function startFakeNeuron(options: FakeNeuronOptions = {}): Promise<
   const neuron = {
     url: "",
     requests: [] as RecordedRequest[],
-    inferenceRequests: () => neuron.requests.filter((request) => request.path.startsWith("/v1/")),
+    inferenceRequests: () =>
+      neuron.requests.filter((request) => request.path.startsWith("/v1/") || request.path === "/infill"),
     models: options.models ?? [modelInfo("test-model")],
     health: {
       uptime_secs: 1,
@@ -113,10 +114,12 @@ export async function startFakeNeuron(options: FakeNeuronOptions = {}): Promise<
     neuron.models = neuron.models.filter((model) => model.id !== body.model_id);
     return c.json({ status: "unloaded" });
   });
-  app.post("/v1/*", (c) => {
+  const infer = (c: { get(key: never): unknown }) => {
     hits++;
     return inference(c.get("recorded" as never) as RecordedRequest, hits);
-  });
+  };
+  app.post("/v1/*", infer);
+  app.post("/infill", infer);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(started));
   });

@@ -49,7 +49,7 @@ export function preValidate(
 
 /** The request field that holds the prompt on `route` (Anthropic clients arrive as chat: `messages`). */
 function promptFieldOf(route: UpstreamRoute): PromptField {
-  if (route === "/v1/completions") return "prompt";
+  if (route === "/v1/completions" || route === "/infill") return "prompt";
   if (route === "/v1/responses") return "input";
   return "messages";
 }

@@ -42,7 +42,10 @@ const samplingFields = {
     .nullable()
     .optional(),
   // Chat: a boolean (with top_logprobs 0..20); completions: how many alternatives per token, 0..5.
-  logprobs: z.union([z.boolean(), z.number().int().min(0).max(5)]).nullable().optional(),
+  logprobs: z
+    .union([z.boolean(), z.number().int().min(0).max(5)])
+    .nullable()
+    .optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
@@ -95,9 +98,17 @@ const chatRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().nullable().optional(),
 });
 
+const tokenIds = z.array(z.number().int().nonnegative()).min(1, "expected at least one token id");
+
 const completionRequestSchema = z.looseObject({
   ...samplingFields,
-  prompt: z.union([z.string(), z.array(z.string())]),
+  // A string, token ids, or a batch of either (one choice per prompt), as OpenAI takes it.
+  prompt: z.union([
+    z.string(),
+    tokenIds,
+    z.array(z.string()).min(1, "expected at least one prompt"),
+    z.array(tokenIds).min(1, "expected at least one prompt"),
+  ]),
   echo: z.boolean().nullable().optional(),
   suffix: z.string().nullable().optional(),
   best_of: positiveInteger,
@@ -135,9 +146,24 @@ const responsesRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().nullable().optional(),
 });
 
-/** The schema each OpenAI route's body is checked against at cortex (`/v1/tokenize` is internal). */
+/** llama.cpp's `/infill` (fill-in-the-middle for editors), with the neuron's fields and ranges. */
+const infillRequestSchema = z.looseObject({
+  ...samplingFields,
+  input_prefix: z.string().nullable().optional(),
+  input_suffix: z.string().nullable().optional(),
+  input_extra: z
+    .array(z.looseObject({ filename: z.string().nullable().optional(), text: z.string() }))
+    .max(1024)
+    .nullable()
+    .optional(),
+  prompt: z.string().nullable().optional(),
+  n_predict: z.number().int().min(-1).nullable().optional(),
+});
+
+/** The schema each inference route's body is checked against at cortex (`/v1/tokenize` is internal). */
 export const openAiRequestSchemas: Readonly<Record<Exclude<UpstreamRoute, "/v1/tokenize">, z.ZodType>> = {
   "/v1/chat/completions": chatRequestSchema,
   "/v1/completions": completionRequestSchema,
   "/v1/responses": responsesRequestSchema,
+  "/infill": infillRequestSchema,
 };
