@@ -230,6 +230,68 @@ describe.each(targets)("$name: /v1/responses", (target) => {
   });
 });
 
+describe.each(targets)("$name: logprobs and n choices", (target) => {
+  it("chat: logprobs with top_logprobs, two choices, plain and streamed", async () => {
+    const request = { ...chat, n: 2, logprobs: true, top_logprobs: 2 };
+    const body = await expectJson(
+      await post(target, "/v1/chat/completions", request),
+      200,
+      "CreateChatCompletionResponse",
+    );
+    const choices = body.choices as Array<{ index: number; logprobs: { content: unknown[] } | null }>;
+    expect(choices.map((choice) => choice.index)).toEqual([0, 1]);
+    expect(choices[0]?.logprobs?.content.length).toBeGreaterThan(0);
+    const chunks = await expectStream(
+      await post(target, "/v1/chat/completions", {
+        ...request,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+      "chat",
+    );
+    const indexes = new Set(
+      chunks.flatMap((chunk) =>
+        ((chunk.choices as Array<{ index: number }> | undefined) ?? []).map((choice) => choice.index),
+      ),
+    );
+    expect([...indexes].sort()).toEqual([0, 1]);
+  });
+
+  it("completions: logprobs N, two choices, plain and streamed", async () => {
+    const request = { ...completion, n: 2, logprobs: 2 };
+    const body = await expectJson(
+      await post(target, "/v1/completions", request),
+      200,
+      "CreateCompletionResponse",
+    );
+    const choices = body.choices as Array<{ index: number; logprobs: { tokens: string[] } | null }>;
+    expect(choices.map((choice) => choice.index)).toEqual([0, 1]);
+    expect(choices[1]?.logprobs?.tokens.length).toBeGreaterThan(0);
+    await expectStream(await post(target, "/v1/completions", { ...request, stream: true }), "completion");
+  });
+
+  it("responses: include message.output_text.logprobs, plain and streamed", async () => {
+    const request = { ...responses, include: ["message.output_text.logprobs"], top_logprobs: 2 };
+    const body = await expectJson(await post(target, "/v1/responses", request), 200, "Response");
+    expect(JSON.stringify(body.output)).toContain('"top_logprobs"');
+    const events = await expectStream(
+      await post(target, "/v1/responses", { ...request, stream: true }),
+      "responses",
+    );
+    const delta = events.find((event) => event.type === "response.output_text.delta");
+    expect((delta?.logprobs as unknown[] | undefined)?.length).toBeGreaterThan(0);
+  });
+
+  it("n beyond the model's sequences: 400 naming n", async () => {
+    const body = await expectJson(
+      await post(target, "/v1/chat/completions", { ...chat, n: 3 }),
+      400,
+      "ErrorResponse",
+    );
+    expect(body.error).toMatchObject({ type: "invalid_request_error", param: "n" });
+  });
+});
+
 describe.each(targets)("$name: /v1/models", (target) => {
   const get = (path: string) => fetch(`${target.url()}${path}`, { headers: target.headers() });
 
