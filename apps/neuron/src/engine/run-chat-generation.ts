@@ -40,7 +40,7 @@ export async function runChatGeneration(
   const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
   const topLogprobs = request.sampling.logprobs;
   const slot = await runtime.pool.acquire(prompt.tokens);
-  if (topLogprobs !== undefined) slot.probabilities.start();
+  if (topLogprobs !== undefined) slot.probabilities.start(topLogprobs > 0);
   try {
     const shared = slot.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
     const cachedTokens = Math.max(0, Math.min(shared, prompt.tokens.length - 1));

@@ -32,7 +32,7 @@ export async function runCompletionGeneration(
   const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
   const topLogprobs = request.sampling.logprobs;
   const slot = await runtime.pool.acquire(tokens.all);
-  if (topLogprobs !== undefined) slot.probabilities.start();
+  if (topLogprobs !== undefined) slot.probabilities.start(topLogprobs > 0);
   try {
     const shared = slot.sequence.compareContextTokens(tokens.all).firstDifferentIndex;
     const outputBefore = slot.sequence.tokenMeter.usedOutputTokens;

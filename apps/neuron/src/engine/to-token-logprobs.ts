@@ -18,11 +18,12 @@ export function toTokenLogprobs(
 ): TokenLogprob[] {
   return samples.map((sample) => {
     const top: TokenLogprobEntry[] = [];
-    for (const [token, probability] of sample.probabilities) {
+    for (const [token, probability] of sample.probabilities ?? []) {
       if (top.length >= Math.min(topCount, maxTopLogprobs)) break;
       top.push(entryOf(model, token, probability));
     }
-    return { ...entryOf(model, sample.token, sample.probabilities.get(sample.token) ?? 0), top };
+    const probability = sample.probabilities?.get(sample.token) ?? sample.confidence ?? 0;
+    return { ...entryOf(model, sample.token, probability), top };
   });
 }
 

@@ -94,6 +94,16 @@ describe("logprobs from the engine", () => {
     expect(result.logprobs.length).toBeGreaterThan(0);
   });
 
+  it("without alternatives, gives the same values from the chosen token's probability alone", async () => {
+    const withTop = await run(chat({ logprobs: 5 }));
+    const alone = await run(chat({ logprobs: 0 }));
+    expect(alone.logprobs.map((entry) => entry.token)).toEqual(withTop.logprobs.map((entry) => entry.token));
+    for (const [index, entry] of alone.logprobs.entries()) {
+      expect(entry.top).toEqual([]);
+      expect(entry.logprob).toBeCloseTo(withTop.logprobs[index]?.logprob ?? 1, 5);
+    }
+  });
+
   it("sends none unless asked", async () => {
     expect((await run(chat({}))).hasLogprobs).toBe(false);
     expect((await run(completion({}))).hasLogprobs).toBe(false);

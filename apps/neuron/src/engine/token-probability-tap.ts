@@ -1,17 +1,27 @@
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 
-/** A sampled token and the distribution it was sampled from (token → probability, most likely first). */
+/**
+ * A sampled token with its probability: the whole distribution it was sampled from (token → probability,
+ * most likely first) when alternatives were asked for, else only its own (`confidence`).
+ */
 export interface SampledToken {
   token: Token;
-  probabilities: Map<Token, number>;
+  probabilities?: Map<Token, number> | undefined;
+  confidence?: number | undefined;
 }
+
+type Metadata = { probabilities: true } | { confidence: true };
 
 type Evaluate = LlamaContextSequence["evaluate"];
 type EvaluateWithMetadata = (
   tokens: Token[],
-  metadata: { probabilities: true },
+  metadata: Metadata,
   options?: Parameters<Evaluate>[1],
-) => AsyncGenerator<{ token: Token; probabilities: Map<Token, number> }, void, Token | Token[] | undefined>;
+) => AsyncGenerator<
+  { token: Token; probabilities?: Map<Token, number>; confidence?: number },
+  void,
+  Token | Token[] | undefined
+>;
 
 /**
  * Records the next-token distribution of every token a sequence samples, while recording is on.
@@ -21,10 +31,13 @@ type EvaluateWithMetadata = (
  * alone. While recording, the tap routes the sequence's `evaluate` through that (the same sampling, the
  * distribution after the request's sampling options), so the evaluators keep stop triggers, grammars and
  * function calls. With recording off, `evaluate` is the library's own. With a version whose sequence lacks
- * `evaluateWithMetadata`, `attach` returns false and nothing is recorded.
+ * `evaluateWithMetadata`, `attach` returns false and nothing is recorded. Without alternatives only the
+ * chosen token's probability is asked for: the whole distribution is a map of the vocabulary per token
+ * (150 000 entries on common models).
  */
 export class TokenProbabilityTap {
   #recorded: SampledToken[] | undefined;
+  #metadata: Metadata = { confidence: true };
 
   /** Routes `sequence`'s evaluations through the tap; whether it could. */
   attach(sequence: LlamaContextSequence): boolean {
@@ -39,13 +52,17 @@ export class TokenProbabilityTap {
     target.evaluate = function (this: unknown, tokens, options) {
       if (tap.#recorded === undefined) return evaluate.call(sequence, tokens, options);
       return (async function* () {
-        const iterator = withMetadata.call(sequence, tokens, { probabilities: true }, options);
+        const iterator = withMetadata.call(sequence, tokens, tap.#metadata, options);
         let input: Token | Token[] | undefined;
         try {
           while (true) {
             const { value, done } = await iterator.next(input);
             if (done) return;
-            tap.#recorded?.push({ token: value.token, probabilities: value.probabilities });
+            tap.#recorded?.push({
+              token: value.token,
+              probabilities: value.probabilities,
+              confidence: value.confidence,
+            });
             input = (yield value.token) as Token | Token[] | undefined;
           }
         } finally {
@@ -56,8 +73,9 @@ export class TokenProbabilityTap {
     return true;
   }
 
-  /** Starts recording (dropping anything recorded before). */
-  start(): void {
+  /** Starts recording (dropping anything recorded before): whole distributions with `alternatives`. */
+  start(alternatives: boolean): void {
+    this.#metadata = alternatives ? { probabilities: true } : { confidence: true };
     this.#recorded = [];
   }
 
