@@ -9,12 +9,17 @@ interface ChoiceOptions {
   stream: boolean;
   /** Hears the request's usage once: the choices' usages summed. */
   onUsage: ((usage: GenerationUsage | null) => void) | undefined;
+  /**
+   * A completions batch: the requests are `choicesPerPrompt` choices of each prompt in turn (each prompt's
+   * tokens count once), and too many is a 400 naming `prompt`. Default: all are choices of one prompt.
+   */
+  choicesPerPrompt?: number;
 }
 
 /**
  * Admits one independent generation per choice (OpenAI `n`: `n` copies of the request), each on its own
- * sequence so they run at once: more choices than the model's `sequences` is a 400 naming `n` and the
- * limit. If any admission is refused, the others are aborted and the refusal is the answer.
+ * sequence so they run at once (and a completions batch: each prompt's choices): more choices than the
+ * model's `sequences` is a 400 naming `n` (or `prompt` for a batch) and the limit. If any admission is refused, the others are aborted and the refusal is the answer.
  */
 export async function admitChoices(
   deps: NeuronAppDeps,
@@ -28,29 +33,35 @@ export async function admitChoices(
   if (n === 1 && first !== undefined) return [await deps.registry.admit(model, first, signal, options)];
   const entry = deps.registry.get(model);
   const sequences = entry?.info?.sequences ?? entry?.plan.spec.sequences;
+  const batch = options.choicesPerPrompt !== undefined && options.choicesPerPrompt < n;
   if (sequences !== undefined && n > sequences)
     throw invalidRequest(
-      `n must be at most ${sequences} for model '${model}' (one sequence per choice; it has ${sequences})`,
-      "n",
+      batch
+        ? `a batch of prompts times n must be at most ${sequences} choices for model '${model}' (one sequence per choice; it has ${sequences})`
+        : `n must be at most ${sequences} for model '${model}' (one sequence per choice; it has ${sequences})`,
+      batch ? "prompt" : "n",
     );
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal.addEventListener("abort", abort, { once: true });
   if (signal.aborted) abort();
-  const onUsage = sumUsageOf(n, options.onUsage);
+  const onUsage = sumUsageOf(n, options.onUsage, options.choicesPerPrompt);
   const settled = await Promise.allSettled(
-    requests.map((request) =>
-      deps.registry.admit(model, request, controller.signal, { stream: options.stream, onUsage }),
+    requests.map((request, index) =>
+      deps.registry.admit(model, request, controller.signal, {
+        stream: options.stream,
+        onUsage: onUsage[index],
+      }),
     ),
   );
   const refused = settled.find((result) => result.status === "rejected");
   if (refused === undefined)
     return settled.map((result) => (result as PromiseFulfilledResult<AdmittedGeneration>).value);
   controller.abort();
-  for (const result of settled) {
+  settled.forEach((result, index) => {
     if (result.status === "fulfilled") void drain(result.value);
-    else onUsage?.(null);
-  }
+    else onUsage[index]?.(null);
+  });
   throw refused.reason;
 }
 

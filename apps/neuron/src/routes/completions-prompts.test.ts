@@ -167,6 +167,59 @@ describe("token-id and array prompts", () => {
     expect((await complete({ prompt: [prompt], max_tokens: 6 })).choices).toEqual(fromText.choices);
   });
 
+  it("answers a batch with one choice per prompt, in order, usage summed over the prompts", async () => {
+    const other = "Hello there";
+    const first = await complete({ prompt, max_tokens: 6 });
+    const second = await complete({ prompt: other, max_tokens: 6 });
+    const batch = await complete({ prompt: [prompt, other], max_tokens: 6 });
+    expect(batch.choices).toEqual([
+      { ...first.choices[0], index: 0 },
+      { ...second.choices[0], index: 1 },
+    ]);
+    expect(batch.usage).toMatchObject({
+      prompt_tokens: first.usage.prompt_tokens + second.usage.prompt_tokens,
+      completion_tokens: first.usage.completion_tokens + second.usage.completion_tokens,
+    });
+    const ids = [Array.from(model.tokenize(prompt)), Array.from(model.tokenize(other))];
+    expect((await complete({ prompt: ids, max_tokens: 6 })).choices).toEqual(batch.choices);
+    const echoed = await complete({ prompt: [prompt, other], max_tokens: 6, echo: true });
+    expect(echoed.choices.map((choice) => choice.text)).toEqual([
+      prompt + first.choices[0]?.text,
+      other + second.choices[0]?.text,
+    ]);
+  });
+
+  it("streams a batch's choices by index, with the summed usage at the end", async () => {
+    const other = "Hello there";
+    const whole = await complete({ prompt: [prompt, other], max_tokens: 6 });
+    const { chunks } = await streamText({
+      prompt: [prompt, other],
+      max_tokens: 6,
+      stream_options: { include_usage: true },
+    });
+    const texts = ["", ""];
+    for (const chunk of chunks) {
+      if (chunk === "[DONE]") continue;
+      for (const choice of chunk.choices) texts[choice.index] += choice.text;
+    }
+    expect(texts).toEqual(whole.choices.map((choice) => choice.text));
+    const usage = chunks.at(-2) as unknown as { usage: TextCompletion["usage"] };
+    expect(usage.usage).toMatchObject({
+      prompt_tokens: whole.usage.prompt_tokens,
+      completion_tokens: whole.usage.completion_tokens,
+    });
+  });
+
+  it("refuses a batch with more choices than the model has sequences, naming prompt", async () => {
+    for (const body of [{ prompt: ["a", "b", "c"] }, { prompt: ["a", "b"], n: 2 }]) {
+      const response = await postJson(`${neuron.url}/v1/completions`, { model: "tiny", ...body });
+      expect(response.status).toBe(400);
+      const error = ((await response.json()) as { error: { param: string; message: string } }).error;
+      expect(error.param).toBe("prompt");
+      expect(error.message).toMatch(/at most 2/);
+    }
+  });
+
   it("refuses token ids outside the vocabulary and malformed arrays, naming prompt", async () => {
     for (const bad of [[1, 2, 99_999], [[1], [-1]], [1.5], [], [[]], ["a", 1]]) {
       const response = await postJson(`${neuron.url}/v1/completions`, { model: "tiny", prompt: bad });

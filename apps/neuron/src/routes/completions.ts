@@ -16,32 +16,44 @@ import { completionTopLogprobs } from "../wire/top-logprobs-of.js";
 import { admitChoices } from "./admit-choices.js";
 import { trackRequestUsage } from "./request-usage.js";
 
-/** `POST /v1/completions` (raw prompt, no chat template), streaming and not, `n` choices (see `admitChoices`). */
+/**
+ * `POST /v1/completions` (raw prompt, no chat template), streaming and not, `n` choices of each prompt of a
+ * batch (see `admitChoices`).
+ */
 export function completionsRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/completions", async (c) => {
     const body = await readJsonBody(c, completionRequestSchema, deps.config.max_body_bytes);
-    const request = toEngineCompletionRequest(body);
+    // A batch of prompts: `n` choices of each in turn, as OpenAI numbers them.
+    const n = body.n ?? 1;
+    const requests = toEngineCompletionRequests(body, sharedFields(body)).flatMap((request) =>
+      Array<EngineCompletionRequest>(n).fill(request),
+    );
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const usage = trackRequestUsage(c, deps);
     const admitted = await usage.admit(() =>
-      admitChoices(deps, body.model, Array(body.n ?? 1).fill(request), signal, {
+      admitChoices(deps, body.model, requests, signal, {
         stream,
         onUsage: usage.onUsage,
+        choicesPerPrompt: n,
       }),
     );
     const events = admitted.map((generation) => generation.events);
     // text_offset counts from the start of the prompt (OpenAI); token-id prompts count from 0.
     const logprobs =
-      request.sampling.logprobs === undefined
+      requests[0]?.sampling.logprobs === undefined
         ? null
-        : { offsets: events.map(() => (typeof request.prompt === "string" ? request.prompt.length : 0)) };
+        : {
+            offsets: requests.map((request) =>
+              typeof request.prompt === "string" ? request.prompt.length : 0,
+            ),
+          };
     const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
         (sink, streamSignal) =>
-          streamTextCompletion(sink, events, meta, includeUsage, streamSignal, logprobs),
+          streamTextCompletion(sink, events, meta, includeUsage, streamSignal, logprobs, n),
         {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
@@ -51,21 +63,19 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
       );
     }
     const results = await Promise.all(events.map((choice) => collectGeneration(choice)));
-    return c.json(buildTextCompletion(results, meta, logprobs));
+    return c.json(buildTextCompletion(results, meta, logprobs, n));
   });
 }
 
-function toEngineCompletionRequest(body: CompletionRequest): EngineCompletionRequest {
+/** What every prompt of the body shares: sampling (`n` is the route's) and the response format. */
+function sharedFields(body: CompletionRequest): Pick<EngineCompletionRequest, "responseFormat" | "sampling"> {
   if ((body.best_of ?? 1) !== 1) throw invalidRequest("only best_of = 1 is supported", "best_of");
-  const [request, ...more] = toEngineCompletionRequests(body, {
+  return {
     responseFormat: toResponseFormat(body.response_format),
     sampling: toEngineSampling(
       body,
       requestedOutputLimit("/v1/completions", body) ?? DEFAULT_COMPLETIONS_MAX_TOKENS,
       completionTopLogprobs(body),
     ),
-  });
-  if (request === undefined || more.length > 0)
-    throw invalidRequest("a batch of prompts is not supported on this neuron", "prompt");
-  return request;
+  };
 }

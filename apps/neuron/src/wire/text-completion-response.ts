@@ -19,6 +19,7 @@ export function buildTextCompletion(
   results: CollectedGeneration | readonly CollectedGeneration[],
   meta: ReplyMeta,
   logprobs: CompletionLogprobsOptions = null,
+  choicesPerPrompt?: number,
 ) {
   const all = Array.isArray(results) ? results : [results as CollectedGeneration];
   return {
@@ -35,7 +36,10 @@ export function buildTextCompletion(
       stop_reason: result.stopSequence,
     })),
     usage: toOpenAiUsage(
-      sumUsage(all.map((result) => result.usage)) ?? (all[0] as CollectedGeneration).usage,
+      sumUsage(
+        all.map((result) => result.usage),
+        choicesPerPrompt,
+      ) ?? (all[0] as CollectedGeneration).usage,
     ),
   };
 }
@@ -45,7 +49,7 @@ export function buildTextCompletion(
  * chunks (whose schema has `usage` nullable, null until the last), completion chunks leave `usage` out
  * until the usage chunk: OpenAI's `CreateCompletionResponse` has it as an object, never null. Several
  * generations (choices) interleave, each chunk naming its `index`; the usage chunk (summed) follows the
- * last finish chunk. With logprobs, each text chunk carries its tokens', offsets continuing across chunks.
+ * last finish chunk; a completions batch lists `choicesPerPrompt` choices of each prompt in turn. With logprobs, each text chunk carries its tokens', offsets continuing across chunks.
  */
 export async function streamTextCompletion(
   sink: SseSink,
@@ -54,6 +58,7 @@ export async function streamTextCompletion(
   includeUsage: boolean,
   signal: AbortSignal,
   logprobs: CompletionLogprobsOptions = null,
+  choicesPerPrompt?: number,
 ): Promise<void> {
   const streams = Array.isArray(events) ? events : [events as AsyncIterable<GenerationEvent>];
   const offsets = streams.map((_, index) => logprobs?.offsets[index] ?? 0);
@@ -78,7 +83,8 @@ export async function streamTextCompletion(
       },
     ],
   });
-  const usages: GenerationUsage[] = [];
+  const usages: Array<GenerationUsage | undefined> = Array(streams.length);
+  let finished = 0;
   for await (const { index, event } of mergeChoiceEvents(streams)) {
     if (signal.aborted) return;
     if (event.type === "delta" && event.content !== undefined) {
@@ -92,10 +98,11 @@ export async function streamTextCompletion(
     } else if (event.type === "done") {
       if (event.finishReason === "abort") return;
       const finish = chunk(index, "", event.finishReason, event.stopSequence ?? null);
-      usages.push(event.usage);
-      if (usages.length < streams.length) sink.data(finish);
+      usages[index] = event.usage;
+      finished += 1;
+      if (finished < streams.length) sink.data(finish);
       else {
-        endOpenAiStream(sink, finish, includeUsage ? sumUsage(usages) : null);
+        endOpenAiStream(sink, finish, includeUsage ? sumUsage(usages, choicesPerPrompt) : null);
         return;
       }
     } else if (event.type === "error") {
