@@ -38,7 +38,11 @@ async function lookup(id: string, waitMs = 0): Promise<{ status: number; body: L
 describe("request usage lookup", () => {
   it("reports a finished request's usage as its reply did", async () => {
     const headers = { ...auth, "x-request-id": "req-whole-1" };
-    const reply = await postJson(`${neuron.url}/v1/chat/completions`, { ...ask, max_tokens: 12 }, { headers });
+    const reply = await postJson(
+      `${neuron.url}/v1/chat/completions`,
+      { ...ask, max_tokens: 12 },
+      { headers },
+    );
     const body = (await reply.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     const found = await lookup("req-whole-1");
     expect(found.status).toBe(200);
