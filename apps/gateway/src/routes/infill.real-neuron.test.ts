@@ -137,18 +137,22 @@ describe("/v1/completions prompt forms through cortex", () => {
     usage: { prompt_tokens: number; completion_tokens: number };
   }
 
-  it("runs a suffix as infill, echo and token-id prompts, billing each reply's usage", async () => {
+  it("runs a suffix as infill, echo, token-id prompts and a batch, billing each reply's usage", async () => {
     const base = { model: "tiny", temperature: 0, max_tokens: 5 };
     for (const body of [
       { ...base, prompt: prefix, suffix },
       { ...base, prompt: "Once upon a time", echo: true },
       { ...base, prompt: [79, 110, 99, 101] },
+      { ...base, prompt: ["Once upon a time", "Hello there"] },
     ]) {
       const before = recording.calls.length;
       const response = await post("/v1/completions", body);
       expect(response.status, JSON.stringify(body)).toBe(200);
       const reply = (await response.json()) as Completion;
       if ("echo" in body) expect(reply.choices[0]?.text.startsWith("Once upon a time")).toBe(true);
+      expect(reply.choices).toHaveLength(
+        Array.isArray(body.prompt) && typeof body.prompt[0] === "string" ? 2 : 1,
+      );
       const { settle } = await heldAndSettled(before);
       expect(settle.usage).toEqual({
         promptTokens: reply.usage.prompt_tokens,
