@@ -135,6 +135,19 @@ const routes: Record<string, { base: Record<string, unknown>; paths: Array<Array
       ["parallel_tool_calls"],
     ],
   },
+  "/infill": {
+    base: { model: "tiny", input_prefix: "def f(", input_suffix: "):", n_predict: 3, temperature: 0 },
+    paths: [
+      ...sampling,
+      ["input_prefix"],
+      ["input_suffix"],
+      ["input_extra"],
+      ["input_extra", 0],
+      ["input_extra", 0, "text"],
+      ["prompt"],
+      ["n_predict"],
+    ],
+  },
   "/v1/tokenize": {
     base: { model: "tiny", messages: [user] },
     paths: [["model"], ["messages"], ["messages", 0], ["messages", 0, "content"], ["tools"], ["prompt"]],
