@@ -117,6 +117,19 @@ const routes: Record<
     base: { model: "tiny", prompt: "Once", max_tokens: 3, temperature: 0 },
     paths: [...openAiSampling, ["prompt"], ["prompt", 0], ["echo"], ["suffix"], ["best_of"]],
   },
+  "/infill": {
+    dialect: "openai",
+    base: { model: "tiny", input_prefix: "def f(", input_suffix: "):", n_predict: 3, temperature: 0 },
+    paths: [
+      ...openAiSampling,
+      ["input_prefix"],
+      ["input_suffix"],
+      ["input_extra"],
+      ["input_extra", 0, "text"],
+      ["prompt"],
+      ["n_predict"],
+    ],
+  },
   "/v1/responses": {
     dialect: "openai",
     base: { model: "tiny", input: "hi", max_output_tokens: 3, temperature: 0 },
