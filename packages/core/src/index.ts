@@ -95,6 +95,7 @@ export {
   estimatePromptTokens,
 } from "./estimate/estimate-prompt-tokens.js";
 export {
+  INFILL_CHUNK_ALLOWANCE_TOKENS,
   type PromptTokensUpperBoundOptions,
   promptTokensUpperBound,
   TEMPLATE_ALLOWANCE_TOKENS,

@@ -44,6 +44,31 @@ describe("budget reservation and settlement", () => {
     expect(upstream.inferenceRequests()[0]?.headers["x-helexa-account-id"]).toBe("acct-1");
   });
 
+  it("holds an /infill request's fields, chunk separators and n_predict, and forwards n_predict", async () => {
+    const upstream = await neuron();
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const body = {
+      model: "test-model",
+      input_prefix: "def f(",
+      input_suffix: "):",
+      input_extra: [{ filename: "a.py", text: "x = 1" }, { text: "y = 2" }],
+      n_predict: 64,
+    };
+    expect((await cortex.post("/infill", body, KEY)).status).toBe(200);
+    expect(recording.calls[0]).toMatchObject({
+      kind: "reserve",
+      tokens: promptTokensUpperBound(JSON.stringify(body), { infillChunks: 2 }) + 64,
+    });
+    expect(promptTokensUpperBound(JSON.stringify(body), { infillChunks: 2 })).toBeGreaterThan(
+      promptTokensUpperBound(JSON.stringify(body)),
+    );
+    expect(JSON.parse(upstream.inferenceRequests()[0]?.body ?? "{}")).toMatchObject({ n_predict: 64 });
+  });
+
   it("reserves the output limit once per choice when a request asks for n choices (the prompt once)", async () => {
     const upstream = await neuron();
     const recording = createRecordingEntitlements();

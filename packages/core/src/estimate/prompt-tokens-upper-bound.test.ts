@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { estimatePromptTokens } from "./estimate-prompt-tokens.js";
 import {
+  INFILL_CHUNK_ALLOWANCE_TOKENS,
   promptTokensUpperBound,
   TEMPLATE_ALLOWANCE_TOKENS,
   TOOLS_ALLOWANCE_TOKENS,
@@ -44,6 +45,22 @@ describe("promptTokensUpperBound", () => {
     );
     expect(promptTokensUpperBound({ ...body, tools: [] })).toBe(
       promptTokensUpperBound({ ...body, tools: [] }, { tools: false }),
+    );
+  });
+
+  it("adds the separator the neuron puts before each /infill input_extra chunk (read, or told)", () => {
+    const body = { model: "m", input_prefix: "a", input_extra: [{ text: "x" }, { text: "y" }] };
+    const bytes = new TextEncoder().encode(JSON.stringify(body)).byteLength;
+    expect(INFILL_CHUNK_ALLOWANCE_TOKENS).toBeGreaterThanOrEqual("\n\n--- snippet ---\n\n".length);
+    expect(promptTokensUpperBound(body)).toBe(
+      bytes + TEMPLATE_ALLOWANCE_TOKENS + 2 * INFILL_CHUNK_ALLOWANCE_TOKENS,
+    );
+    expect(promptTokensUpperBound(JSON.stringify(body), { infillChunks: 2 })).toBe(
+      promptTokensUpperBound(body),
+    );
+    expect(promptTokensUpperBound({ ...body, input_extra: "x" })).toBe(
+      new TextEncoder().encode(JSON.stringify({ ...body, input_extra: "x" })).byteLength +
+        TEMPLATE_ALLOWANCE_TOKENS,
     );
   });
 });

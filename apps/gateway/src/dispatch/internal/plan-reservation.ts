@@ -55,9 +55,10 @@ export function planReservation(
   // larger of the two is held.
   const original = request.originalBody ?? request.rawBody ?? request.body;
   const tools = Array.isArray(request.body.tools) && request.body.tools.length > 0;
-  let prompt = promptTokensUpperBound(original, { tools });
+  const infillChunks = Array.isArray(request.body.input_extra) ? request.body.input_extra.length : 0;
+  let prompt = promptTokensUpperBound(original, { tools, infillChunks });
   if (request.originalBody !== undefined) {
-    prompt = Math.max(prompt, promptTokensUpperBound(request.body, { tools }));
+    prompt = Math.max(prompt, promptTokensUpperBound(request.body, { tools, infillChunks }));
   }
   const tokens = reservationTokens({
     promptTokens: prompt,
