@@ -20,6 +20,14 @@ describe("error frames of a committed stream", () => {
     ]);
   });
 
+  it("end an /infill stream with the error object alone: llama.cpp's streams have no [DONE]", () => {
+    expect(payloads(errorFrame("/infill", "upstream stalled"))).toEqual([
+      {
+        error: { message: "upstream stalled", type: "api_error", code: "upstream_stream_error", param: null },
+      },
+    ]);
+  });
+
   it("end a Responses stream with an error event carrying every field OpenAI's schema requires", () => {
     const frame = errorFrame("/v1/responses", "upstream stalled", "upstream_stream_error", 7);
     expect(text(frame)).toMatch(/^\nevent: error\ndata: /);

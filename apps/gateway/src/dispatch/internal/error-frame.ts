@@ -13,7 +13,7 @@ interface OpenAiErrorObject {
 
 /**
  * The SSE bytes that end a stream which failed after its headers were sent: an OpenAI error object and
- * `[DONE]` for chat and completions, a Responses `error` event for `/v1/responses` (with the
+ * `[DONE]` for chat and completions (the object alone for `/infill`), a Responses `error` event for `/v1/responses` (with the
  * `sequence_number` OpenAI's schema requires: the next one after what the client has seen, 0 when cortex
  * sent nothing before). A leading newline closes any event the upstream left half-written.
  */
@@ -46,6 +46,8 @@ function frame(route: UpstreamRoute, error: OpenAiErrorObject, sequenceNumber: n
     };
     return encoder.encode(`\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
   }
+  // llama.cpp's /infill stream ends without [DONE] (its clients parse every data line as JSON).
+  if (route === "/infill") return encoder.encode(`\ndata: ${JSON.stringify({ error })}\n\n`);
   return encoder.encode(`\ndata: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`);
 }
 
