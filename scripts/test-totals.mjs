@@ -2,13 +2,20 @@
 // Every workspace package whose package.json has a `test` script must have left a report: one that is
 // missing (its tests never ran, or the run was cut short) counts as a failure and is named, so a run
 // that stops half-way can never read as green. `--since=<epoch ms>` also treats reports written before
-// that moment (left from an earlier run) as missing.
+// that moment (left from an earlier run) as missing. `--include=<script>` also expects a report from the
+// packages with that script (`--include=test:faults` after `pnpm test:faults`, as .ci/run does).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
 const sinceArgument = process.argv.find((argument) => argument.startsWith("--since="));
 const since = sinceArgument === undefined ? 0 : Number(sinceArgument.slice("--since=".length));
+const testScripts = [
+  "test",
+  ...process.argv
+    .filter((argument) => argument.startsWith("--include="))
+    .map((argument) => argument.slice("--include=".length)),
+];
 
 /** Workspace package folders from pnpm-workspace.yaml (`dir/*` and plain `dir` entries). */
 function workspacePackages() {
@@ -28,7 +35,8 @@ function workspacePackages() {
 function hasTests(dir) {
   const file = join(root, dir, "package.json");
   if (!existsSync(file)) return false;
-  return typeof JSON.parse(readFileSync(file, "utf8")).scripts?.test === "string";
+  const scripts = JSON.parse(readFileSync(file, "utf8")).scripts ?? {};
+  return testScripts.some((name) => typeof scripts[name] === "string");
 }
 
 let passed = 0;

@@ -12,17 +12,19 @@ afterEach(async () => {
   await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-async function workspace(packages: Record<string, { test: boolean; report?: Record<string, unknown> }>) {
+async function workspace(
+  packages: Record<string, { test: boolean; script?: string; report?: Record<string, unknown> }>,
+) {
   const root = await mkdtemp(join(tmpdir(), "test-totals-"));
   folders.push(root);
   await mkdir(join(root, "scripts"));
   await copyFile(script, join(root, "scripts", "test-totals.mjs"));
   await writeFile(join(root, "pnpm-workspace.yaml"), 'packages:\n  - "packages/*"\n  - "bench"\n');
-  for (const [dir, { test, report }] of Object.entries(packages)) {
+  for (const [dir, { test, script = "test", report }] of Object.entries(packages)) {
     await mkdir(join(root, dir, ".test-results"), { recursive: true });
     await writeFile(
       join(root, dir, "package.json"),
-      JSON.stringify({ scripts: test ? { test: "vitest run" } : {} }),
+      JSON.stringify({ scripts: test ? { [script]: "vitest run" } : {} }),
     );
     if (report !== undefined)
       await writeFile(join(root, dir, ".test-results", "vitest.json"), JSON.stringify(report));
@@ -71,5 +73,16 @@ describe("test-totals", () => {
   it("treats a report older than --since as missing", async () => {
     const root = await workspace({ "packages/a": { test: true, report: green } });
     expect((await totals(root, ["--since=2000"])).stdout).toContain("0 passed, 1 failed");
+  });
+
+  it("expects a report from packages with an --include'd script too (the fault suite in CI)", async () => {
+    const root = await workspace({
+      "packages/a": { test: true, report: green },
+      "packages/faults": { test: true, script: "test:faults" },
+    });
+    expect((await totals(root)).stdout).toBe("\n3 passed, 0 failed, 0 skipped\n");
+    const included = await totals(root, ["--include=test:faults"]);
+    expect(included.code).toBe(1);
+    expect(included.stdout).toContain("packages/faults: no test report");
   });
 });
