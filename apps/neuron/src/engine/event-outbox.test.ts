@@ -45,6 +45,25 @@ describe("EventOutbox", () => {
     ]);
   });
 
+  it("sums the token counts of merged deltas", async () => {
+    const sent: WorkerMessage[] = [];
+    const outbox = new EventOutbox((message) => sent.push(message));
+    outbox.push(1, { type: "delta", reasoning: "r", tokens: 2 });
+    outbox.push(1, { type: "delta", reasoning: "s" });
+    outbox.push(1, { type: "delta", content: "a", tokens: 1 });
+    outbox.push(1, { type: "delta", content: "bc", tokens: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([
+      {
+        type: "events",
+        items: [
+          { id: 1, event: { type: "delta", reasoning: "rs", tokens: 2 } },
+          { id: 1, event: { type: "delta", content: "abc", tokens: 4 } },
+        ],
+      },
+    ]);
+  });
+
   it("sends terminal events at once, with everything pending before them", () => {
     const sent: WorkerMessage[] = [];
     const outbox = new EventOutbox((message) => sent.push(message));

@@ -83,7 +83,7 @@ export function canMerge(previous: GenerationEvent, next: GenerationEvent): bool
   return (previous.content === undefined) === (next.content === undefined);
 }
 
-/** Two consecutive deltas of one kind as one (their logprobs too, in order). */
+/** Two consecutive deltas of one kind as one (their logprobs too, in order; their token counts summed). */
 export function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
   const a = previous as Delta;
   const b = next as Delta;
@@ -91,6 +91,8 @@ export function merge(previous: GenerationEvent, next: GenerationEvent): Delta {
     a.content === undefined
       ? { type: "delta", reasoning: (a.reasoning ?? "") + (b.reasoning ?? "") }
       : { type: "delta", content: a.content + (b.content ?? "") };
-  if (a.logprobs === undefined && b.logprobs === undefined) return text;
-  return { ...text, logprobs: [...(a.logprobs ?? []), ...(b.logprobs ?? [])] };
+  const tokens = (a.tokens ?? 0) + (b.tokens ?? 0);
+  const counted: Delta = tokens > 0 ? { ...text, tokens } : text;
+  if (a.logprobs === undefined && b.logprobs === undefined) return counted;
+  return { ...counted, logprobs: [...(a.logprobs ?? []), ...(b.logprobs ?? [])] };
 }

@@ -55,7 +55,15 @@ export async function runChatGeneration(
       pending = [];
       return { logprobs };
     };
+    // Tokens released and not yet counted on a delta (a delta says how many it releases).
+    let released = 0;
+    const takeReleased = () => {
+      const tokens = released;
+      released = 0;
+      return tokens > 0 ? { tokens } : {};
+    };
     const onTokenLogprobs = (tokens: Token[]) => {
+      released += tokens.length;
       if (topLogprobs !== undefined)
         pending.push(...toTokenLogprobs(runtime.model, slot.probabilities.take(tokens), topLogprobs));
     };
@@ -63,8 +71,9 @@ export async function runChatGeneration(
       if (chunk.type === "segment" && chunk.segmentType === "thought") {
         pending = [];
         reasoningTokens += chunk.tokens.length;
-        if (chunk.text !== "") emit({ type: "delta", reasoning: chunk.text });
-      } else if (!forced && chunk.text !== "") emit({ type: "delta", content: chunk.text, ...takePending() });
+        if (chunk.text !== "") emit({ type: "delta", reasoning: chunk.text, ...takeReleased() });
+      } else if (!forced && chunk.text !== "")
+        emit({ type: "delta", content: chunk.text, ...takePending(), ...takeReleased() });
     };
     const sampling = toSamplingOptions(request.sampling, maxTokens);
     const perChunk = streamed || runtime.info.reasoning || topLogprobs !== undefined;

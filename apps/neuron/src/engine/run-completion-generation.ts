@@ -43,6 +43,13 @@ export async function runCompletionGeneration(
       pending = [];
       return topLogprobs === undefined ? {} : { logprobs };
     };
+    // Tokens released and not yet counted on a delta (a delta says how many it releases).
+    let unsent = 0;
+    const takeUnsent = () => {
+      const tokens = unsent;
+      unsent = 0;
+      return tokens > 0 ? { tokens } : {};
+    };
     const perChunk = streamed || topLogprobs !== undefined;
     const result = await slot.completion.generateCompletionWithMeta(tokens.body, {
       ...toSamplingOptions(request.sampling, maxTokens),
@@ -56,13 +63,14 @@ export async function runCompletionGeneration(
       ...(perChunk
         ? {
             onToken: (released: Token[]) => {
+              unsent += released.length;
               if (topLogprobs !== undefined)
                 pending.push(
                   ...toTokenLogprobs(runtime.model, slot.probabilities.take(released), topLogprobs),
                 );
             },
             onTextChunk: (text: string) => {
-              if (text !== "") emit({ type: "delta", content: text, ...takePending() });
+              if (text !== "") emit({ type: "delta", content: text, ...takePending(), ...takeUnsent() });
             },
           }
         : { onToken: once(() => emit({ type: "delta", content: "" })) }),

@@ -24,8 +24,12 @@ export interface TokenLogprob extends TokenLogprobEntry {
 
 /** One step of a generation, as streamed from a worker. */
 export type GenerationEvent =
-  /** `logprobs`: the tokens released with this delta, when the request asked for them. */
-  | { type: "delta"; content?: string; reasoning?: string; logprobs?: TokenLogprob[] }
+  /**
+   * `logprobs`: the tokens released with this delta, when the request asked for them. `tokens`: how many
+   * generated tokens this delta releases (streamed generations), so a generation that breaks off can be
+   * charged what it made.
+   */
+  | { type: "delta"; content?: string; reasoning?: string; logprobs?: TokenLogprob[]; tokens?: number }
   | { type: "tool_call"; index: number; id: string; name: string; arguments: string }
   | {
       type: "done";
@@ -42,5 +46,8 @@ export type GenerationEvent =
   /**
    * The generation broke off. `retryAfterSecs` when nothing about the request was at fault and it may be
    * retried (its worker died or stalled): a reply not yet started is then 503 + Retry-After, not 500.
+   * `usage`: what a streamed generation made before it broke off (prompt + the completion tokens its
+   * deltas released), set by the supervisor; it is what the request is charged and the closing error
+   * frame says so.
    */
-  | { type: "error"; message: string; retryAfterSecs?: number };
+  | { type: "error"; message: string; retryAfterSecs?: number; usage?: GenerationUsage };

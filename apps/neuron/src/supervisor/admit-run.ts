@@ -20,8 +20,10 @@ interface TrackOptions {
   /** Whether the caller reads the events as they come. */
   stream: boolean;
   /**
-   * Called once with the generation's final usage (null when it ended without: an error, or no `done`
-   * within {@link ABANDONED_DRAIN_MS} of an abandonment). A consumer that stops early (the client left)
+   * Called once with the generation's final usage. A streamed generation that ends in an error reports
+   * what it made before (its prompt and the tokens its deltas released), the usage its error event then
+   * carries; null when a whole (non-streamed) reply fails (nothing reaches the client, nothing is
+   * charged), or no `done` came within {@link ABANDONED_DRAIN_MS} of an abandonment. A consumer that stops early (the client left)
    * does not skip it: the backend's remaining events are read in the background until its `done`.
    */
   onUsage?: ((usage: GenerationUsage | null) => void) | undefined;
@@ -72,9 +74,18 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     reported = true;
     options.onUsage?.(usage);
   };
-  async function* events(open: () => Events): AsyncGenerator<GenerationEvent> {
+  async function* events(promptTokens: number, open: () => Events): AsyncGenerator<GenerationEvent> {
     let firstAt: number | undefined;
     let finished = false;
+    let generated = 0;
+    // What a streamed generation that broke off is charged (and its error event says).
+    const partial = (): GenerationUsage | null =>
+      stream ? { promptTokens, completionTokens: generated, cachedTokens: 0, reasoningTokens: 0 } : null;
+    const failed = (event: Extract<GenerationEvent, { type: "error" }>): GenerationEvent => {
+      const usage = partial();
+      report(usage);
+      return usage === null ? event : { ...event, usage };
+    };
     const source = open();
     const iterator =
       Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
@@ -88,6 +99,7 @@ export function admitRun(options: TrackOptions): AdmittedRun {
         }
         const event = next.value;
         if (failure !== undefined) break;
+        if (event.type === "delta") generated += event.tokens ?? 0;
         if (firstAt === undefined && (event.type === "delta" || event.type === "tool_call")) {
           firstAt = Date.now();
           if (stream) observer?.firstToken?.(entry.id, (firstAt - started) / 1000);
@@ -108,15 +120,16 @@ export function admitRun(options: TrackOptions): AdmittedRun {
           );
         } else if (event.type === "error") {
           finished = true;
-          report(null);
           observer?.generationFinished?.(entry.id, "error", undefined, (Date.now() - started) / 1000);
+          yield failed(event);
+          continue;
         }
         yield event;
       }
       if (failure !== undefined) {
         if (!finished)
           observer?.generationFinished?.(entry.id, "error", undefined, (Date.now() - started) / 1000);
-        yield { type: "error", message: failure };
+        yield failed({ type: "error", message: failure });
       }
     } finally {
       if (!controller.signal.aborted && !finished) controller.abort();
@@ -142,7 +155,7 @@ export function admitRun(options: TrackOptions): AdmittedRun {
   }
   return {
     signal: controller.signal,
-    track: (promptTokens, open) => ({ promptTokens, events: events(open) }),
+    track: (promptTokens, open) => ({ promptTokens, events: events(promptTokens, open) }),
     cancel: settle,
     get failure() {
       return failure;

@@ -34,14 +34,24 @@ async function healthStatus(): Promise<string | undefined> {
   return health.models.find((model) => model.id === "alpha")?.status;
 }
 
-function chat(body: Record<string, unknown> = {}) {
-  return postJson(`${neuron.url}/v1/chat/completions`, {
-    model: "alpha",
-    messages: [{ role: "user", content: "hello" }],
-    temperature: 0,
-    max_tokens: 8,
-    ...body,
-  });
+function chat(body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  return postJson(
+    `${neuron.url}/v1/chat/completions`,
+    {
+      model: "alpha",
+      messages: [{ role: "user", content: "hello" }],
+      temperature: 0,
+      max_tokens: 8,
+      ...body,
+    },
+    { headers },
+  );
+}
+
+interface WireUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
 }
 
 beforeAll(async () => {
@@ -77,7 +87,7 @@ describe("a stalled worker", () => {
     const before = (await alpha()) as ModelView;
     expect(before.status).toBe("loaded");
     expect(await healthStatus()).toBe("loaded");
-    const stream = await chat({ max_tokens: 4000, stream: true });
+    const stream = await chat({ max_tokens: 4000, stream: true }, { "x-request-id": "stalled-1" });
     expect(stream.status).toBe(200);
     let stopped = false;
     const events = await consumeSse(stream, (event) => {
@@ -90,6 +100,24 @@ describe("a stalled worker", () => {
     expect(data.at(-1)).toBe("[DONE]");
     expect(data.at(-2)).toMatchObject({ error: { type: "api_error" } });
     expect(JSON.stringify(data.at(-2))).toContain("stalled");
+    // The error frame says what the stream is charged: its prompt and every token it delivered; the
+    // neuron's usage record (what cortex charges) says the same.
+    const charged = (data.at(-2) as { usage: WireUsage }).usage;
+    const delivered = data.filter((frame) =>
+      /"content":"[^"]/.test(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    ).length;
+    expect(charged.prompt_tokens).toBeGreaterThan(0);
+    expect(charged.completion_tokens).toBeGreaterThanOrEqual(delivered);
+    expect(charged.completion_tokens).toBeLessThan(4000);
+    expect(charged.total_tokens).toBe(charged.prompt_tokens + charged.completion_tokens);
+    const record = (await (await fetch(`${neuron.url}/v1/requests/stalled-1/usage`)).json()) as {
+      state: string;
+      usage: WireUsage | null;
+    };
+    expect(record).toMatchObject({
+      state: "finished",
+      usage: { prompt_tokens: charged.prompt_tokens, completion_tokens: charged.completion_tokens },
+    });
 
     // The exit is held back from the registry: the model reads `stalled`, and new requests get 503.
     expect(await healthStatus()).toBe("stalled");
@@ -122,6 +150,8 @@ describe("a stalled worker", () => {
     expect((await alpha())?.worker_pid).not.toBe(before.worker_pid);
     const after = await chat();
     expect(after.status).toBe(200);
+    // The same prompt, counted the same way as the cut stream's.
+    expect(((await after.json()) as { usage: WireUsage }).usage.prompt_tokens).toBe(charged.prompt_tokens);
     const metrics = await (await fetch(`${neuron.url}/metrics`)).text();
     expect(metrics).toMatch(/neuron_worker_stalls_total\{model="alpha"\} 1/);
   });

@@ -19,8 +19,13 @@ export function endOpenAiStream(
   sink.data("[DONE]");
 }
 
-/** A stream that cannot finish: an OpenAI error object as its last frame, then `[DONE]`. */
-export function failOpenAiStream(sink: SseSink, message: string): void {
-  sink.data({ error: { message, type: "api_error", code: "generation_failed", param: null } });
+/**
+ * A stream that cannot finish: an OpenAI error object as its last frame, then `[DONE]`. With `usage`
+ * (what the generation made before it broke off, which is what the request is charged) the frame carries
+ * it beside the error: `{"error":{…},"usage":{prompt_tokens,completion_tokens,total_tokens}}`.
+ */
+export function failOpenAiStream(sink: SseSink, message: string, usage?: GenerationUsage): void {
+  const error = { message, type: "api_error", code: "generation_failed", param: null };
+  sink.data(usage === undefined ? { error } : { error, usage: toOpenAiUsage(usage) });
   sink.data("[DONE]");
 }

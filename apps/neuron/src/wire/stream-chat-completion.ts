@@ -71,7 +71,7 @@ export async function streamChatCompletion(
       else endOpenAiStream(sink, finish, includeUsage ? sumUsage(usages) : null);
       if (usages.length === streams.length) return;
     } else {
-      failOpenAiStream(sink, event.message);
+      failOpenAiStream(sink, event.message, event.usage);
       return;
     }
   }

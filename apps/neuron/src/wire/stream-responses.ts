@@ -1,5 +1,5 @@
 import type { SseSink } from "../http/sse-response.js";
-import type { GenerationEvent } from "../ipc/generation-event.js";
+import type { GenerationEvent, GenerationUsage } from "../ipc/generation-event.js";
 import { toLogprobItems } from "./openai-logprobs.js";
 import {
   functionCallItem,
@@ -159,16 +159,17 @@ export async function streamResponses(
       emit(terminal, { response: responseShell(meta, status, output, event.usage) });
       return;
     } else {
-      fail(event.message);
+      fail(event.message, event.usage);
       return;
     }
   }
   if (!signal.aborted) fail("generation ended without a result");
 
-  function fail(message: string) {
+  // `usage`: what the generation made before it broke off (what the request is charged).
+  function fail(message: string, usage?: GenerationUsage) {
     emit("error", { code: "generation_failed", message, param: null });
     emit("response.failed", {
-      response: responseShell(meta, "failed", output, undefined, { code: "server_error", message }),
+      response: responseShell(meta, "failed", output, usage, { code: "server_error", message }),
     });
   }
 }

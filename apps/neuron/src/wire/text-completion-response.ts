@@ -106,7 +106,7 @@ export async function streamTextCompletion(
         return;
       }
     } else if (event.type === "error") {
-      failOpenAiStream(sink, event.message);
+      failOpenAiStream(sink, event.message, event.usage);
       return;
     }
   }
