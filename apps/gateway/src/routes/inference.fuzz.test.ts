@@ -1,15 +1,18 @@
 import { anthropicErrorEnvelopeSchema, openAiErrorEnvelopeSchema } from "@helexa/core";
-import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestCortex, type TestCortex } from "../test-support/create-test-cortex.js";
 import {
   applyMutations,
   bodyText,
   edgeBody,
+  fetchModelRow,
+  fuzzSettings,
+  isGrammarFailure,
   leakPattern,
   type Mutation,
   mutations,
-} from "../test-support/hostile-bodies.js";
+} from "@helexa/test-support";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestCortex, type TestCortex } from "../test-support/create-test-cortex.js";
 import { serveApp } from "../test-support/serve-app.js";
 import { type SpawnedNeuron, spawnTinyNeuron } from "../test-support/spawn-neuron.js";
 
@@ -21,16 +24,7 @@ let neuron: SpawnedNeuron;
 let cortex: TestCortex;
 let server: { url: string; close(): Promise<void> };
 
-interface ModelRow {
-  id: string;
-  status: string;
-  worker_pid?: number;
-}
-
-async function tinyRow(): Promise<ModelRow | undefined> {
-  const rows = (await (await fetch(`${neuron.url}/models`)).json()) as ModelRow[];
-  return rows.find((row) => row.id === "tiny");
-}
+const tinyRow = () => fetchModelRow(neuron.url, "tiny");
 
 beforeAll(async () => {
   // A small context bounds the longest answer a hostile max_tokens can ask for.
@@ -45,9 +39,7 @@ afterAll(async () => {
   await neuron?.kill();
 });
 
-/** Fixed, so a failure reproduces; `HELEXA_FUZZ_SEED` / `HELEXA_FUZZ_RUNS` explore further by hand. */
-const seed = Number(process.env.HELEXA_FUZZ_SEED ?? 20_261_206);
-const numRuns = Number(process.env.HELEXA_FUZZ_RUNS ?? 200);
+const { seed, numRuns } = fuzzSettings();
 
 const user = { role: "user", content: "hi" };
 const openAiSampling = [
@@ -201,10 +193,8 @@ async function check(
   statuses[response.status] = (statuses[response.status] ?? 0) + 1;
   const context = `${path} ${body.slice(0, 400)} -> ${response.status} ${text.slice(0, 400)}`;
   const backpressure = [429, 503, 529].includes(response.status) && response.headers.has("retry-after");
-  // The one 5xx a valid body may get: llama.cpp's sampler failing under a schema's grammar ends that
-  // request on the neuron (apps/neuron/README.md, "Process model"), passed through as is.
-  const grammarFailure =
-    response.status === 500 && /json_schema|"tools"/.test(body) && text.includes('"generation_failed"');
+  // The one 5xx a valid body may get (a grammar's sampler failure on the neuron), passed through as is.
+  const grammarFailure = isGrammarFailure(response.status, body, text);
   expect(response.status < 500 || backpressure || grammarFailure, context).toBe(true);
   const envelope = dialect === "openai" ? openAiErrorEnvelopeSchema : anthropicErrorEnvelopeSchema;
   if (response.status >= 400) {

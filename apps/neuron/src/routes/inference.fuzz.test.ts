@@ -1,15 +1,18 @@
 import { openAiErrorEnvelopeSchema } from "@helexa/core";
-import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningNeuron } from "../start-neuron.js";
 import {
   applyMutations,
   bodyText,
   edgeBody,
+  fetchModelRow,
+  fuzzSettings,
+  isGrammarFailure,
   leakPattern,
   type Mutation,
   mutations,
-} from "../test-support/hostile-bodies.js";
+} from "@helexa/test-support";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningNeuron } from "../start-neuron.js";
 import { parseSse } from "../test-support/read-sse.js";
 import { startTestNeuron } from "../test-support/start-test-neuron.js";
 import { testConfig } from "../test-support/test-config.js";
@@ -20,16 +23,7 @@ import { tinyModelFile } from "../test-support/tiny-model-file.js";
 // the model's worker is never replaced.
 let neuron: RunningNeuron;
 
-interface ModelRow {
-  id: string;
-  status: string;
-  worker_pid?: number;
-}
-
-async function tinyRow(): Promise<ModelRow | undefined> {
-  const rows = (await (await fetch(`${neuron.url}/models`)).json()) as ModelRow[];
-  return rows.find((row) => row.id === "tiny");
-}
+const tinyRow = () => fetchModelRow(neuron.url, "tiny");
 
 beforeAll(async () => {
   const path = await tinyModelFile();
@@ -45,9 +39,7 @@ afterAll(async () => {
   await neuron?.close();
 });
 
-/** Fixed, so a failure reproduces; `HELEXA_FUZZ_SEED` / `HELEXA_FUZZ_RUNS` explore further by hand. */
-const seed = Number(process.env.HELEXA_FUZZ_SEED ?? 20_261_206);
-const numRuns = Number(process.env.HELEXA_FUZZ_RUNS ?? 200);
+const { seed, numRuns } = fuzzSettings();
 
 const user = { role: "user", content: "hi" };
 const tool = { type: "function", function: { name: "f", parameters: { type: "object", properties: {} } } };
@@ -178,10 +170,8 @@ async function check(path: string, body: string, statuses: Record<string, number
   statuses[response.status] = (statuses[response.status] ?? 0) + 1;
   const context = `${path} ${body.slice(0, 400)} -> ${response.status} ${text.slice(0, 400)}`;
   const backpressure = [429, 503].includes(response.status) && response.headers.has("retry-after");
-  // The one 5xx a valid body may get: llama.cpp's sampler failing under a schema's grammar ends that
-  // request (README, "Process model"); the worker and everything else go on.
-  const grammarFailure =
-    response.status === 500 && /json_schema|"tools"/.test(body) && text.includes('"generation_failed"');
+  // The one 5xx a valid body may get (a grammar's sampler failure); the worker and everything else go on.
+  const grammarFailure = isGrammarFailure(response.status, body, text);
   expect(response.status < 500 || backpressure || grammarFailure, context).toBe(true);
   if (response.status >= 400) {
     expect(openAiErrorEnvelopeSchema.safeParse(JSON.parse(text)).success, context).toBe(true);

@@ -1,0 +1,13 @@
+export { fetchModelRow, type ModelRow } from "./fetch-model-row.js";
+export { type FuzzSettings, fuzzSettings } from "./fuzz-settings.js";
+export {
+  applyMutations,
+  bodyText,
+  deepJsonText,
+  edgeBody,
+  hostileValue,
+  type Mutation,
+  mutations,
+} from "./hostile-bodies.js";
+export { isGrammarFailure } from "./is-grammar-failure.js";
+export { leakPattern } from "./leak-pattern.js";
