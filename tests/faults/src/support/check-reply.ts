@@ -2,7 +2,7 @@
 export type RequestEnd =
   /** A whole answer, or a stream that ended with its finish (and `[DONE]`). */
   | "finish"
-  /** A stream that began and ended with an error frame then `[DONE]`. */
+  /** A stream that began and ended with an error frame (saying what it is charged) then `[DONE]`. */
   | "error_frame"
   /** A non-2xx reply with a well-formed error envelope (and Retry-After on 429 / 503). */
   | "refusal"
@@ -103,7 +103,10 @@ export function checkStream(text: string): RequestOutcome {
     if (errorAt !== frames.length - 1) return outcome("malformed", 0, "frames after the error frame");
     if (typeof error?.message !== "string")
       return outcome("malformed", 0, "an error frame without a message");
-    return outcome("error_frame", 0);
+    // The closing error frame says what the cut stream is charged (none: nothing, e.g. a refusal that
+    // came after the headers were committed).
+    const charged = frames[errorAt]?.usage as OpenAiUsage | undefined;
+    return outcome("error_frame", (charged?.prompt_tokens ?? 0) + (charged?.completion_tokens ?? 0));
   }
   const finished = frames.some((frame) =>
     ((frame.choices as Array<{ finish_reason?: unknown }> | undefined) ?? []).some(

@@ -64,12 +64,16 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
 
   if (isStream && ok) {
     context.call.clearTimer();
+    // What a stream cut on cortex's side is charged: settled at the finish, said in the error frame after.
+    let cutCharge: Usage | undefined;
     const tapOptions = {
       idleTimeoutMs: context.idleTimeoutMs,
       abortUpstream: (reason: string) => context.call.abort(reason),
       errorFrame: (message: string, tail: string) =>
-        errorFrame(context.route, message, undefined, nextSequenceNumber(tail)),
-      onFinish: (result: TapResult) => settleStream(result, context),
+        errorFrame(context.route, message, undefined, nextSequenceNumber(tail), cutCharge),
+      onFinish: (result: TapResult) => {
+        cutCharge = settleStream(result, context);
+      },
     };
     stampOverhead(headers, context, headersAt);
     if (context.outgoing !== undefined) {
@@ -117,7 +121,13 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   return new Response(bytes, { status: upstream.status, headers });
 }
 
-function settleStream(result: TapResult, context: FinishContext): void {
+/**
+ * Settles a finished stream. One cut on cortex's side (the neuron's connection broke, or went idle) is
+ * charged at once, since the neuron may be gone: the usage its tail carried, else the whole hold (the
+ * prompt bound and the output part; what was delivered is not known exactly). That charge is returned for
+ * the closing error frame to say.
+ */
+function settleStream(result: TapResult, context: FinishContext): Usage | undefined {
   const { metrics, model, node } = context;
   const labels = { model, node };
   context.call.dispose();
@@ -134,9 +144,14 @@ function settleStream(result: TapResult, context: FinishContext): void {
       if (span > 0) metrics.tokensPerSecond.observe(labels, completion / (span / 1000));
     }
   }
+  if (result.outcome === "error") {
+    const charged = usage ?? context.guard.reservedUsage(context.promptEstimate());
+    context.guard.settle(charged, node, result.outcome);
+    return charged;
+  }
   if (usage !== null) {
     context.guard.settle(usage, node, result.outcome);
-    return;
+    return undefined;
   }
   // No usage in the stream (the client did not ask for it, or left before the end): the neuron says
   // what it generated, aborted generations included.
@@ -144,6 +159,7 @@ function settleStream(result: TapResult, context: FinishContext): void {
     promptTokens: context.promptEstimate(),
     completionTokens: result.dataChunks,
   });
+  return undefined;
 }
 
 /**
