@@ -147,6 +147,7 @@ export {
 export { routeRefusalToError } from "./routing/route-refusal-to-error.js";
 export { freeVramMb, selectLoadDevices } from "./routing/select-load-devices.js";
 export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
+export { exceedsJsonDepth, maxJsonSchemaDepth } from "./wire/exceeds-json-depth.js";
 export {
   type Activation,
   activationSchema,

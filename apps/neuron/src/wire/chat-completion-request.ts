@@ -1,5 +1,5 @@
+import { exceedsJsonDepth, maxJsonSchemaDepth } from "@helexa/core";
 import { z } from "zod";
-import { exceedsJsonDepth, maxJsonSchemaDepth } from "./json-depth.js";
 
 /** Most turns a request may carry (chat `messages`, Responses `input` items); cortex applies the same bound. */
 export const maxMessages = 4096;

@@ -1,6 +1,6 @@
+import { exceedsJsonDepth, maxJsonSchemaDepth } from "@helexa/core";
 import { z } from "zod";
 import type { UpstreamRoute } from "../../dispatch/dispatch.js";
-import { exceedsJsonDepth, maxJsonSchemaDepth } from "./json-depth.js";
 
 // The fields cortex or the neuron read from an OpenAI request, with the neuron's types and ranges, so a
 // wrong one is refused here before any routing, budget or neuron work. Objects are loose: clients send

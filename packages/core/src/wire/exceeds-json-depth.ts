@@ -1,13 +1,15 @@
 /**
  * Deepest nesting a JSON-schema-like field may have (tool `parameters`, `response_format` schemas,
- * Anthropic `input_schema`); the neuron applies the same bound. Real schemas stay under ten levels; the
- * neuron's template renderer and grammar compiler are recursive.
+ * Anthropic `input_schema`); cortex and the neuron apply the same bound. Real schemas stay under ten
+ * levels; the bound keeps the neuron's template renderer, grammar compiler and IPC channel (all
+ * recursive) far from the stack limit.
  */
 export const maxJsonSchemaDepth = 64;
 
 /**
- * Whether `value` nests objects or arrays more than `limit` levels deep (`{}` is one level). Walks with
- * an explicit stack, so a value nested 100,000 deep is measured without exhausting the call stack.
+ * Whether `value` nests objects or arrays more than `limit` levels deep (`{}` is one level; scalars are
+ * none). Walks with an explicit stack, so a value nested 100,000 deep is measured without exhausting the
+ * call stack.
  */
 export function exceedsJsonDepth(value: unknown, limit: number): boolean {
   const pending: Array<[unknown, number]> = [[value, 0]];

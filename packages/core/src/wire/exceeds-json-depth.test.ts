@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exceedsJsonDepth } from "./json-depth.js";
+import { exceedsJsonDepth } from "./exceeds-json-depth.js";
 
 function nested(depth: number): unknown {
   let value: unknown = "leaf";
