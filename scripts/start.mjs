@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm start`: build if needed, write the tiny model if missing, start one neuron serving it and a cortex
+// `pnpm start`: build if needed, write the tiny model if missing or stale, start one neuron serving it and a cortex
 // in front of it, print a curl line that works. Ctrl-C or SIGTERM stops both cleanly: each child runs in
 // its own process group (so the neuron's model workers go with it) and gets the signal from here; what
 // is left of a group once its leader has exited is killed, and a second signal kills everything at once.
@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const modelPath = join(root, ".helexa", "models", "tiny.gguf");
@@ -113,7 +113,9 @@ setInterval(() => {
 if (!process.argv.includes("--no-build")) run("pnpm", ["--silent", "build"]);
 if (missing("apps/neuron/dist/cli.js", "the neuron") || missing("apps/gateway/dist/cli.js", "cortex"))
   process.exit(1);
-if (!existsSync(modelPath)) run(process.execPath, ["packages/tiny-model/dist/cli.js", "--out", modelPath]);
+// Written when missing or stale (a file from an older generator, before its fill-in-the-middle tokens).
+const { ensureTinyModel } = await import(pathToFileURL(join(root, "packages/tiny-model/dist/index.js")).href);
+await ensureTinyModel(modelPath);
 
 try {
   const neuron = await startService("neuron", [
