@@ -242,6 +242,68 @@ describe("budget reservation and settlement", () => {
     expect(settled?.kind === "settle" && settled.usage.completionTokens).toBeGreaterThan(0);
   });
 
+  it("charges a metered stream cut on cortex's side the whole hold, and its error frame says so", async () => {
+    const encoder = new TextEncoder();
+    const chunk = { object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "a" } }] };
+    const upstream = await neuron({
+      inference: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+              setTimeout(() => controller.error(new Error("neuron died")), 50);
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    });
+    const recording = createRecordingEntitlements();
+    const cortex = await createTestCortex({
+      neurons: [{ name: "n", url: upstream.url }],
+      entitlements: recording.entitlements,
+    });
+    const body = chat({ max_tokens: 100, stream: true, stream_options: { include_usage: true } });
+    const text = await (await cortex.post("/v1/chat/completions", body, KEY)).text();
+    const frames = text
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => line.slice(6));
+    expect(frames.at(-1)).toBe("[DONE]");
+    const hold = promptTokensUpperBound(body) + 100;
+    const frame = JSON.parse(frames.at(-2) ?? "{}");
+    expect(frame).toMatchObject({ error: { type: "api_error", code: "upstream_stream_error" } });
+    const { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total } = frame.usage;
+    expect(prompt).toBeGreaterThan(0);
+    expect(prompt + completion).toBe(hold);
+    expect(total).toBe(hold);
+    const settles = recording.calls.filter((call) => call.kind === "settle");
+    expect(settles).toHaveLength(1);
+    expect(settles[0]).toMatchObject({
+      usage: { promptTokens: prompt, completionTokens: completion },
+      details: { outcome: "error" },
+    });
+  });
+
+  it("an unmetered stream cut on cortex's side is charged nothing: its error frame carries no usage", async () => {
+    const encoder = new TextEncoder();
+    const upstream = await neuron({
+      inference: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(encoder.encode('data: {"choices":[]}\n\n'));
+              setTimeout(() => controller.error(new Error("neuron died")), 50);
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    });
+    const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
+    const text = await (await cortex.post("/v1/chat/completions", chat({ stream: true }))).text();
+    expect(text).toContain('"code":"upstream_stream_error"');
+    expect(text).not.toContain('"usage"');
+  });
+
   it("echoes the client's own x-request-id", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });

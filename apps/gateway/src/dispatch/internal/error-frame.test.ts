@@ -20,6 +20,33 @@ describe("error frames of a committed stream", () => {
     ]);
   });
 
+  it("say what the cut stream is charged beside the error, in each route's usage shape", () => {
+    const usage = { promptTokens: 7, completionTokens: 3 };
+    expect(payloads(errorFrame("/v1/chat/completions", "cut", undefined, 0, usage))).toEqual([
+      {
+        error: { message: "cut", type: "api_error", code: "upstream_stream_error", param: null },
+        usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+      },
+      "[DONE]",
+    ]);
+    expect(payloads(errorFrame("/infill", "cut", undefined, 0, usage))).toEqual([
+      {
+        error: { message: "cut", type: "api_error", code: "upstream_stream_error", param: null },
+        usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+      },
+    ]);
+    expect(payloads(errorFrame("/v1/responses", "cut", undefined, 4, usage))).toEqual([
+      {
+        type: "error",
+        code: "upstream_stream_error",
+        message: "cut",
+        param: null,
+        sequence_number: 4,
+        usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 },
+      },
+    ]);
+  });
+
   it("end an /infill stream with the error object alone: llama.cpp's streams have no [DONE]", () => {
     expect(payloads(errorFrame("/infill", "upstream stalled"))).toEqual([
       {

@@ -125,7 +125,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
  * Settles a finished stream. One cut on cortex's side (the neuron's connection broke, or went idle) is
  * charged at once, since the neuron may be gone: the usage its tail carried, else the whole hold (the
  * prompt bound and the output part; what was delivered is not known exactly). That charge is returned for
- * the closing error frame to say.
+ * the closing error frame to say (when a hold is behind the request: unmetered, nothing is charged).
  */
 function settleStream(result: TapResult, context: FinishContext): Usage | undefined {
   const { metrics, model, node } = context;
@@ -147,7 +147,7 @@ function settleStream(result: TapResult, context: FinishContext): Usage | undefi
   if (result.outcome === "error") {
     const charged = usage ?? context.guard.reservedUsage(context.promptEstimate());
     context.guard.settle(charged, node, result.outcome);
-    return charged;
+    return context.guard.metered ? charged : undefined;
   }
   if (usage !== null) {
     context.guard.settle(usage, node, result.outcome);

@@ -2,6 +2,8 @@ import type { Entitlements, Reservation, SettleDetails, Usage } from "../../enti
 
 /** Settles or releases one budget reservation exactly once, whichever path a request ends on. */
 export interface SettleGuard {
+  /** Whether a budget hold is behind it (API keys on): only then is a request charged. */
+  readonly metered: boolean;
   settle(usage: Usage, node: string | null, outcome: SettleDetails["outcome"]): void;
   release(node: string | null, outcome: SettleDetails["outcome"]): void;
   /**
@@ -19,6 +21,7 @@ export interface SettleGuard {
 }
 
 const NOOP: SettleGuard = {
+  metered: false,
   settle() {},
   release() {},
   settleWhenKnown(usage) {
@@ -42,6 +45,7 @@ export function createSettleGuard(
     ...(requestId === undefined ? {} : { requestId }),
   });
   return {
+    metered: true,
     settle(usage, node, outcome) {
       if (done) return;
       done = true;
