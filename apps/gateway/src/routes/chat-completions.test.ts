@@ -81,10 +81,17 @@ describe("POST /v1/chat/completions", () => {
     expect((await readLoose(response)).error?.param).toBe("temperature");
   });
 
-  it("answers malformed JSON and a missing model with 400 missing_model_field", async () => {
+  it("answers malformed JSON with 400 invalid_json and a missing model with 400 missing_model_field", async () => {
     const upstream = await neuron();
     const cortex = await createTestCortex({ neurons: [{ name: "n", url: upstream.url }] });
-    for (const body of ["{not json", JSON.stringify({ messages: [] }), JSON.stringify({ model: 3 }), "[]"]) {
+    const malformed = await cortex.post("/v1/chat/completions", "{not json");
+    expect(malformed.status).toBe(400);
+    expect((await readLoose(malformed)).error).toMatchObject({
+      type: "invalid_request_error",
+      code: "invalid_json",
+      param: null,
+    });
+    for (const body of [JSON.stringify({ messages: [] }), JSON.stringify({ model: 3 }), "[]"]) {
       const response = await cortex.post("/v1/chat/completions", body);
       expect(response.status).toBe(400);
       const envelope = await readLoose(response);

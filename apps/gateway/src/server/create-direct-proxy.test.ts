@@ -123,9 +123,19 @@ describe("createDirectProxy", () => {
     expect(served.seen).toHaveLength(0);
   });
 
+  it("answers malformed JSON as 400 invalid_json", async () => {
+    const served = await serve(async () => json({ ok: true }));
+    const response = await fetch(`${served.url}/v1/chat/completions`, post({}, "not json"));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "invalid_json", param: null },
+    });
+    expect(served.seen).toHaveLength(0);
+  });
+
   it("answers a body that is not a JSON object with a model as 400 missing_model_field", async () => {
     const served = await serve(async () => json({ ok: true }));
-    for (const text of ["not json", "[1]", JSON.stringify({ messages: [] }), JSON.stringify({ model: "" })]) {
+    for (const text of ["[1]", JSON.stringify({ messages: [] }), JSON.stringify({ model: "" })]) {
       const response = await fetch(`${served.url}/v1/chat/completions`, post({}, text));
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({

@@ -13,8 +13,19 @@ function refusal(raw: string) {
 }
 
 describe("parseJsonBody", () => {
-  it("refuses a body that is not a JSON object without blaming the model field", () => {
-    for (const raw of ['{"model": "tiny",', "not json", "[1]", "null", '"text"']) {
+  it("refuses malformed JSON with its own code, invalid_json, naming no field", () => {
+    for (const raw of ['{"model": "tiny",', "not json", "", "{'model': 'tiny'}"]) {
+      const error = refusal(raw);
+      expect(error.statusCode, raw).toBe(400);
+      expect(error.type).toBe("invalid_request_error");
+      expect(error.code, raw).toBe("invalid_json");
+      expect(error.message, raw).toMatch(/not valid JSON/);
+      expect(error.param, raw).toBeNull();
+    }
+  });
+
+  it("refuses JSON that is not an object without blaming the model field", () => {
+    for (const raw of ["[1]", "null", '"text"']) {
       const error = refusal(raw);
       expect(error.statusCode, raw).toBe(400);
       expect(error.type).toBe("invalid_request_error");

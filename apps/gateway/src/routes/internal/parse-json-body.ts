@@ -8,15 +8,16 @@ export interface JsonBody {
 
 /**
  * Parses a request body that must be a JSON object, with a non-empty string `model` when `requireModel`
- * is set: 400 `missing_model_field` otherwise. `param` names `model` only when the body is an object whose
- * `model` is wrong; a body that is no JSON object at all names no field (`param: null`).
+ * is set. Malformed JSON is 400 `invalid_json`; JSON that is no object, or an object without a usable
+ * `model`, is 400 `missing_model_field`. `param` names `model` only when the body is an object whose
+ * `model` is wrong; otherwise no field is at fault (`param: null`).
  */
 export function parseJsonBody(raw: string, requireModel = true): JsonBody {
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    throw notAnObject("request body is not valid JSON");
+    throw invalidRequest("request body is not valid JSON", null, "invalid_json");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw notAnObject("request body must be a JSON object");

@@ -5,8 +5,8 @@ const decoder = new TextDecoder();
 
 /**
  * Reads a JSON object body of at most `maxBytes`: 413 over the limit (checked on `Content-Length` before
- * reading, and while reading when there is none), 400 `missing_model_field` when it is not a JSON object
- * with a string `model` and `requireModel` is set.
+ * reading, and while reading when there is none), 400 `invalid_json` when it does not parse,
+ * 400 `missing_model_field` when it is not a JSON object with a string `model` and `requireModel` is set.
  */
 export async function readJsonBody(
   request: Request,
