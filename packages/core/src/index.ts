@@ -160,6 +160,7 @@ export {
   type ModelLoad,
   modelLoadSchema,
 } from "./wire/health.js";
+export { jsonSchemaObjectSchema } from "./wire/json-schema-object.js";
 export {
   type EndpointReply,
   endpointReplySchema,
@@ -170,6 +171,7 @@ export {
   type UnloadSpec,
   unloadSpecSchema,
 } from "./wire/load-spec.js";
+export { maxMessages } from "./wire/max-messages.js";
 export {
   type ModelCost,
   type ModelInfo,
@@ -182,4 +184,5 @@ export {
   modelListSchema,
   modelStatusSchema,
 } from "./wire/models.js";
+export { logitBiasSchema, samplingRangeFields } from "./wire/sampling-range-fields.js";
 export { type BuildInfo, buildInfoSchema } from "./wire/version.js";

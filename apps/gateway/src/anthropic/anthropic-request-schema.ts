@@ -1,5 +1,5 @@
+import { jsonSchemaObjectSchema, maxMessages } from "@helexa/core";
 import { z } from "zod";
-import { jsonSchemaObjectSchema, maxMessages } from "../routes/internal/openai-request-schemas.js";
 
 // Blocks are loose objects: clients add fields such as `cache_control` or `citations` that a local model
 // has no use for; they are accepted and ignored rather than refused.

@@ -1,15 +1,5 @@
-import { exceedsJsonDepth, maxJsonSchemaDepth } from "@helexa/core";
+import { jsonSchemaObjectSchema, logitBiasSchema, maxMessages, samplingRangeFields } from "@helexa/core";
 import { z } from "zod";
-
-/** Most turns a request may carry (chat `messages`, Responses `input` items); cortex applies the same bound. */
-export const maxMessages = 4096;
-
-/** A JSON Schema object (tool `parameters`, `response_format` schemas), at most `maxJsonSchemaDepth` deep. */
-export const jsonSchemaObjectSchema = z
-  .record(z.string(), z.unknown())
-  .refine((value) => !exceedsJsonDepth(value, maxJsonSchemaDepth), {
-    message: `expected a JSON schema nested at most ${maxJsonSchemaDepth} levels deep`,
-  });
 
 const textPartSchema = z.looseObject({ type: z.literal("text"), text: z.string() });
 const otherPartSchema = z.looseObject({ type: z.string() });
@@ -59,26 +49,10 @@ export const responseFormatSchema = z.union([
 
 /** Sampling fields shared by chat completions and completions (OpenAI, plus llama.cpp's extensions). */
 export const samplingFieldsSchema = {
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
-  min_p: z.number().min(0).max(1).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
-  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
-  repeat_penalty: z.number().positive().nullable().optional(),
-  repetition_penalty: z.number().positive().nullable().optional(),
-  stop: z
-    .union([z.string(), z.array(z.string()).max(16)])
-    .nullable()
-    .optional(),
+  ...samplingRangeFields,
   max_tokens: z.number().int().positive().nullable().optional(),
   n: z.number().int().positive().nullable().optional(),
-  // Token id → bias added to its logit (-100 bans it), as OpenAI's.
-  logit_bias: z
-    .record(z.string().regex(/^\d{1,9}$/, "expected a token id"), z.number().min(-100).max(100))
-    .nullable()
-    .optional(),
+  logit_bias: logitBiasSchema,
   logprobs: z.union([z.boolean(), z.number()]).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

@@ -1,5 +1,6 @@
+import { jsonSchemaObjectSchema, maxMessages } from "@helexa/core";
 import { z } from "zod";
-import { jsonSchemaObjectSchema, maxMessages, samplingFieldsSchema } from "./chat-completion-request.js";
+import { samplingFieldsSchema } from "./chat-completion-request.js";
 
 const partSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 

@@ -1,5 +1,6 @@
+import { maxMessages } from "@helexa/core";
 import { z } from "zod";
-import { chatMessageSchema, functionToolSchema, maxMessages } from "./chat-completion-request.js";
+import { chatMessageSchema, functionToolSchema } from "./chat-completion-request.js";
 
 /** `POST /v1/tokenize`: a chat (`messages`, optional `tools`) or a raw `prompt`, counted exactly. */
 export const tokenizeRequestSchema = z

@@ -1,4 +1,4 @@
-import { exceedsJsonDepth, maxJsonSchemaDepth } from "@helexa/core";
+import { jsonSchemaObjectSchema, logitBiasSchema, maxMessages, samplingRangeFields } from "@helexa/core";
 import { z } from "zod";
 import type { UpstreamRoute } from "../../dispatch/dispatch.js";
 
@@ -7,40 +7,14 @@ import type { UpstreamRoute } from "../../dispatch/dispatch.js";
 // many fields nobody reads, and those stay accepted. Cortex forwards the body as sent; nothing here
 // transforms it.
 
-/** Most turns a request may carry (chat `messages`, Responses `input` items); the neuron's bound too. */
-export const maxMessages = 4096;
-
-/** A JSON Schema object at most `maxJsonSchemaDepth` levels deep. */
-export const jsonSchemaObjectSchema = z
-  .record(z.string(), z.unknown())
-  .refine((value) => !exceedsJsonDepth(value, maxJsonSchemaDepth), {
-    message: `expected a JSON schema nested at most ${maxJsonSchemaDepth} levels deep`,
-  });
-
 const positiveInteger = z.number().int().positive().nullable().optional();
 
 const samplingFields = {
   model: z.string().min(1),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
-  min_p: z.number().min(0).max(1).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
-  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
-  repeat_penalty: z.number().positive().nullable().optional(),
-  repetition_penalty: z.number().positive().nullable().optional(),
-  stop: z
-    .union([z.string(), z.array(z.string()).max(16)])
-    .nullable()
-    .optional(),
+  ...samplingRangeFields,
   // Choices run at once on the model's sequences (the neuron names its limit); OpenAI's own bound here.
   n: z.number().int().min(1).max(128).nullable().optional(),
-  // Token id → bias added to its logit (-100 bans it).
-  logit_bias: z
-    .record(z.string().regex(/^\d{1,9}$/, "expected a token id"), z.number().min(-100).max(100))
-    .nullable()
-    .optional(),
+  logit_bias: logitBiasSchema,
   // Chat: a boolean (with top_logprobs 0..20); completions: how many alternatives per token, 0..5.
   logprobs: z
     .union([z.boolean(), z.number().int().min(0).max(5)])
