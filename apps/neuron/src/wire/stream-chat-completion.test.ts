@@ -17,6 +17,21 @@ describe("streamChatCompletion", () => {
     }
     expect(frames.at(-1)?.payload).toBe("[DONE]");
   });
+
+  it("ends a cut generation with an error frame that says what it is charged, then [DONE]", async () => {
+    const { sink, frames } = recordSse();
+    const usage = { promptTokens: 5, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0 };
+    const events = generationEvents([
+      { type: "delta", content: "hi", tokens: 2 },
+      { type: "error", message: "model worker exited (SIGKILL)", usage },
+    ]);
+    await streamChatCompletion(sink, events, meta, false, new AbortController().signal);
+    expect(frames.at(-2)?.payload).toMatchObject({
+      error: { message: "model worker exited (SIGKILL)", type: "api_error", code: "generation_failed" },
+      usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+    });
+    expect(frames.at(-1)?.payload).toBe("[DONE]");
+  });
 });
 
 describe("streamChatCompletion with several choices", () => {

@@ -86,4 +86,16 @@ describe("streamResponses", () => {
     // OpenAI's Response has usage as an optional object, never null; none was counted.
     expect(failed?.response).not.toHaveProperty("usage");
   });
+
+  it("puts what a cut generation is charged in response.failed's usage", async () => {
+    const usage = { promptTokens: 5, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0 };
+    const events = await eventsOf([
+      { type: "delta", content: "hel", tokens: 2 },
+      { type: "error", message: "worker died", usage },
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: "response.failed",
+      response: { status: "failed", usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } },
+    });
+  });
 });
