@@ -59,6 +59,7 @@ export {
   upstreamError,
 } from "./errors/error-constructors.js";
 export { errorFromUpstream } from "./errors/error-from-upstream.js";
+export { formatZodIssue } from "./errors/format-zod-issue.js";
 export {
   fromAnthropicError,
   type MappedAnthropicError,

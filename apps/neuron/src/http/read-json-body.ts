@@ -1,7 +1,6 @@
-import { invalidRequest, payloadTooLarge } from "@helexa/core";
+import { formatZodIssue, invalidRequest, payloadTooLarge } from "@helexa/core";
 import type { Context } from "hono";
 import type { z } from "zod";
-import { formatZodIssue } from "./format-zod-issue.js";
 import { nodeOutgoing } from "./node-outgoing.js";
 
 /** UTF-8, dropping a leading byte-order mark (as lenient JSON readers do; cortex does the same). */

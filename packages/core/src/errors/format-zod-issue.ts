@@ -1,6 +1,11 @@
 import type { z } from "zod";
 
-/** `messages[0].content` style path and a one-line message for a zod issue. */
+/**
+ * The `param` (a `messages[0].content` style path, or null at the top level) and a one-line message for
+ * a zod issue of a request body, as cortex and the neuron both word their 400s: `invalid 'top_p': Too
+ * big: expected number to be <=1`, or `required (expected string)` for a missing field. For a union no
+ * member took, it names the member that got furthest in.
+ */
 export function formatZodIssue(issue: z.core.$ZodIssue): { param: string | null; message: string } {
   const specific = deepestUnionIssue(issue);
   const param =
