@@ -11,12 +11,15 @@ import { computeCost } from "./entitlements/compute-cost.js";
 import { createEntitlements } from "./entitlements/create-entitlements.js";
 import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
 import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
+import { openLedger } from "./entitlements/ledger.js";
 import { lookUpLeftoverHolds } from "./entitlements/look-up-leftover-holds.js";
 import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
 import { createStdoutDestination } from "./internal/create-stdout-destination.js";
 import type { Logger } from "./internal/logger.js";
+import { createLedgerResponseStore } from "./responses/create-ledger-response-store.js";
+import type { ResponseStore } from "./responses/response-store.js";
 import { createApiServer } from "./server/create-api-server.js";
 
 export interface ServeOptions {
@@ -62,6 +65,15 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     ({ dispatch }) => createMessagesRoutes({ dispatch, maxBodyBytes: gateway.max_body_bytes }),
   ];
   if (entitlements !== undefined) extraRoutes.push(() => createUsageRoutes({ entitlements }));
+  // With a ledger, stored responses live in it (a connection of its own); open, in memory (the app's default).
+  const responseStore: ResponseStore | undefined =
+    entitlements === undefined
+      ? undefined
+      : createLedgerResponseStore(openLedger(config.ledger.path).database, {
+          retentionMs: config.ledger.responses_retention_hours * 3_600_000,
+          now: Date.now,
+          ownsDatabase: true,
+        });
   const cortex = createCortexApp({
     fleet,
     fetch: globalThis.fetch,
@@ -72,6 +84,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     config: appConfig,
     refreshNode: (name) => poller.pollNode(name),
     extraRoutes,
+    ...(responseStore === undefined ? {} : { responseStore }),
   });
 
   const metricsAddress = parseListenAddress(gateway.metrics_listen);
@@ -88,6 +101,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port).catch(
     (error: unknown) => {
       cortex.close();
+      responseStore?.close();
       entitlements?.dispose();
       throw listenError(error, "gateway.metrics_listen", gateway.metrics_listen);
     },
@@ -99,6 +113,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     async (error: unknown) => {
       await closeServer(metricsServer);
       cortex.close();
+      responseStore?.close();
       entitlements?.dispose();
       throw listenError(error, "gateway.listen", gateway.listen);
     },
@@ -131,6 +146,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       clearTimeout(timer);
       await closeServer(metricsServer);
       cortex.close();
+      responseStore?.close();
       entitlements?.dispose();
       logger.info({ event: "stopped" }, "cortex stopped");
     })();

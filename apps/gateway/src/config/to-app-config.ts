@@ -22,5 +22,6 @@ export function toAppConfig(config: CortexConfig): AppConfig {
     coldLoadTimeoutMs: gateway.cold_load_timeout_ms,
     controlTimeoutMs: gateway.poll_timeout_ms * 4,
     defragAfterCycles: config.eviction.defrag_after_cycles,
+    responsesRetentionHours: config.ledger.responses_retention_hours,
   };
 }

@@ -21,6 +21,8 @@ import { clientHeader } from "../internal/client-headers.js";
 import type { Logger } from "../internal/logger.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
 import type { UpstreamClient } from "../proxy/create-upstream-client.js";
+import { prepareResponsesTurn, type ResponsesTurn } from "../responses/prepare-responses-turn.js";
+import type { ResponseStore } from "../responses/response-store.js";
 import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
@@ -55,6 +57,8 @@ export interface DispatchDeps {
   entitlements?: Entitlements | undefined;
   coldLoader: ColdLoader;
   settings: DispatchSettings;
+  /** Stored Responses API replies (`store`, `previous_response_id`); none: the route passes through. */
+  responses?: ResponseStore | undefined;
 }
 
 /**
@@ -96,10 +100,20 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   };
 
   const dispatchWithId = async (
-    request: DispatchRequest,
+    original: DispatchRequest,
     requestId: string,
     clientRequestId: string,
   ): Promise<Response> => {
+    let request = original;
+    let turn: ResponsesTurn | undefined;
+    if (request.route === "/v1/responses" && deps.responses !== undefined) {
+      turn = prepareResponsesTurn(request.body, request.identity?.keyId ?? null, {
+        store: deps.responses,
+        logger: deps.logger,
+        now: () => deps.clock.now(),
+      });
+      if (turn.changed) request = { ...request, body: turn.body, rawBody: undefined };
+    }
     const startedAt = request.startedAt ?? performance.now();
     const requested = request.body.model;
     if (typeof requested !== "string" || requested === "") throw missingModelField();
@@ -188,6 +202,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           unhealthyAfterFailures: settings.unhealthyAfterFailures,
           coldStart: cold,
           promptEstimate,
+          responsesTurn: turn,
           // A stream committed to keep-alives pipes a Response into its own body.
           outgoing: cold && stream ? undefined : request.outgoing,
         });

@@ -78,7 +78,11 @@ export const cortexConfigSchema = z.strictObject({
     })
     .default({ require_auth: false, keys: [] }),
   ledger: z
-    .strictObject({ path: z.string().default("cortex-ledger.sqlite") })
-    .default({ path: "cortex-ledger.sqlite" }),
+    .strictObject({
+      path: z.string().default("cortex-ledger.sqlite"),
+      // How long stored Responses API replies (`store`, `previous_response_id`) are kept: 30 days.
+      responses_retention_hours: z.number().positive().default(720),
+    })
+    .default({ path: "cortex-ledger.sqlite", responses_retention_hours: 720 }),
 });
 export type CortexConfig = z.infer<typeof cortexConfigSchema>;

@@ -9,6 +9,8 @@ import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { pipeTapped } from "../../proxy/pipe-tapped.js";
 import { readUsage } from "../../proxy/read-usage.js";
 import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
+import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
+import { readFinalResponse } from "../../responses/read-final-response.js";
 import type { UpstreamRoute } from "../dispatch.js";
 import { errorFrame } from "./error-frame.js";
 import type { RequestUsageAnswer } from "./fetch-request-usage.js";
@@ -42,6 +44,8 @@ export interface FinishContext {
   lookupUsage?: (() => Promise<RequestUsageAnswer>) | undefined;
   /** Returned to the client as `x-request-id`. */
   clientRequestId: string;
+  /** A `/v1/responses` request with a response store: its reply is stored and echoes `previous_response_id`. */
+  responsesTurn?: ResponsesTurn | undefined;
 }
 
 /**
@@ -73,6 +77,10 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
         errorFrame(context.route, message, undefined, nextSequenceNumber(tail), cutCharge),
       onFinish: (result: TapResult) => {
         cutCharge = settleStream(result, context);
+        if (result.outcome === "ok" && context.responsesTurn !== undefined) {
+          const final = readFinalResponse(result.tail);
+          if (final !== null) context.responsesTurn.record(withPrevious(final, context.responsesTurn));
+        }
       },
     };
     stampOverhead(headers, context, headersAt);
@@ -85,7 +93,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   }
 
   context.call.rearm(context.idleTimeoutMs);
-  let bytes: Buffer;
+  let bytes: Buffer | Uint8Array;
   try {
     bytes = await readMessage(upstream.message);
   } catch (error) {
@@ -108,6 +116,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
       node,
       "ok",
     );
+    if (context.responsesTurn !== undefined) bytes = recordWhole(bytes, context.responsesTurn, headers);
   } else {
     context.guard.release(node, "error");
   }
@@ -119,6 +128,32 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     return RESPONSE_ALREADY_SENT;
   }
   return new Response(bytes, { status: upstream.status, headers });
+}
+
+/**
+ * Stores a whole Responses reply and, for a chained request, returns it with `previous_response_id`
+ * echoed (the neuron answers with null there, as it never sees the id).
+ */
+function recordWhole(bytes: Uint8Array, turn: ResponsesTurn, headers: Record<string, string>): Uint8Array {
+  let response: unknown;
+  try {
+    response = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    return bytes;
+  }
+  if (typeof response !== "object" || response === null || Array.isArray(response)) return bytes;
+  const echoed = withPrevious(response as Record<string, unknown>, turn);
+  turn.record(echoed);
+  if (turn.previousResponseId === null) return bytes;
+  const rewritten = Buffer.from(JSON.stringify(echoed));
+  headers["content-length"] = String(rewritten.byteLength);
+  return rewritten;
+}
+
+function withPrevious(response: Record<string, unknown>, turn: ResponsesTurn): Record<string, unknown> {
+  return turn.previousResponseId === null
+    ? response
+    : { ...response, previous_response_id: turn.previousResponseId };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
 import { readMessage, type UpstreamClient, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
+import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import type { ClientSignal, UpstreamRoute } from "../dispatch.js";
 import { clientClosed, upstreamTimeout } from "./dispatch-errors.js";
 import { fetchRequestUsage } from "./fetch-request-usage.js";
@@ -52,6 +53,8 @@ export interface ForwardContext {
   metered: boolean;
   /** The client's Node response to write the reply to; none: return a `Response`. */
   outgoing?: ServerResponse | undefined;
+  /** A `/v1/responses` request with a response store: its reply is stored and echoes `previous_response_id`. */
+  responsesTurn?: ResponsesTurn | undefined;
 }
 
 /**
@@ -148,6 +151,7 @@ export async function forward(context: ForwardContext): Promise<Response> {
       outgoing: context.outgoing,
       lookupUsage,
       clientRequestId: context.clientRequestId,
+      responsesTurn: context.responsesTurn,
     });
   }
   context.guard.release(null, "error");

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /** The schema version this build writes (`PRAGMA user_version`). */
-export const LEDGER_SCHEMA_VERSION = 2;
+export const LEDGER_SCHEMA_VERSION = 3;
 
 /**
  * v1. `requests` is append-only (triggers refuse UPDATE and DELETE): one row per settled or released
@@ -11,6 +11,9 @@ export const LEDGER_SCHEMA_VERSION = 2;
  *
  * v2. `holds`: every budget reservation, written before the request is dispatched and deleted in the
  * transaction that records it, so holds left by a crash are found and charged at the next start.
+ *
+ * v3. `responses`: stored Responses API replies (`store: true`), per owning key (NULL: anonymous), for
+ * `previous_response_id` and `GET`/`DELETE /v1/responses/{id}`; rows older than the retention are deleted.
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE requests (
@@ -50,6 +53,16 @@ const MIGRATIONS: readonly string[] = [
      tokens INTEGER NOT NULL CHECK (tokens >= 0),
      prompt_tokens INTEGER NOT NULL CHECK (prompt_tokens >= 0)
    ) STRICT;`,
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY,
+     owner TEXT,
+     model TEXT NOT NULL,
+     input TEXT NOT NULL,
+     instructions TEXT,
+     response TEXT NOT NULL,
+     created_ms INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX responses_created ON responses (created_ms);`,
 ];
 
 function userVersion(database: Database.Database): number {
