@@ -15,16 +15,14 @@ import type { Logger } from "./internal/logger.js";
 import { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
 import { createAuthMiddleware } from "./middleware/create-auth-middleware.js";
 import { createCorsMiddleware } from "./middleware/create-cors-middleware.js";
+import { createRequestIdMiddleware } from "./middleware/create-request-id-middleware.js";
 import { createUpstreamClient, type UpstreamClient } from "./proxy/create-upstream-client.js";
-import { createMemoryResponseStore } from "./responses/create-memory-response-store.js";
-import type { ResponseStore } from "./responses/response-store.js";
 import { createChatCompletionsRoute } from "./routes/chat-completions.js";
 import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
 import { createInfillRoute } from "./routes/infill.js";
 import { createModelsRoute } from "./routes/models.js";
 import { createResponsesRoute } from "./routes/responses.js";
-import { createStoredResponsesRoute } from "./routes/stored-responses.js";
 import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
 
 /** What `createApp` needs; everything with I/O or time is injected. */
@@ -41,12 +39,6 @@ export interface AppDeps {
   config: AppConfig;
   /** Refreshes one node after a cold load (the poller's `pollNode`); a no-op when absent. */
   refreshNode?: (name: string) => Promise<void>;
-  /**
-   * Stored Responses API replies (`store`, `previous_response_id`, `GET`/`DELETE /v1/responses/{id}`);
-   * default an in-memory LRU (`responsesRetentionHours`, 1000 entries). `main` gives the ledger's table
-   * when entitlements are on.
-   */
-  responseStore?: ResponseStore;
   /** More sub-apps built on the same dispatch (the Anthropic routes), mounted after the OpenAI ones. */
   extraRoutes?: ReadonlyArray<(context: RouteContext) => Hono<AppEnv> | Hono>;
 }
@@ -64,8 +56,6 @@ export interface AppConfig extends DispatchSettings {
   coldLoadTimeoutMs: number;
   controlTimeoutMs: number;
   defragAfterCycles: number;
-  /** How long stored responses are kept (`[ledger] responses_retention_hours`); default 720. */
-  responsesRetentionHours?: number;
 }
 
 /** The built app plus the pieces other sub-apps (Anthropic routes) and `main` reuse. */
@@ -79,9 +69,6 @@ export interface CortexApp {
   /** Closes what the app owns (upstream connections). */
   close(): void;
 }
-
-/** Responses an open cortex (no ledger) keeps in memory at most. */
-const MEMORY_STORE_ENTRIES = 1000;
 
 /** Known routes, so a wrong method gets 405 rather than 404. */
 const KNOWN_PATHS: Record<string, string> = {
@@ -98,10 +85,7 @@ const KNOWN_PATHS: Record<string, string> = {
 };
 
 /** Known route families (`/v1/models/{id}`, where the id may contain `/`). */
-const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [
-  ["/v1/models/", "GET"],
-  ["/v1/responses/", "GET"],
-];
+const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [["/v1/models/", "GET"]];
 
 /** The method a known path takes, or undefined for an unknown path. */
 function allowedMethod(path: string): string | undefined {
@@ -126,13 +110,6 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     refreshNode: deps.refreshNode ?? (async () => {}),
   });
   const upstream = deps.upstream ?? createUpstreamClient();
-  const responseStore =
-    deps.responseStore ??
-    createMemoryResponseStore({
-      maxEntries: MEMORY_STORE_ENTRIES,
-      retentionMs: (config.responsesRetentionHours ?? 720) * 3_600_000,
-      now: () => deps.clock.now(),
-    });
   const dispatch = createDispatch({
     fleet,
     upstream,
@@ -142,19 +119,24 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     entitlements: deps.entitlements,
     coldLoader,
     settings: config,
-    responses: responseStore,
   });
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => {
-    const dialect = dialectOfPath(c.req.path);
+    const dialect = dialectOfPath(c.req.path, c.req.raw.headers);
     const allowed = allowedMethod(c.req.path);
     if (allowed !== undefined && allowed !== c.req.method) {
       return renderErrorResponse(methodNotAllowed(c.req.method, c.req.path), dialect);
     }
     return renderErrorResponse(routeNotFound(c.req.method, c.req.path), dialect);
   });
-  app.use("*", createCorsMiddleware({ exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice"] }));
+  app.use("*", createRequestIdMiddleware());
+  app.use(
+    "*",
+    createCorsMiddleware({
+      exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice", "X-Request-Id", "Request-Id"],
+    }),
+  );
   if (deps.entitlements !== undefined)
     app.use("*", createAuthMiddleware({ entitlements: deps.entitlements }));
   app.route("/", createHealthRoute(fleet));
@@ -169,7 +151,6 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
-  app.route("/", createStoredResponsesRoute(responseStore));
   app.route("/", createInfillRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);

@@ -1,6 +1,7 @@
 import { errorFromUpstream, type HelexaError, upstreamError } from "@helexa/core";
 import { type Context, Hono } from "hono";
 import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
+import { attachHeaders } from "../errors/render-error-response.js";
 import type { AppEnv } from "../internal/app-env.js";
 import { arrivalTime } from "../internal/arrival-time.js";
 import { readJsonBody } from "../routes/internal/read-json-body.js";
@@ -99,7 +100,7 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
     });
 }
 
-/** A neuron's error reply as a `HelexaError`, its message and `Retry-After` kept. */
+/** A neuron's error reply as a `HelexaError`, its message, `Retry-After` and request id kept. */
 async function upstreamFailure(upstream: Response): Promise<HelexaError> {
   const text = await upstream.text().catch(() => "");
   let body: unknown = text;
@@ -109,11 +110,13 @@ async function upstreamFailure(upstream: Response): Promise<HelexaError> {
     // not JSON: errorFromUpstream falls back to "upstream returned <status>"
   }
   const retryAfter = Number(upstream.headers.get("retry-after") ?? Number.NaN);
-  return errorFromUpstream(
+  const error = errorFromUpstream(
     upstream.status,
     body,
     Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
   );
+  const requestId = upstream.headers.get("x-request-id");
+  return requestId === null ? error : attachHeaders(error, { "x-request-id": requestId });
 }
 
 async function readUpstreamJson(upstream: Response): Promise<unknown> {
@@ -130,8 +133,15 @@ async function readUpstreamJson(upstream: Response): Promise<unknown> {
   }
 }
 
-/** Headers worth keeping from the neuron's reply (cortex's timing); the body's own headers are rebuilt. */
+/**
+ * Headers worth keeping from the neuron's reply (cortex's timing, the request's id, which the app's
+ * request-id middleware repeats as `request-id`); the body's own headers are rebuilt.
+ */
 function passThroughHeaders(upstream: Response): Record<string, string> {
-  const timing = upstream.headers.get("server-timing");
-  return timing === null ? {} : { "server-timing": timing };
+  const kept: Record<string, string> = {};
+  for (const name of ["server-timing", "x-request-id"]) {
+    const value = upstream.headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
 }

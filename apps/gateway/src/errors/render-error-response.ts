@@ -1,5 +1,6 @@
 import { type HelexaError, renderAnthropicError, renderOpenAiError } from "@helexa/core";
 import type { ClientDialect } from "../dispatch/dispatch.js";
+import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
 
 const extraHeaders = new WeakMap<HelexaError, Record<string, string>>();
 
@@ -21,7 +22,21 @@ export function renderErrorResponse(error: HelexaError, dialect: ClientDialect):
   });
 }
 
-/** The dialect a path speaks: Anthropic for `/v1/messages*`, OpenAI everywhere else. */
-export function dialectOfPath(path: string): ClientDialect {
-  return path.startsWith("/v1/messages") ? "anthropic" : "openai";
+/** The routes only OpenAI's API has: their errors are OpenAI's whoever calls. */
+const OPENAI_ONLY_PATHS: ReadonlySet<string> = new Set([
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/responses",
+  "/infill",
+]);
+
+/**
+ * The dialect a request speaks: Anthropic for `/v1/messages*`, and on the routes both APIs share
+ * (`/v1/models`, `/v1/models/{id}`, an unknown path) when it carries `anthropic-version` (every Anthropic
+ * SDK sends it); OpenAI everywhere else.
+ */
+export function dialectOfPath(path: string, headers?: ClientHeaders): ClientDialect {
+  if (path.startsWith("/v1/messages")) return "anthropic";
+  if (headers === undefined || OPENAI_ONLY_PATHS.has(path)) return "openai";
+  return clientHeader(headers, "anthropic-version") === null ? "openai" : "anthropic";
 }
