@@ -17,12 +17,15 @@ import { createAuthMiddleware } from "./middleware/create-auth-middleware.js";
 import { createCorsMiddleware } from "./middleware/create-cors-middleware.js";
 import { createRequestIdMiddleware } from "./middleware/create-request-id-middleware.js";
 import { createUpstreamClient, type UpstreamClient } from "./proxy/create-upstream-client.js";
+import { createMemoryResponseStore } from "./responses/create-memory-response-store.js";
+import type { ResponseStore } from "./responses/response-store.js";
 import { createChatCompletionsRoute } from "./routes/chat-completions.js";
 import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
 import { createInfillRoute } from "./routes/infill.js";
 import { createModelsRoute } from "./routes/models.js";
 import { createResponsesRoute } from "./routes/responses.js";
+import { createStoredResponsesRoute } from "./routes/stored-responses.js";
 import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
 
 /** What `createApp` needs; everything with I/O or time is injected. */
@@ -39,6 +42,12 @@ export interface AppDeps {
   config: AppConfig;
   /** Refreshes one node after a cold load (the poller's `pollNode`); a no-op when absent. */
   refreshNode?: (name: string) => Promise<void>;
+  /**
+   * Stored Responses API replies (`store`, `previous_response_id`, `GET`/`DELETE /v1/responses/{id}`);
+   * default an in-memory LRU (`responsesRetentionHours`, 1000 entries). `main` gives the ledger's table
+   * when entitlements are on.
+   */
+  responseStore?: ResponseStore;
   /** More sub-apps built on the same dispatch (the Anthropic routes), mounted after the OpenAI ones. */
   extraRoutes?: ReadonlyArray<(context: RouteContext) => Hono<AppEnv> | Hono>;
 }
@@ -56,6 +65,8 @@ export interface AppConfig extends DispatchSettings {
   coldLoadTimeoutMs: number;
   controlTimeoutMs: number;
   defragAfterCycles: number;
+  /** How long stored responses are kept (`[ledger] responses_retention_hours`); default 720. */
+  responsesRetentionHours?: number;
 }
 
 /** The built app plus the pieces other sub-apps (Anthropic routes) and `main` reuse. */
@@ -69,6 +80,9 @@ export interface CortexApp {
   /** Closes what the app owns (upstream connections). */
   close(): void;
 }
+
+/** Responses an open cortex (no ledger) keeps in memory at most. */
+const MEMORY_STORE_ENTRIES = 1000;
 
 /** Known routes, so a wrong method gets 405 rather than 404. */
 const KNOWN_PATHS: Record<string, string> = {
@@ -85,7 +99,10 @@ const KNOWN_PATHS: Record<string, string> = {
 };
 
 /** Known route families (`/v1/models/{id}`, where the id may contain `/`). */
-const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [["/v1/models/", "GET"]];
+const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [
+  ["/v1/models/", "GET"],
+  ["/v1/responses/", "GET"],
+];
 
 /** The method a known path takes, or undefined for an unknown path. */
 function allowedMethod(path: string): string | undefined {
@@ -110,6 +127,13 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     refreshNode: deps.refreshNode ?? (async () => {}),
   });
   const upstream = deps.upstream ?? createUpstreamClient();
+  const responseStore =
+    deps.responseStore ??
+    createMemoryResponseStore({
+      maxEntries: MEMORY_STORE_ENTRIES,
+      retentionMs: (config.responsesRetentionHours ?? 720) * 3_600_000,
+      now: () => deps.clock.now(),
+    });
   const dispatch = createDispatch({
     fleet,
     upstream,
@@ -119,6 +143,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     entitlements: deps.entitlements,
     coldLoader,
     settings: config,
+    responses: responseStore,
   });
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));
@@ -151,6 +176,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
   app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
+  app.route("/", createStoredResponsesRoute(responseStore));
   app.route("/", createInfillRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
