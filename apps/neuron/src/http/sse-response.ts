@@ -21,9 +21,11 @@ export interface SseOptions {
    * `RESPONSE_ALREADY_SENT`. Without it (e.g. `app.request` in tests) the result is a streamed `Response`.
    */
   outgoing?: ServerResponse | undefined;
+  /** More response headers (e.g. `x-helexa-prompt-tokens`), sent with the stream's own when it opens. */
+  headers?: Record<string, string> | undefined;
 }
 
-const headers = {
+const streamHeaders = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache",
   connection: "keep-alive",
@@ -40,6 +42,7 @@ export function sseResponse(
 ): Response {
   const cancelled = new AbortController();
   const signal = AbortSignal.any([options.signal, cancelled.signal]);
+  const headers = { ...options.headers, ...streamHeaders };
   if (options.outgoing !== undefined) {
     const outgoing = options.outgoing;
     outgoing.once("close", () => cancelled.abort());

@@ -12,7 +12,10 @@ import { toEngineChatRequest } from "../wire/to-engine-chat-request.js";
 import { admitChoices } from "./admit-choices.js";
 import { trackRequestUsage } from "./request-usage.js";
 
-/** `POST /v1/chat/completions`, streaming and not, `n` choices (see `admitChoices`). Errors before the stream opens are plain envelopes. */
+/**
+ * `POST /v1/chat/completions`, streaming and not, `n` choices (see `admitChoices`). Errors before the stream
+ * opens are plain envelopes. Replies carry `x-helexa-prompt-tokens`: the prompt's exact token count.
+ */
 export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/chat/completions", async (c) => {
     const body = await readJsonBody(c, chatCompletionRequestSchema, deps.config.max_body_bytes);
@@ -28,6 +31,9 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
       }),
     );
     const events = admitted.map((generation) => generation.events);
+    // The prompt's exact size, known now (counted before admission): cortex puts it in an Anthropic
+    // stream's `message_start`, which goes out before any usage does.
+    const countHeaders = { "x-helexa-prompt-tokens": String(admitted[0]?.promptTokens ?? 0) };
     const meta = { id: newId("chatcmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
     if (stream) {
       const includeUsage = body.stream_options?.include_usage === true;
@@ -38,11 +44,12 @@ export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
           keepAliveMs: deps.keepAliveMs ?? 15_000,
           signal,
           outgoing: nodeOutgoing(c),
+          headers: countHeaders,
           onError: (error) => deps.logger.error({ err: error }, "chat stream failed"),
         },
       );
     }
     const results = await Promise.all(events.map((choice) => collectGeneration(choice)));
-    return c.json(buildChatCompletion(results, meta, withLogprobs));
+    return c.json(buildChatCompletion(results, meta, withLogprobs), 200, countHeaders);
   });
 }

@@ -155,6 +155,23 @@ describe("chat completions", () => {
     expect(usage?.usage?.completion_tokens).toBe(24);
   });
 
+  it("says the prompt's exact token count in x-helexa-prompt-tokens as the reply opens, streamed or not", async () => {
+    const body = { model: "tiny", messages, temperature: 0, max_tokens: 4 };
+    const whole = await postJson(`${neuron.url}/v1/chat/completions`, body);
+    const counted = ((await whole.json()) as ChatCompletion).usage.prompt_tokens;
+    expect(counted).toBeGreaterThan(0);
+    expect(whole.headers.get("x-helexa-prompt-tokens")).toBe(String(counted));
+    const streamed = await postJson(`${neuron.url}/v1/chat/completions`, {
+      ...body,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    // Headers come before any event: the count is known when the stream opens.
+    expect(streamed.headers.get("x-helexa-prompt-tokens")).toBe(String(counted));
+    const data = sseData(await readSse(streamed)) as Array<{ usage?: { prompt_tokens: number } | null }>;
+    expect(data.at(-2)?.usage?.prompt_tokens).toBe(counted);
+  });
+
   it("stops at a stop string and reports finish_reason stop", async () => {
     const full = (await chat({ temperature: 0, max_tokens: 40 })).choices[0]?.message.content ?? "";
     const stop = full.slice(12, 15);
