@@ -21,6 +21,7 @@ const DROPPED = new Set([
   "cookie",
   "x-helexa-account-id",
   "x-helexa-key-id",
+  "x-helexa-previous-response-id",
 ]);
 
 /**

@@ -118,6 +118,26 @@ describe("stored responses through cortex", () => {
     expect(stored.usage).toEqual(completed?.response?.usage);
   });
 
+  it("a streamed chained turn echoes previous_response_id in its events and is stored with it", async () => {
+    const first = await create({ input: "Say hello." });
+    const response = await call(
+      "POST",
+      "/v1/responses",
+      turn({ input: "Again.", stream: true, previous_response_id: first.id }),
+    );
+    expect(response.status).toBe(200);
+    const events = (await response.text())
+      .split("\n")
+      .filter((line) => line.startsWith("data:"))
+      .map((line) => JSON.parse(line.slice(5)) as { type: string; response?: ResponseObject });
+    const withResponse = events.filter((event) => event.response !== undefined);
+    expect(withResponse.length).toBeGreaterThan(1);
+    for (const event of withResponse) expect(event.response?.previous_response_id).toBe(first.id);
+    const id = withResponse.at(-1)?.response?.id as string;
+    const stored = (await (await call("GET", `/v1/responses/${id}`)).json()) as ResponseObject;
+    expect(stored.previous_response_id).toBe(first.id);
+  });
+
   it("store: false keeps nothing; an unknown or another key's previous_response_id is 400", async () => {
     const unstored = await create({ input: "Say hello.", store: false });
     expect((await call("GET", `/v1/responses/${unstored.id}`)).status).toBe(404);

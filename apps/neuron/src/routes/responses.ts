@@ -11,6 +11,11 @@ import { streamResponses } from "../wire/stream-responses.js";
 import { toEngineResponsesRequest } from "../wire/to-engine-responses-request.js";
 import { trackRequestUsage } from "./request-usage.js";
 
+/** The id cortex resolved a chained request from (echoed only): a short visible-ASCII id, else null. */
+function previousResponseIdHeader(value: string | undefined): string | null {
+  return value !== undefined && /^[\x21-\x7e]{1,256}$/.test(value) ? value : null;
+}
+
 /** `POST /v1/responses` (OpenAI Responses API), streaming and not. */
 export function responsesRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/responses", async (c) => {
@@ -28,6 +33,7 @@ export function responsesRoutes(deps: NeuronAppDeps): Hono {
       reasoningId: newId("rs_"),
       createdAt: unixSeconds(deps.now?.()),
       body,
+      previousResponseId: previousResponseIdHeader(c.req.header("x-helexa-previous-response-id")),
     };
     if (stream) {
       return sseResponse((sink, streamSignal) => streamResponses(sink, admitted.events, meta, streamSignal), {

@@ -34,6 +34,13 @@ describe("buildResponse", () => {
     ]);
   });
 
+  it("echoes the previous_response_id cortex resolved the request from, else null", () => {
+    expect(buildResponse(result, meta).previous_response_id).toBeNull();
+    expect(buildResponse(result, { ...meta, previousResponseId: "resp_0" }).previous_response_id).toBe(
+      "resp_0",
+    );
+  });
+
   it("counts usage with cache_write_tokens (required; no prompt cache is written ahead)", () => {
     expect(buildResponse(result, meta).usage).toEqual({
       input_tokens: 7,

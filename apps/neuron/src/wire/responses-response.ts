@@ -11,6 +11,11 @@ export interface ResponsesMeta {
   reasoningId: string;
   createdAt: number;
   body: ResponsesRequest;
+  /**
+   * The `previous_response_id` to echo: cortex resolves the chain (the neuron keeps no responses) and
+   * sends the id as `x-helexa-previous-response-id`; null otherwise.
+   */
+  previousResponseId?: string | null;
 }
 
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
@@ -41,7 +46,7 @@ export function responseShell(
     model: body.model,
     output,
     parallel_tool_calls: body.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: meta.previousResponseId ?? null,
     temperature: body.temperature ?? null,
     top_p: body.top_p ?? null,
     tool_choice: body.tool_choice ?? "auto",

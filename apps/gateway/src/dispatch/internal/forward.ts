@@ -78,6 +78,9 @@ export async function forward(context: ForwardContext): Promise<Response> {
     const attemptStartedAt = performance.now();
     const headers = buildUpstreamHeaders(context.clientHeaders, node.authToken, context.identity);
     headers["x-request-id"] = context.requestId;
+    // The neuron echoes it in the Response objects it writes (it never sees the chain itself).
+    const previous = context.responsesTurn?.previousResponseId;
+    if (previous != null) headers["x-helexa-previous-response-id"] = previous;
     const lookupUsage = context.metered
       ? () => fetchRequestUsage(node.endpoint, node.authToken, context.requestId)
       : undefined;
