@@ -81,6 +81,22 @@ describe("/v1/messages against a real neuron", () => {
     expect(uncaught).toEqual([]);
   });
 
+  it("says the prompt's exact size in message_start, as the non-streamed reply and message_delta do", async () => {
+    type Usage = { input_tokens: number; cache_read_input_tokens: number };
+    // The whole prompt: what was read fresh plus what the neuron's prompt cache reused.
+    const promptOf = (usage: Usage) => usage.input_tokens + usage.cache_read_input_tokens;
+    const frames = parseSseFrames(await (await post({ ...ask(), stream: true })).text());
+    const events = frames.map((frame) => frame.data) as AnthropicStreamEvent[];
+    const start = events[0];
+    if (start?.type !== "message_start") throw new Error(`first event ${start?.type}`);
+    // Which part the cache covers is known only once generation starts: message_start counts it all
+    // as input, message_delta then splits it.
+    const counted = promptOf((await readLoose(await post(ask()))).usage as Usage);
+    expect(counted).toBeGreaterThan(0);
+    expect(start.message.usage).toMatchObject({ input_tokens: counted, cache_read_input_tokens: 0 });
+    expect(promptOf(accumulateAnthropicEvents(events).message.usage as Usage)).toBe(counted);
+  });
+
   it("stops at a stop sequence and names it, streamed the same as not", async () => {
     const long = textOf((await readLoose(await post(ask()))).content);
     const stop = long.slice(Math.floor(long.length / 2)).match(/[A-Za-z0-9]/)?.[0];

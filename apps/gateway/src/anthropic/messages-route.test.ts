@@ -156,6 +156,29 @@ describe("POST /v1/messages", () => {
     });
   });
 
+  it("puts the neuron's prompt count (x-helexa-prompt-tokens) in message_start, which goes out first", async () => {
+    const { post } = setup(
+      new Response(sseBody([contentChunk("ok"), finishChunk("stop"), usageChunk(37, 1)]), {
+        headers: { "content-type": "text/event-stream", "x-helexa-prompt-tokens": "37" },
+      }),
+    );
+    const frames = parseSseFrames(await (await post("/v1/messages", { ...request, stream: true })).text());
+    expect(frames[0]).toMatchObject({
+      event: "message_start",
+      data: { message: { usage: { input_tokens: 37, output_tokens: 0 } } },
+    });
+  });
+
+  it("starts with input_tokens 0 when the neuron says no count or a malformed one", async () => {
+    for (const count of [undefined, "", "-3", "1.5", "lots"]) {
+      const headers: Record<string, string> = { "content-type": "text/event-stream" };
+      if (count !== undefined) headers["x-helexa-prompt-tokens"] = count;
+      const { post } = setup(new Response(sseBody([contentChunk("ok"), finishChunk("stop")]), { headers }));
+      const frames = parseSseFrames(await (await post("/v1/messages", { ...request, stream: true })).text());
+      expect(frames[0]?.data, String(count)).toMatchObject({ message: { usage: { input_tokens: 0 } } });
+    }
+  });
+
   it("pings while the neuron is silent", async () => {
     let tick: (() => void) | undefined;
     const scheduleInterval: ScheduleInterval = (callback) => {

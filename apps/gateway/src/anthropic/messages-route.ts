@@ -63,9 +63,11 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
       if (request.stream === true) {
         if (upstream.body === null)
           throw upstreamError("upstream sent no stream", "upstream_malformed_response");
+        const inputTokens = promptTokensOf(upstream);
         const stream = createAnthropicSseStream(upstream.body, {
           model: request.model,
           stopSequences,
+          ...(inputTokens === undefined ? {} : { inputTokens }),
           ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
           ...(options.scheduleInterval === undefined ? {} : { scheduleInterval: options.scheduleInterval }),
           ...(options.drainGraceMs === undefined ? {} : { drainGraceMs: options.drainGraceMs }),
@@ -131,6 +133,16 @@ async function readUpstreamJson(upstream: Response): Promise<unknown> {
   } catch (error) {
     throw upstreamError("malformed upstream response", "upstream_malformed_response", error);
   }
+}
+
+/**
+ * The prompt's exact token count, which the neuron sends as `x-helexa-prompt-tokens` when its reply opens:
+ * what a stream's `message_start` says as `input_tokens` (Claude Code reads it there), before any usage.
+ */
+function promptTokensOf(upstream: Response): number | undefined {
+  const header = upstream.headers.get("x-helexa-prompt-tokens");
+  if (header === null || !/^\d{1,9}$/.test(header)) return undefined;
+  return Number(header);
 }
 
 /**
