@@ -230,6 +230,35 @@ describe.each(targets)("$name: /v1/responses", (target) => {
   });
 });
 
+describe("cortex: stored responses (the ledger's store)", () => {
+  const target = targets[0] as Target;
+  const call = (method: string, path: string) =>
+    fetch(`${target.url()}${path}`, { method, headers: target.headers() });
+
+  it("a chained turn, the retrieved response, its deletion, and the 404s after", async () => {
+    const first = await expectJson(await post(target, "/v1/responses", responses), 200, "Response");
+    const second = await expectJson(
+      await post(target, "/v1/responses", { ...responses, input: "Again.", previous_response_id: first.id }),
+      200,
+      "Response",
+    );
+    expect(second.previous_response_id).toBe(first.id);
+    const retrieved = await expectJson(await call("GET", `/v1/responses/${second.id}`), 200, "Response");
+    expect(retrieved).toEqual(second);
+    const deleted = await call("DELETE", `/v1/responses/${second.id}`);
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ id: second.id, object: "response", deleted: true });
+    await expectJson(await call("GET", `/v1/responses/${second.id}`), 404, "ErrorResponse");
+    await expectJson(await call("DELETE", `/v1/responses/${second.id}`), 404, "ErrorResponse");
+    const missing = await expectJson(
+      await post(target, "/v1/responses", { ...responses, previous_response_id: second.id }),
+      400,
+      "ErrorResponse",
+    );
+    expect((missing.error as { param: string }).param).toBe("previous_response_id");
+  });
+});
+
 describe.each(targets)("$name: logprobs and n choices", (target) => {
   it("chat: logprobs with top_logprobs, two choices, plain and streamed", async () => {
     const request = { ...chat, n: 2, logprobs: true, top_logprobs: 2 };
