@@ -44,7 +44,7 @@ export interface AppDeps {
   refreshNode?: (name: string) => Promise<void>;
   /**
    * Stored Responses API replies (`store`, `previous_response_id`, `GET`/`DELETE /v1/responses/{id}`);
-   * default an in-memory LRU (`responsesRetentionHours`, 1000 entries). `main` gives the ledger's table
+   * default an in-memory LRU (`responsesRetentionHours`, 1000 entries, 64 MiB). `main` gives the ledger's table
    * when entitlements are on.
    */
   responseStore?: ResponseStore;
@@ -83,6 +83,8 @@ export interface CortexApp {
 
 /** Responses an open cortex (no ledger) keeps in memory at most. */
 const MEMORY_STORE_ENTRIES = 1000;
+/** …and their JSON size together at most. */
+const MEMORY_STORE_BYTES = 64 * 1024 * 1024;
 
 /** Known routes, so a wrong method gets 405 rather than 404. */
 const KNOWN_PATHS: Record<string, string> = {
@@ -131,6 +133,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     deps.responseStore ??
     createMemoryResponseStore({
       maxEntries: MEMORY_STORE_ENTRIES,
+      maxBytes: MEMORY_STORE_BYTES,
       retentionMs: (config.responsesRetentionHours ?? 720) * 3_600_000,
       now: () => deps.clock.now(),
     });

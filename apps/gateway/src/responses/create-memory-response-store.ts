@@ -3,45 +3,62 @@ import type { ResponseStore, StoredResponse } from "./response-store.js";
 export interface MemoryResponseStoreOptions {
   /** Entries kept at most; the least recently used goes first. */
   maxEntries: number;
+  /** Bound on the entries' JSON size together (a reply larger than this alone is not kept). */
+  maxBytes: number;
   retentionMs: number;
   now: () => number;
 }
 
+interface Entry {
+  stored: StoredResponse;
+  bytes: number;
+}
+
 /**
- * The store of a cortex without entitlements (no ledger): a bounded in-memory LRU, lost on restart.
+ * The store of a cortex without entitlements (no ledger): a bounded in-memory LRU (entries and bytes), lost
+ * on restart.
  */
 export function createMemoryResponseStore(options: MemoryResponseStoreOptions): ResponseStore {
-  const entries = new Map<string, StoredResponse>();
+  const entries = new Map<string, Entry>();
+  let totalBytes = 0;
+  const drop = (id: string) => {
+    const entry = entries.get(id);
+    if (entry === undefined) return;
+    entries.delete(id);
+    totalBytes -= entry.bytes;
+  };
   const live = (stored: StoredResponse) => options.now() - stored.createdAtMs < options.retentionMs;
   return {
     put(stored) {
-      entries.delete(stored.id);
-      entries.set(stored.id, stored);
-      while (entries.size > options.maxEntries) {
+      drop(stored.id);
+      const bytes = JSON.stringify(stored.input).length + JSON.stringify(stored.response).length;
+      if (bytes > options.maxBytes) return;
+      entries.set(stored.id, { stored, bytes });
+      totalBytes += bytes;
+      while (entries.size > options.maxEntries || totalBytes > options.maxBytes) {
         const oldest = entries.keys().next().value;
         if (oldest === undefined) break;
-        entries.delete(oldest);
+        drop(oldest);
       }
     },
     get(id, owner) {
-      const stored = entries.get(id);
-      if (stored === undefined || stored.owner !== owner) return undefined;
-      if (!live(stored)) {
-        entries.delete(id);
-        return undefined;
-      }
-      entries.delete(id);
-      entries.set(id, stored);
-      return stored;
+      const entry = entries.get(id);
+      if (entry === undefined || entry.stored.owner !== owner) return undefined;
+      drop(id);
+      if (!live(entry.stored)) return undefined;
+      entries.set(id, entry);
+      totalBytes += entry.bytes;
+      return entry.stored;
     },
     delete(id, owner) {
-      const stored = entries.get(id);
-      if (stored === undefined || stored.owner !== owner) return false;
-      entries.delete(id);
-      return live(stored);
+      const entry = entries.get(id);
+      if (entry === undefined || entry.stored.owner !== owner) return false;
+      drop(id);
+      return live(entry.stored);
     },
     close() {
       entries.clear();
+      totalBytes = 0;
     },
   };
 }

@@ -35,7 +35,10 @@ function stored(id: string, owner: string | null): StoredResponse {
 }
 
 const stores: Array<[string, () => ResponseStore]> = [
-  ["memory", () => createMemoryResponseStore({ maxEntries: 100, retentionMs: HOUR, now: clock })],
+  [
+    "memory",
+    () => createMemoryResponseStore({ maxEntries: 100, maxBytes: 1 << 20, retentionMs: HOUR, now: clock }),
+  ],
   [
     "ledger",
     () => {
@@ -87,7 +90,12 @@ describe.each(stores)("%s response store", (_name, make) => {
 
 describe("memory response store", () => {
   it("keeps at most maxEntries, dropping the least recently used", () => {
-    const store = createMemoryResponseStore({ maxEntries: 2, retentionMs: HOUR, now: clock });
+    const store = createMemoryResponseStore({
+      maxEntries: 2,
+      maxBytes: 1 << 20,
+      retentionMs: HOUR,
+      now: clock,
+    });
     store.put(stored("resp_a", null));
     store.put(stored("resp_b", null));
     store.get("resp_a", null);
@@ -95,6 +103,32 @@ describe("memory response store", () => {
     expect(store.get("resp_b", null)).toBeUndefined();
     expect(store.get("resp_a", null)).toBeDefined();
     expect(store.get("resp_c", null)).toBeDefined();
+  });
+
+  it("keeps the entries' JSON size under maxBytes, dropping the least recently used", () => {
+    const size =
+      JSON.stringify(stored("resp_a", null).input).length +
+      JSON.stringify(stored("resp_a", null).response).length;
+    const store = createMemoryResponseStore({
+      maxEntries: 100,
+      maxBytes: size * 2,
+      retentionMs: HOUR,
+      now: clock,
+    });
+    store.put(stored("resp_a", null));
+    store.put(stored("resp_b", null));
+    store.put(stored("resp_c", null));
+    expect(store.get("resp_a", null)).toBeUndefined();
+    expect(store.get("resp_b", null)).toBeDefined();
+    expect(store.get("resp_c", null)).toBeDefined();
+    const tiny = createMemoryResponseStore({
+      maxEntries: 100,
+      maxBytes: size - 1,
+      retentionMs: HOUR,
+      now: clock,
+    });
+    tiny.put(stored("resp_a", null));
+    expect(tiny.get("resp_a", null)).toBeUndefined();
   });
 });
 
