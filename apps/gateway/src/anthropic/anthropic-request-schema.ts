@@ -70,7 +70,9 @@ export const anthropicToolSchema = z.looseObject({
   type: z
     .literal("custom", { error: "only client tools (type 'custom') are supported; server tools are not" })
     .optional(),
-  name: z.string().min(1),
+  // Anthropic's documented rule for tool names, which is also the neuron's for OpenAI function names: a
+  // wrong one is refused here, naming `tools.N.name`, rather than by the neuron under its OpenAI path.
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "expected 1-64 letters, digits, '_' or '-'"),
   description: z.string().optional(),
   input_schema: jsonSchemaObjectSchema.optional(),
 });

@@ -270,6 +270,9 @@ describe("parseAnthropicMessagesRequest refusals", () => {
       /expected record, received string/,
     ],
     [{ ...ok, tools: [{ type: "web_search_20250305", name: "web_search" }] }, "tools.0.type", /client tools/],
+    [{ ...ok, tools: [{ name: "t".repeat(65) }] }, "tools.0.name", /1-64 letters, digits/],
+    [{ ...ok, tools: [weatherTool, { name: "get weather" }] }, "tools.1.name", /1-64 letters, digits/],
+    [{ ...ok, tools: [{ name: "" }] }, "tools.0.name", /1-64 letters, digits/],
     [{ ...ok, tool_choice: { type: "sometimes" } }, "tool_choice.type", /unsupported value "sometimes"/],
     [{ ...ok, temperature: 3 }, "temperature", /1/],
   ])("refuses %j at %s", (body, param, message) => {
