@@ -25,6 +25,8 @@ describe("CORS", () => {
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://ui.example");
     expect(response.headers.get("access-control-allow-headers")).toBe("authorization, content-type");
+    // DELETE /v1/responses/{id} from a browser.
+    expect(response.headers.get("access-control-allow-methods")?.split(", ")).toContain("DELETE");
   });
 
   it("adds headers to browser requests only", async () => {

@@ -25,7 +25,7 @@ export function createCorsMiddleware(options: CorsOptions = {}): MiddlewareHandl
           status: 204,
           headers: {
             "access-control-allow-origin": origin ?? "*",
-            "access-control-allow-methods": "GET, POST, OPTIONS",
+            "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
             "access-control-allow-headers": requested ?? "*",
             "access-control-max-age": maxAge,
             vary: "origin, access-control-request-headers",
