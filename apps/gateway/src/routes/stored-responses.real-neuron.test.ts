@@ -103,6 +103,18 @@ describe("stored responses through cortex", () => {
     expect(list.data.at(-1)?.content).toBe("Again.");
   });
 
+  it("the app's route (a browser request, with Origin) resolves previous_response_id the same way", async () => {
+    const first = await create({ input: "Say hello." });
+    const browser = { ...KEY, origin: "https://ui.example" };
+    const second = await create({ input: "Again.", previous_response_id: first.id }, browser);
+    expect(second.previous_response_id).toBe(first.id);
+    const viaFastPath = await create({ input: "Again.", previous_response_id: first.id });
+    expect(second.usage.input_tokens).toBe(viaFastPath.usage.input_tokens);
+    const got = await call("GET", `/v1/responses/${second.id}`, undefined, browser);
+    expect(got.status).toBe(200);
+    expect(got.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
   it("a streamed reply is stored from its response.completed event", async () => {
     const response = await call("POST", "/v1/responses", turn({ input: "Count to three.", stream: true }));
     expect(response.status).toBe(200);
