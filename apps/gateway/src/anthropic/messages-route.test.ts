@@ -179,6 +179,28 @@ describe("POST /v1/messages", () => {
     }
   });
 
+  it("names the Anthropic field when the neuron refuses the translated body by its OpenAI path", async () => {
+    const { post } = setup(
+      Response.json(
+        {
+          error: {
+            message: "invalid 'tools[0].function.parameters.type': expected 'object'",
+            type: "invalid_request_error",
+            code: null,
+            param: "tools[0].function.parameters.type",
+          },
+        },
+        { status: 400 },
+      ),
+    );
+    const message = await expectAnthropicError(
+      await post("/v1/messages", request),
+      400,
+      "invalid_request_error",
+    );
+    expect(message).toBe("tools.0.input_schema.type: expected 'object'");
+  });
+
   it("pings while the neuron is silent", async () => {
     let tick: (() => void) | undefined;
     const scheduleInterval: ScheduleInterval = (callback) => {

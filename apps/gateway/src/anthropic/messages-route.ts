@@ -13,6 +13,7 @@ import {
   parseAnthropicCountTokensRequest,
 } from "./convert-count-tokens.js";
 import { createAnthropicSseStream, type ScheduleInterval } from "./create-anthropic-sse-stream.js";
+import { rephraseUpstreamError } from "./internal/rephrase-upstream-error.js";
 
 export interface MessagesRoutesOptions {
   dispatch: Dispatch;
@@ -102,7 +103,10 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
     });
 }
 
-/** A neuron's error reply as a `HelexaError`, its message, `Retry-After` and request id kept. */
+/**
+ * A neuron's error reply as a `HelexaError`, its message, `Retry-After` and request id kept, and an OpenAI
+ * field path it names turned into the Anthropic field it came from (`rephraseUpstreamError`).
+ */
 async function upstreamFailure(upstream: Response): Promise<HelexaError> {
   const text = await upstream.text().catch(() => "");
   let body: unknown = text;
@@ -112,10 +116,12 @@ async function upstreamFailure(upstream: Response): Promise<HelexaError> {
     // not JSON: errorFromUpstream falls back to "upstream returned <status>"
   }
   const retryAfter = Number(upstream.headers.get("retry-after") ?? Number.NaN);
-  const error = errorFromUpstream(
-    upstream.status,
-    body,
-    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+  const error = rephraseUpstreamError(
+    errorFromUpstream(
+      upstream.status,
+      body,
+      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    ),
   );
   const requestId = upstream.headers.get("x-request-id");
   return requestId === null ? error : attachHeaders(error, { "x-request-id": requestId });
