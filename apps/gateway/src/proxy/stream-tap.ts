@@ -8,7 +8,7 @@ import type { TapOptions, TapResult } from "./tap-stream.js";
  */
 export class StreamTap {
   readonly #options: TapOptions;
-  readonly #tail = new TailBuffer();
+  readonly #tail: TailBuffer;
   #firstDataAt: number | null = null;
   #lastDataAt: number | null = null;
   #dataChunks = 0;
@@ -19,6 +19,7 @@ export class StreamTap {
 
   constructor(options: TapOptions) {
     this.#options = options;
+    this.#tail = new TailBuffer(options.tailBytes);
     this.#arm(options.idleTimeoutMs);
   }
 

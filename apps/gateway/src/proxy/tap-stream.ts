@@ -3,7 +3,7 @@ import { StreamTap } from "./stream-tap.js";
 /** How a tapped stream ended. */
 export interface TapResult {
   outcome: "ok" | "error" | "aborted";
-  /** The last ~64 KiB of the body as text (usage lives there). */
+  /** The last ~64 KiB (`TapOptions.tailBytes`) of the body as text (usage lives there). */
   tail: string;
   /** performance.now() of the first data frame (not an SSE comment), or null. */
   firstDataAt: number | null;
@@ -28,6 +28,8 @@ export interface TapOptions {
   errorFrame: (message: string, tail: string) => Uint8Array;
   /** Called exactly once. */
   onFinish: (result: TapResult) => void;
+  /** Bytes of the body's end kept for `onFinish` (`TapResult.tail`); default 64 KiB. */
+  tailBytes?: number | undefined;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ResponsesTurn {
   body: Record<string, unknown>;
   /** Whether `body` differs from the client's (then the raw text cannot be sent as is). */
   changed: boolean;
+  /** Whether the reply is to be stored (`store` not false). */
+  keeps: boolean;
   /** The client's `previous_response_id`, to echo in the reply; null when none. */
   previousResponseId: string | null;
   /** Stores the finished Response object (when `store` is not false); never throws. */
@@ -61,6 +63,7 @@ export function prepareResponsesTurn(
   return {
     body: next,
     changed,
+    keeps: keep,
     previousResponseId: typeof previousId === "string" ? previousId : null,
     record(response) {
       if (!keep || typeof response.id !== "string") return;

@@ -19,6 +19,11 @@ import type { SettleGuard } from "./settle-guard.js";
 import type { UpstreamCall } from "./upstream-call.js";
 
 const TAIL_BYTES = 64 * 1024;
+/**
+ * The tail a stream to be stored keeps: its terminal `response.completed` event repeats the whole output, so
+ * the usage tail would drop long replies.
+ */
+const STORED_STREAM_TAIL_BYTES = 16 * 1024 * 1024;
 
 /** Everything needed to turn the chosen neuron's answer into the client's response. */
 export interface FinishContext {
@@ -72,6 +77,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     let cutCharge: Usage | undefined;
     const tapOptions = {
       idleTimeoutMs: context.idleTimeoutMs,
+      tailBytes: context.responsesTurn?.keeps === true ? STORED_STREAM_TAIL_BYTES : undefined,
       abortUpstream: (reason: string) => context.call.abort(reason),
       errorFrame: (message: string, tail: string) =>
         errorFrame(context.route, message, undefined, nextSequenceNumber(tail), cutCharge),
