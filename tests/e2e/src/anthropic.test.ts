@@ -114,6 +114,19 @@ describe("streaming", () => {
     expect(await stream.finalText()).toBe(expected);
   });
 
+  it("says the prompt's size in message_start, as the final message's usage does", async () => {
+    const stream = client.messages.stream(hello);
+    const starts: Anthropic.Usage[] = [];
+    stream.on("streamEvent", (event) => {
+      if (event.type === "message_start") starts.push(event.message.usage);
+    });
+    const final = await stream.finalMessage();
+    expect(starts).toHaveLength(1);
+    // Claude Code reads the prompt's size from message_start; which part the cache covers comes later.
+    expect(starts[0]?.input_tokens).toBeGreaterThan(0);
+    expect(starts[0] === undefined ? 0 : promptTokens(starts[0])).toBe(promptTokens(final.usage));
+  });
+
   it("yields the Messages event sequence to a raw iterator", async () => {
     const stream = await client.messages.create({ ...hello, stream: true });
     const types: string[] = [];
@@ -251,6 +264,43 @@ describe("errors", () => {
       .countTokens({ model: TINY, messages: hello.messages })
       .catch((caught: unknown) => caught);
     expect(counted).toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+
+  it("gives every reply and refusal a request id the SDK reads (request-id, same as x-request-id)", async () => {
+    const { request_id, response } = await client.messages.create(hello).withResponse();
+    expect(request_id).toMatch(/^\S+$/);
+    expect(response.headers.get("x-request-id")).toBe(request_id);
+    expect((await client.messages.create(hello))._request_id).toMatch(/^\S+$/);
+    const stream = client.messages.stream(hello);
+    await stream.finalMessage();
+    expect(stream.request_id).toMatch(/^\S+$/);
+    expect(stream.request_id).not.toBe(request_id);
+    const error = await client.messages
+      .create({ ...hello, model: "no-such-model" })
+      .catch((caught: unknown) => caught);
+    expect((error as InstanceType<typeof Anthropic.APIError>).requestID).toMatch(/^\S+$/);
+  });
+
+  it("answers a shared route's refusal in Anthropic's envelope (the SDK sends anthropic-version)", async () => {
+    const stranger = new Anthropic({ baseURL: fleet.cortexUrl, apiKey: "sk-wrong", maxRetries: 0 });
+    const error = await stranger.models.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+    const apiError = error as InstanceType<typeof Anthropic.AuthenticationError>;
+    expect(apiError.type).toBe("authentication_error");
+    expect(apiError.requestID).toMatch(/^\S+$/);
+    const missing = await client.models.retrieve("no-such-model").catch((caught: unknown) => caught);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((missing as InstanceType<typeof Anthropic.NotFoundError>).type).toBe("not_found_error");
+  });
+
+  it("refuses a tool name over 64 characters naming tools.0.name", async () => {
+    const error = await client.messages
+      .create({ ...hello, tools: [{ ...weatherTool, name: "t".repeat(65) }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    const apiError = error as InstanceType<typeof Anthropic.BadRequestError>;
+    expect(apiError.message).toContain("tools.0.name");
+    expect(apiError.message).not.toContain("function");
   });
 
   it("raises BadRequestError when max_tokens is missing", async () => {
