@@ -141,6 +141,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
  * echoed (the neuron answers with null there, as it never sees the id).
  */
 function recordWhole(bytes: Uint8Array, turn: ResponsesTurn, headers: Record<string, string>): Uint8Array {
+  if (!turn.keeps && turn.previousResponseId === null) return bytes;
   let response: unknown;
   try {
     response = JSON.parse(Buffer.from(bytes).toString("utf8"));
