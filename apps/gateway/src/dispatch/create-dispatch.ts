@@ -19,6 +19,7 @@ import { describeUnhealthyNodes } from "../fleet/describe-unhealthy-nodes.js";
 import type { FleetState } from "../fleet/fleet-state.js";
 import { clientHeader } from "../internal/client-headers.js";
 import type { Logger } from "../internal/logger.js";
+import { validRequestId } from "../internal/valid-request-id.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
 import type { UpstreamClient } from "../proxy/create-upstream-client.js";
 import { prepareResponsesTurn, type ResponsesTurn } from "../responses/prepare-responses-turn.js";
@@ -234,11 +235,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       throw error;
     }
   };
-}
-
-/** A client's `x-request-id` worth echoing: 1–128 visible ASCII characters; else null. */
-function validRequestId(value: string | null): string | null {
-  return value !== null && /^[\x21-\x7e]{1,128}$/.test(value) ? value : null;
 }
 
 /** After a cold load: the replicas now serving the model, the freshly loaded node first if still cold-listed. */
