@@ -28,18 +28,24 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "serve") {
     const { values } = parseArgs({ args: rest, options: { config: { type: "string", short: "c" } } });
-    const running = await startCortex({ configPath: values.config ?? "cortex.toml", env: process.env });
+    // Handlers go in before the listening line is logged: a signal sent the moment a supervisor reads
+    // that line must drain, not kill the process with the default action.
+    let running: Awaited<ReturnType<typeof startCortex>> | undefined;
     let signals = 0;
-    const shutdown = () => {
-      // The second signal means "now": open streams are not waited for.
-      if (++signals > 1) process.exit(1);
-      running.stop().then(
+    const stop = (cortex: NonNullable<typeof running>) =>
+      cortex.stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );
+    const shutdown = () => {
+      // The second signal means "now": open streams are not waited for.
+      if (++signals > 1) process.exit(1);
+      if (running !== undefined) void stop(running);
     };
     process.on("SIGTERM", shutdown);
     process.on("SIGINT", shutdown);
+    running = await startCortex({ configPath: values.config ?? "cortex.toml", env: process.env });
+    if (signals > 0) void stop(running);
     return -1;
   }
   if (command === "status") {

@@ -55,7 +55,37 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
       { model: model.id, path: model.path },
       "model file not found; loading it will fail until it exists",
     );
-  let neuron: RunningNeuron;
+  // Handlers go in before the listening line is logged: a signal sent the moment a supervisor reads that
+  // line must drain, not kill the process with the default action.
+  let neuron: RunningNeuron | undefined;
+  let stopping = false;
+  const drain = (running: RunningNeuron) =>
+    running.close().then(
+      () => {
+        logger.info({ event: "stopped" }, "neuron stopped");
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "drain failed");
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: the operator does not want to wait for the drain.
+      logger.warn({ event: "forced_exit", signal }, "second signal: exiting without draining");
+      for (const entry of neuron?.registry.entries() ?? [])
+        if (entry.backend instanceof WorkerBackend) killQuietly(entry.backend.pid);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ event: "draining", signal }, "draining before exit");
+    if (neuron !== undefined) void drain(neuron);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
   try {
     neuron = await startNeuron({
       config,
@@ -74,32 +104,7 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     { event: "listening", url: neuron.url, threads: config.threads, gpu: config.gpu },
     "neuron listening",
   );
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal: the operator does not want to wait for the drain.
-      logger.warn({ event: "forced_exit", signal }, "second signal: exiting without draining");
-      for (const entry of neuron.registry.entries())
-        if (entry.backend instanceof WorkerBackend) killQuietly(entry.backend.pid);
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ event: "draining", signal }, "draining before exit");
-    neuron.close().then(
-      () => {
-        logger.info({ event: "stopped" }, "neuron stopped");
-        logger.flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "drain failed");
-        logger.flush();
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  if (stopping) void drain(neuron);
   return undefined;
 }
 
