@@ -78,9 +78,16 @@ export function admitRun(options: TrackOptions): AdmittedRun {
     let firstAt: number | undefined;
     let finished = false;
     let generated = 0;
-    // What a streamed generation that broke off is charged (and its error event says).
-    const partial = (): GenerationUsage | null =>
-      stream ? { promptTokens, completionTokens: generated, cachedTokens: 0, reasoningTokens: 0 } : null;
+    // What a generation that broke off generated: the prompt and the tokens released so far.
+    const generatedSoFar = (): GenerationUsage => ({
+      promptTokens,
+      completionTokens: generated,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+    });
+    // A streamed one is charged that (and its error event says so); a whole answer that failed was never
+    // sent, so it is charged nothing.
+    const partial = (): GenerationUsage | null => (stream ? generatedSoFar() : null);
     const failed = (event: Extract<GenerationEvent, { type: "error" }>): GenerationEvent => {
       const usage = partial();
       report(usage);
@@ -139,17 +146,25 @@ export function admitRun(options: TrackOptions): AdmittedRun {
         report(null);
       } else {
         // The consumer left before the end: read on until the backend's `done` says what was generated.
-        void drainAbandoned(iterator, (event) => {
-          if (event !== null) {
-            observer?.generationFinished?.(
-              entry.id,
-              event.finishReason,
-              event.usage,
-              (Date.now() - started) / 1000,
-            );
-          }
-          report(event?.usage ?? null);
-        });
+        // If it breaks off instead (the abort reached it before its first token), what it released is
+        // what it generated: the client is charged that, never the whole hold.
+        void drainAbandoned(
+          iterator,
+          (tokens) => {
+            generated += tokens;
+          },
+          (event) => {
+            if (event !== null) {
+              observer?.generationFinished?.(
+                entry.id,
+                event.finishReason,
+                event.usage,
+                (Date.now() - started) / 1000,
+              );
+            }
+            report(event?.usage ?? generatedSoFar());
+          },
+        );
       }
     }
   }
@@ -174,6 +189,7 @@ async function* toAsync<T>(iterator: Iterator<T>): AsyncGenerator<T> {
 /** Reads an abandoned generation's remaining events for its final usage, for at most `ABANDONED_DRAIN_MS`. */
 async function drainAbandoned(
   iterator: AsyncIterator<GenerationEvent>,
+  onTokens: (tokens: number) => void,
   finish: (done: Extract<GenerationEvent, { type: "done" }> | null) => void,
 ): Promise<void> {
   let finished = false;
@@ -191,6 +207,7 @@ async function drainAbandoned(
     while (true) {
       const next = await Promise.race([iterator.next(), timeout]);
       if (next === "timeout" || next.done === true) break;
+      if (next.value.type === "delta") onTokens(next.value.tokens ?? 0);
       if (next.value.type === "done") {
         report(next.value);
         break;
