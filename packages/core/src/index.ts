@@ -24,6 +24,10 @@ export {
   budgetWindowSchema,
   type CortexConfig,
   cortexConfigSchema,
+  type JoinConfig,
+  joinConfigSchema,
+  type KeyRole,
+  keyRoleSchema,
   type NeuronEndpointConfig,
   neuronEndpointConfigSchema,
 } from "./config/cortex-config.js";
@@ -37,8 +41,10 @@ export {
   type AdmissionConfig,
   admissionConfigSchema,
   type NeuronConfig,
+  type NeuronJoinConfig,
   type NeuronModelConfig,
   neuronConfigSchema,
+  neuronJoinConfigSchema,
   neuronModelConfigSchema,
 } from "./config/neuron-config.js";
 export { type ParseConfigResult, parseConfig } from "./config/parse-config.js";
@@ -123,6 +129,22 @@ export {
   fleetSnapshotSchema,
   isNodeRoutable,
 } from "./fleet/fleet-snapshot.js";
+export {
+  MAX_PREFIX_BLOCKS,
+  PREFIX_BLOCK_CHARS,
+  prefixBlockHashes,
+} from "./prefix/prefix-block-hashes.js";
+export { type PrefixCacheSummary, prefixCacheSummarySchema } from "./prefix/prefix-cache-summary.js";
+export {
+  type CacheRanking,
+  type CacheRouteRequest,
+  DEFAULT_CACHE_LOAD_FACTOR,
+  expectedCachedTokens,
+  type RankByCacheOptions,
+  rankByCache,
+} from "./prefix/rank-by-cache.js";
+export { SUMMARY_TAIL_BLOCKS, summarizePrefixBlocks } from "./prefix/summarize-prefix-blocks.js";
+export { withoutVolatileLines } from "./prefix/without-volatile-lines.js";
 export { buildLoadSpec, qualifiedModelId } from "./routing/build-load-spec.js";
 export { indexFleet } from "./routing/index-fleet.js";
 export {
@@ -161,6 +183,14 @@ export {
   type ModelLoad,
   modelLoadSchema,
 } from "./wire/health.js";
+export {
+  type JoinReply,
+  type JoinRequest,
+  joinReplySchema,
+  joinRequestSchema,
+  type LeaveRequest,
+  leaveRequestSchema,
+} from "./wire/join.js";
 export { jsonSchemaObjectSchema } from "./wire/json-schema-object.js";
 export {
   type EndpointReply,

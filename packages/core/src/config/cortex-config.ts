@@ -9,6 +9,10 @@ export const budgetWindowSchema = z.discriminatedUnion("kind", [
 ]);
 export type BudgetWindow = z.infer<typeof budgetWindowSchema>;
 
+/** What a key may do: `user` calls the API; `admin` also runs the fleet (load, unload, pin). */
+export const keyRoleSchema = z.enum(["user", "admin"]);
+export type KeyRole = z.infer<typeof keyRoleSchema>;
+
 /** One `[[entitlements.keys]]`: the secret as `key`, or only its hex `key_sha256` so configs hold no secrets. */
 export const apiKeyConfigSchema = z
   .strictObject({
@@ -22,6 +26,8 @@ export const apiKeyConfigSchema = z
     /** Token cap; absent = uncapped (still metered). */
     hard_cap: z.number().int().nonnegative().optional(),
     window: budgetWindowSchema.default({ kind: "balance" }),
+    /** `admin` may also use the dashboard's actions and `/admin/*` (load, unload, pin); default `user`. */
+    role: keyRoleSchema.default("user"),
   })
   .refine((entry) => (entry.key === undefined) !== (entry.key_sha256 === undefined), {
     message: "expected exactly one of `key` or `key_sha256`",
@@ -37,6 +43,17 @@ export const neuronEndpointConfigSchema = z.strictObject({
   auth_token: z.string().min(1).optional(),
 });
 export type NeuronEndpointConfig = z.infer<typeof neuronEndpointConfigSchema>;
+
+/**
+ * `[join]`: neurons may register themselves (`POST /v1/join`) with this secret. Absent = only `[[neurons]]`.
+ * The token is distinct from API keys and from each neuron's `auth_token`; keep it out of logs.
+ */
+export const joinConfigSchema = z.strictObject({
+  token: z.string().min(16, "expected at least 16 characters (a shared secret)"),
+  /** A registration not renewed for this long expires and the neuron leaves the fleet. */
+  ttl_ms: z.number().int().positive().default(30_000),
+});
+export type JoinConfig = z.infer<typeof joinConfigSchema>;
 
 /** `cortex.toml`. */
 export const cortexConfigSchema = z.strictObject({
@@ -71,6 +88,7 @@ export const cortexConfigSchema = z.strictObject({
     })
     .default({ strategy: "lru", defrag_after_cycles: 0 }),
   neurons: z.array(neuronEndpointConfigSchema).default([]),
+  join: joinConfigSchema.optional(),
   entitlements: z
     .strictObject({
       require_auth: z.boolean().default(false),
@@ -80,9 +98,22 @@ export const cortexConfigSchema = z.strictObject({
   ledger: z
     .strictObject({
       path: z.string().default("cortex-ledger.sqlite"),
+      /**
+       * A PostgreSQL ledger shared by several gateways (`postgres://user:pass@host:5432/db`); when set it
+       * replaces `path`. Budgets are then decided in the database, so they hold across gateways.
+       */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/[^\s]+$/, "expected a postgres://user:password@host:port/database URL")
+        .optional(),
+      /**
+       * How long a gateway's budget holds outlive it (PostgreSQL): a gateway renews its holds' lease while it
+       * runs; holds whose lease ran out (the gateway died) are charged by any other gateway.
+       */
+      lease_seconds: z.number().positive().default(30),
       // How long stored Responses API replies (`store`, `previous_response_id`) are kept: 30 days.
       responses_retention_hours: z.number().positive().default(720),
     })
-    .default({ path: "cortex-ledger.sqlite", responses_retention_hours: 720 }),
+    .default({ path: "cortex-ledger.sqlite", lease_seconds: 30, responses_retention_hours: 720 }),
 });
 export type CortexConfig = z.infer<typeof cortexConfigSchema>;

@@ -43,6 +43,21 @@ export const neuronModelConfigSchema = z
   });
 export type NeuronModelConfig = z.infer<typeof neuronModelConfigSchema>;
 
+/** `[join]` of `neuron.toml`: register with a cortex (`--join URL --join-token SECRET` on the command line). */
+export const neuronJoinConfigSchema = z.strictObject({
+  /** A cortex's base URL; any gateway of the fleet will do. */
+  url: z.string().url(),
+  /** cortex's `[join] token`. */
+  token: z.string().min(1),
+  /** The URL cortex reaches this neuron at. Default: its listen address (a wildcard host needs this set). */
+  advertise_url: z.string().url().optional(),
+  /** Name in cortex's routing, metrics and `pinned_on`. Default: this host's name. */
+  name: z.string().min(1).optional(),
+  /** How often the registration is renewed; keep it well under cortex's `[join] ttl_ms` (default 30 s). */
+  heartbeat_interval_ms: z.number().int().positive().default(10_000),
+});
+export type NeuronJoinConfig = z.infer<typeof neuronJoinConfigSchema>;
+
 /** `neuron.toml`. */
 export const neuronConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(13131),
@@ -70,5 +85,6 @@ export const neuronConfigSchema = z.strictObject({
   drain_timeout_secs: z.number().nonnegative().default(30),
   admission: admissionConfigSchema.default({ max_queue_depth: 8, max_wait_secs: 30, stall_timeout_secs: 30 }),
   models: z.array(neuronModelConfigSchema).default([]),
+  join: neuronJoinConfigSchema.optional(),
 });
 export type NeuronConfig = z.infer<typeof neuronConfigSchema>;
