@@ -75,6 +75,20 @@ describe("cortexConfigSchema", () => {
     expect(neither.ok).toBe(false);
   });
 
+  it("reads a key's role: user by default, admin when asked, and refuses anything else", () => {
+    const gateway = { listen: "127.0.0.1:1", metrics_listen: "127.0.0.1:2" };
+    const keys = (entry: object) => ({
+      gateway,
+      entitlements: { keys: [{ account_id: "x", key: "k", ...entry }] },
+    });
+    const plain = parseConfig(cortexConfigSchema, keys({}), "cortex.toml");
+    const admin = parseConfig(cortexConfigSchema, keys({ role: "admin" }), "cortex.toml");
+    const wrong = parseConfig(cortexConfigSchema, keys({ role: "root" }), "cortex.toml");
+    expect(plain.ok && plain.config.entitlements.keys[0]?.role).toBe("user");
+    expect(admin.ok && admin.config.entitlements.keys[0]?.role).toBe("admin");
+    expect(!wrong.ok && wrong.issues[0]).toMatch(/entitlements\.keys\[0\]\.role/);
+  });
+
   it("names the file and the field of every problem", () => {
     const bad = {
       gateway: { listen: "no-port", metrics_listen: "127.0.0.1:31314", poll_interval_ms: "fast" },
@@ -131,5 +145,35 @@ describe("cortexConfigSchema refuses unknown keys at every level", () => {
     const result = parseConfig(cortexConfigSchema, data, "cortex.toml");
     if (result.ok) throw new Error("expected a failure");
     expect(result.issues).toEqual([`unknown key \`${key}\` in cortex.toml; did you mean \`${suggestion}\`?`]);
+  });
+});
+
+describe("cortexConfigSchema [ledger]", () => {
+  const gateway = { listen: "127.0.0.1:0", metrics_listen: "127.0.0.1:0" };
+
+  it("takes a PostgreSQL url and a lease, and defaults to the SQLite file with a 30 s lease", () => {
+    const shared = parseConfig(
+      cortexConfigSchema,
+      { gateway, ledger: { url: "postgres://cortex:pw@db.internal:5432/helexa", lease_seconds: 5 } },
+      "cortex.toml",
+    );
+    if (!shared.ok) throw new Error(shared.error);
+    expect(shared.config.ledger.url).toBe("postgres://cortex:pw@db.internal:5432/helexa");
+    expect(shared.config.ledger.lease_seconds).toBe(5);
+    const embedded = parseConfig(cortexConfigSchema, { gateway }, "cortex.toml");
+    if (!embedded.ok) throw new Error(embedded.error);
+    expect(embedded.config.ledger).toMatchObject({ path: "cortex-ledger.sqlite", lease_seconds: 30 });
+    expect(embedded.config.ledger.url).toBeUndefined();
+  });
+
+  it("refuses a url that is not postgres://, naming ledger.url", () => {
+    const result = parseConfig(
+      cortexConfigSchema,
+      { gateway, ledger: { url: "mysql://db/helexa" } },
+      "cortex.toml",
+    );
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.error).toContain("ledger.url");
+    expect(result.error).toContain("postgres://");
   });
 });
