@@ -54,6 +54,22 @@ describe("authenticate (auth.rs)", () => {
     expect(entitlements.authenticate(bearer("sk-good"))).toEqual({ keyId: "key-1", accountId: "acct-1" });
   });
 
+  it("an admin key's identity carries role admin; a user key's carries none; identities() lists both", () => {
+    const entitlements = setup({
+      keys: [
+        { key: "sk-admin", account_id: "ops", key_id: "ops-admin", role: "admin" },
+        { key: "sk-user", account_id: "acct-1", key_id: "key-1", role: "user" },
+      ],
+    });
+    expect(entitlements.authenticate(bearer("sk-admin"))).toEqual({
+      keyId: "ops-admin",
+      accountId: "ops",
+      role: "admin",
+    });
+    expect(entitlements.authenticate(bearer("sk-user"))).toEqual({ keyId: "key-1", accountId: "acct-1" });
+    expect(entitlements.identities?.().map((identity) => identity.keyId)).toEqual(["ops-admin", "key-1"]);
+  });
+
   it("anonymous callers are allowed when auth is not required", () => {
     expect(setup(oneKey).authenticate(new Headers())).toBeNull();
     expect(setup({}).authenticate(new Headers())).toBeNull();

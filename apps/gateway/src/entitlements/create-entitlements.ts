@@ -170,6 +170,8 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
       if (open !== null) recorder.record(open.reservation, open.uid, zero, details, clock(), disposed);
     },
 
+    identities: () => keys.identities,
+
     usageFor(identity: Identity) {
       return toKeyUsage(identity, book.snapshot(identity.keyId, clock()), clock());
     },

@@ -1,3 +1,4 @@
+import type { KeyRole } from "@helexa/core";
 import type { ClientHeaders } from "../internal/client-headers.js";
 import type { KeyUsage } from "./key-usage.js";
 
@@ -5,6 +6,8 @@ import type { KeyUsage } from "./key-usage.js";
 export interface Identity {
   keyId: string;
   accountId: string;
+  /** The key's `role`; absent means `user`. Only `admin` may use `/admin/*` and the dashboard's actions. */
+  role?: KeyRole;
 }
 
 /** Tokens counted for one finished request. */
@@ -63,4 +66,6 @@ export interface Entitlements {
 export interface EntitlementsWithUsage extends Entitlements {
   /** The key's allocation now: cap, spend in the current window, holds, and when the window frees. */
   usageFor(identity: Identity): KeyUsage;
+  /** Every configured `(key_id, account_id)`, for the dashboard's usage table (optional for test doubles). */
+  identities?(): readonly Identity[];
 }

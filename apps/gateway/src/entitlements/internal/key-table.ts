@@ -40,7 +40,9 @@ export function createKeyTable(keys: readonly ApiKeyConfig[]): KeyTable {
   const warnings: string[] = [];
   for (const entry of keys) {
     const keyId = entry.key_id ?? entry.account_id;
-    const identity: Identity = { keyId, accountId: entry.account_id };
+    // Only an admin carries a role, so a user key's identity reads as it always has.
+    const role = entry.role === "admin" ? { role: entry.role } : {};
+    const identity: Identity = { keyId, accountId: entry.account_id, ...role };
     const hash = entry.key !== undefined ? sha256(entry.key) : Buffer.from(entry.key_sha256 ?? "", "hex");
     if (hash.length !== 32)
       throw new Error(`entitlements key '${keyId}': expected a key or a 64-hex key_sha256`);
