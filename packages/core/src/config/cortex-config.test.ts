@@ -58,8 +58,28 @@ describe("cortexConfigSchema", () => {
       max_attempts: 3,
     });
     expect(result.config.eviction).toEqual({ strategy: "lru", defrag_after_cycles: 0 });
+    expect(result.config.routing).toEqual({ strategy: "cache_aware", load_factor: 1.25 });
     expect(result.config.entitlements).toEqual({ require_auth: false, keys: [] });
     expect(result.config.models_config).toBeUndefined();
+  });
+
+  it("takes [routing] strategy and refuses an unknown one, naming the key", () => {
+    const gateway = { listen: "127.0.0.1:1", metrics_listen: "127.0.0.1:2" };
+    const parsed = parseConfig(
+      cortexConfigSchema,
+      { gateway, routing: { strategy: "least_busy" } },
+      "cortex.toml",
+    );
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.config.routing).toEqual({ strategy: "least_busy", load_factor: 1.25 });
+    const wrong = parseConfig(
+      cortexConfigSchema,
+      { gateway, routing: { strategy: "round_robin" } },
+      "cortex.toml",
+    );
+    expect(wrong.ok === false && wrong.error).toContain("routing.strategy");
+    const low = parseConfig(cortexConfigSchema, { gateway, routing: { load_factor: 0.5 } }, "cortex.toml");
+    expect(low.ok === false && low.error).toContain("routing.load_factor");
   });
 
   it("accepts a key given only as its SHA-256, and refuses both or neither", () => {

@@ -87,6 +87,18 @@ export const cortexConfigSchema = z.strictObject({
       defrag_after_cycles: z.number().int().nonnegative().default(0),
     })
     .default({ strategy: "lru", defrag_after_cycles: 0 }),
+  routing: z
+    .strictObject({
+      /**
+       * `cache_aware`: a request goes to the replica expected to hold the most of its prompt in KV state
+       * (within the load bound), else by session, else least busy; `least_busy`: by load alone.
+       * See docs/decisions/0007-cache-aware-routing.md.
+       */
+      strategy: z.enum(["cache_aware", "least_busy"]).default("cache_aware"),
+      /** Load bound of cache-aware choices: at most this × the mean load (consistent hashing with bounded loads). */
+      load_factor: z.number().min(1).max(16).default(1.25),
+    })
+    .default({ strategy: "cache_aware", load_factor: 1.25 }),
   neurons: z.array(neuronEndpointConfigSchema).default([]),
   join: joinConfigSchema.optional(),
   entitlements: z

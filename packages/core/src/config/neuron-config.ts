@@ -86,5 +86,15 @@ export const neuronConfigSchema = z.strictObject({
   admission: admissionConfigSchema.default({ max_queue_depth: 8, max_wait_secs: 30, stall_timeout_secs: 30 }),
   models: z.array(neuronModelConfigSchema).default([]),
   join: neuronJoinConfigSchema.optional(),
+  prefix_cache: z
+    .strictObject({
+      /**
+       * Per loaded model: host memory (tmpfs files) for the KV states of sequences about to be reused by
+       * another prompt, restored when a returning conversation finds no sequence holding its prefix
+       * (restoring is 16–22× faster than recomputing; docs/decisions/0007-cache-aware-routing.md). 0 turns it off.
+       */
+      host_memory_mb: z.number().int().nonnegative().default(1024),
+    })
+    .default({ host_memory_mb: 1024 }),
 });
 export type NeuronConfig = z.infer<typeof neuronConfigSchema>;

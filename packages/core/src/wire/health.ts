@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prefixCacheSummarySchema } from "../prefix/prefix-cache-summary.js";
 import { modelStatusSchema } from "./models.js";
 
 /** Live per-GPU readings. */
@@ -46,6 +47,11 @@ export const modelLoadSchema = z.looseObject({
   max_in_flight: z.number().int().positive().optional(),
   max_queue_depth: z.number().int().nonnegative().optional(),
   chars_per_token: z.number().positive().optional(),
+  /**
+   * Prompt prefixes its sequences hold, for cache-aware routing; a malformed one is ignored (the load
+   * still counts) rather than failing the poll.
+   */
+  prefix_cache: prefixCacheSummarySchema.optional().catch(undefined),
 });
 export type ModelLoad = z.infer<typeof modelLoadSchema>;
 
