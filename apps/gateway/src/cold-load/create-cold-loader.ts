@@ -1,4 +1,4 @@
-import type { LoadSpec, ModelInfo } from "@helexa/core";
+import type { LoadSpec } from "@helexa/core";
 import type { FleetState } from "../fleet/fleet-state.js";
 import { describeFetchError, type FetchFunction, postNeuronJson } from "../fleet/neuron-client.js";
 import type { NodeState } from "../fleet/node-state.js";
@@ -74,7 +74,7 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
     }
     metrics.coldLoadDuration.observe({ model: request.model, node: node.name, outcome: "ok" }, seconds);
     logger.info({ event: "cold_load_done", model: request.model, node: node.name, seconds }, "model loaded");
-    markLoaded(node, request.model);
+    fleet.markLoaded(node, request.model);
     await options.refreshNode(node.name).catch(() => {});
     return { ok: true, node: node.name };
   };
@@ -97,10 +97,7 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
         ok: false,
         message: `evicting '${model}' failed: ${redactPaths(describeReply(reply.body) ?? reply.message)}`,
       };
-    const entry = node.models.get(model);
-    if (entry !== undefined) node.models.set(model, { ...entry, status: "unloaded" });
-    node.version++;
-    node.evictions++;
+    fleet.markEvicted(node, model);
     metrics.evictions.inc({ model, node: node.name });
     logger.info({ event: "evicted", model, node: node.name, evictions: node.evictions }, "model evicted");
     if (options.defragAfterCycles > 0 && node.evictions >= options.defragAfterCycles) {
@@ -132,21 +129,6 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
       return [...loads].map(([model, load]) => ({ model, node: load.node }));
     },
   };
-}
-
-/** Until the next poll, the node serves the model (the original inserted the same entry). */
-function markLoaded(node: NodeState, model: string): void {
-  const entry: ModelInfo = node.models.get(model) ?? {
-    id: model,
-    harness: "llama.cpp",
-    status: "loaded",
-    devices: [],
-    capabilities: [],
-    tool_call: false,
-    reasoning: false,
-  };
-  node.models.set(model, { ...entry, status: "loaded" });
-  node.version++;
 }
 
 function describeReply(body: unknown): string | undefined {

@@ -12,7 +12,10 @@ export function buildFleetSnapshot(fleet: FleetState): FleetSnapshot {
 
 const cache = new WeakMap<NodeState, { version: number; node: FleetNode }>();
 
-/** A node's snapshot, rebuilt only when something about it changed since the last one. */
+/**
+ * A node's snapshot, rebuilt only when something about it changed since the last one: every
+ * `FleetState` mutator bumps the node's `version`, and nothing else can write a node.
+ */
 function cachedFleetNode(node: NodeState): FleetNode {
   const hit = cache.get(node);
   if (hit !== undefined && hit.version === node.version) return hit.node;
@@ -47,7 +50,7 @@ export function toFleetNode(node: NodeState): FleetNode {
     healthy: node.healthy,
     draining: node.draining,
     devices: node.discovery === null ? null : node.discovery.devices,
-    device_health: node.devices,
+    device_health: [...node.devices],
     models,
     load,
   };

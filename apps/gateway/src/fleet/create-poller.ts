@@ -38,7 +38,11 @@ export function createPoller(options: PollerOptions): Poller {
   const pollOne = async (name: string) => {
     const node = fleet.node(name);
     if (node === undefined) return;
-    const outcome = await pollNode(node, options);
+    const poll = await pollNode(node, options);
+    const outcome = fleet.recordPoll(node, poll, {
+      unhealthyAfterFailures: options.unhealthyAfterFailures,
+      now: options.now(),
+    });
     const state = outcome.healthy ? "healthy" : `unhealthy: ${outcome.error ?? "unknown"}`;
     if (reported.get(name) === state) return;
     reported.set(name, state);

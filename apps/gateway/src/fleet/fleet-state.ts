@@ -1,5 +1,6 @@
-import type { CatalogueModel, ModelsCatalogue, NeuronEndpointConfig } from "@helexa/core";
-import { createNodeState, type NodeState } from "./node-state.js";
+import type { CatalogueModel, ModelInfo, ModelsCatalogue, NeuronEndpointConfig } from "@helexa/core";
+import { createNodeRecord, type NodeRecord, type NodeState } from "./node-state.js";
+import type { NodePoll, PollOutcome } from "./poll-node.js";
 
 /** A request cortex has dispatched to one replica; hand it back to `finishRequest` exactly once. */
 export interface ReplicaTicket {
@@ -9,36 +10,70 @@ export interface ReplicaTicket {
   finished: boolean;
 }
 
-/** The fleet as cortex sees it: configured nodes, what they last reported, and the catalogue. */
+/**
+ * The fleet as cortex sees it: its nodes, what they last reported, and the catalogue.
+ *
+ * `FleetState` owns its nodes. Everyone else reads them through the read-only `NodeState` view and changes
+ * them only through the mutators below: `addNode`/`removeNode` (the configured neurons at construction,
+ * and any added or removed while cortex runs), `recordPoll` and `markUnreachable` (the poller and a
+ * dispatch that could not connect), `startRequest`/`finishRequest` (dispatch's own load bookkeeping),
+ * `markLoaded`/`markEvicted` (the cold loader). Each mutator bumps the node's `version`, which is what
+ * keeps `buildFleetSnapshot`'s per-node cache right; a mutator given a node this fleet no longer holds
+ * (removed meanwhile) changes nothing.
+ */
 export class FleetState {
-  readonly nodes: readonly NodeState[];
   readonly catalogue: ModelsCatalogue;
-  private readonly byName: Map<string, NodeState>;
+  /** Replaced, never mutated in place, so a caller iterating `nodes` keeps a stable list. */
+  private list: readonly NodeRecord[] = [];
+  private readonly byName = new Map<string, NodeRecord>();
   private readonly catalogueById: Map<string, CatalogueModel>;
   /** Model id → Unix seconds when `/v1/models` first listed it (its `created`). */
   private readonly firstListed = new Map<string, number>();
 
   constructor(neurons: readonly NeuronEndpointConfig[], catalogue: ModelsCatalogue) {
-    this.nodes = neurons.map((neuron) =>
-      createNodeState({
-        name: neuron.name,
-        endpoint: neuron.endpoint,
-        ...(neuron.auth_token === undefined ? {} : { authToken: neuron.auth_token }),
-      }),
-    );
-    this.byName = new Map(this.nodes.map((node) => [node.name, node]));
-    if (this.byName.size !== this.nodes.length) throw new Error("neuron names must be unique");
+    for (const neuron of neurons) {
+      if (this.addNode(neuron) === null) throw new Error("neuron names must be unique");
+    }
     this.catalogue = catalogue;
     this.catalogueById = new Map(catalogue.models.map((model) => [model.id, model]));
+  }
+
+  /** Every node, in the order they were added. */
+  get nodes(): readonly NodeState[] {
+    return this.list;
   }
 
   node(name: string): NodeState | undefined {
     return this.byName.get(name);
   }
 
-  /** The concrete id for a requested one: one `[aliases]` lookup, no chaining. */
-  resolveAlias(requested: string): string {
-    return this.catalogue.aliases[requested] ?? requested;
+  /**
+   * Adds a node, unhealthy until its first successful poll. Returns it, or null (and changes nothing)
+   * when a node of that name is already there: remove that one first to replace it.
+   */
+  addNode(neuron: NeuronEndpointConfig): NodeState | null {
+    if (this.byName.has(neuron.name)) return null;
+    const record = createNodeRecord({
+      name: neuron.name,
+      endpoint: neuron.endpoint,
+      ...(neuron.auth_token === undefined ? {} : { authToken: neuron.auth_token }),
+    });
+    this.byName.set(record.name, record);
+    this.list = [...this.list, record];
+    return record;
+  }
+
+  /**
+   * Removes a node: nothing new is routed there. Requests already on it finish normally (their
+   * `finishRequest` is then a no-op). Returns false when there was no such node.
+   */
+  removeNode(name: string): boolean {
+    const record = this.byName.get(name);
+    if (record === undefined) return false;
+    this.byName.delete(name);
+    this.list = this.list.filter((node) => node !== record);
+    this.changed(record);
+    return true;
   }
 
   catalogueModel(id: string): CatalogueModel | undefined {
@@ -55,16 +90,96 @@ export class FleetState {
 
   healthyCount(): number {
     let healthy = 0;
-    for (const node of this.nodes) if (node.healthy) healthy++;
+    for (const node of this.list) if (node.healthy) healthy++;
     return healthy;
+  }
+
+  /**
+   * Applies one poll (`pollNode`'s result). `/models` alone decides health: a failure counts towards
+   * `unhealthyAfterFailures` in a row; a success marks the node healthy, prunes models it stopped
+   * reporting, and (with `/health`) replaces load, devices, activation and draining.
+   */
+  recordPoll(
+    node: NodeState,
+    poll: NodePoll,
+    options: { unhealthyAfterFailures: number; now: number },
+  ): PollOutcome {
+    const record = this.record(node);
+    const wasHealthy = node.healthy;
+    if (record === undefined) return { wasHealthy, healthy: wasHealthy, error: null };
+    this.changed(record);
+    if (poll.discovery !== null) record.discovery = poll.discovery;
+    if (!poll.models.ok) {
+      record.consecutiveFailures++;
+      record.lastError = poll.models.message;
+      if (record.consecutiveFailures >= options.unhealthyAfterFailures) record.healthy = false;
+      return { wasHealthy, healthy: record.healthy, error: poll.models.message };
+    }
+    record.consecutiveFailures = 0;
+    record.lastError = null;
+    record.healthy = true;
+    record.lastPoll = options.now;
+    const seen = new Map(poll.models.value.map((model) => [model.id, model]));
+    record.models = seen;
+    for (const id of record.lastAccessed.keys()) if (!seen.has(id)) record.lastAccessed.delete(id);
+    const health = poll.health;
+    if (health !== null) {
+      record.draining = health.draining === true;
+      record.devices = health.devices;
+      record.activation = health.activation;
+      record.load = new Map(health.models.map((load) => [load.id, load]));
+      record.sincePoll.clear();
+      record.loadEpoch++;
+    }
+    return { wasHealthy, healthy: true, error: null };
+  }
+
+  /** Marks a node unhealthy at once (a dispatch could not connect); the next good poll revives it. */
+  markUnreachable(node: NodeState, reason: string, unhealthyAfterFailures: number): void {
+    const record = this.record(node);
+    if (record === undefined) return;
+    record.consecutiveFailures = Math.max(record.consecutiveFailures + 1, unhealthyAfterFailures);
+    record.lastError = reason;
+    record.healthy = false;
+    this.changed(record);
+  }
+
+  /** A cold load succeeded: until the next poll the node serves `model` (a minimal entry if it had none). */
+  markLoaded(node: NodeState, model: string): void {
+    const record = this.record(node);
+    if (record === undefined) return;
+    const entry: ModelInfo = record.models.get(model) ?? {
+      id: model,
+      harness: "llama.cpp",
+      status: "loaded",
+      devices: [],
+      capabilities: [],
+      tool_call: false,
+      reasoning: false,
+    };
+    record.models.set(model, { ...entry, status: "loaded" });
+    this.changed(record);
+  }
+
+  /** The node unloaded `model` at cortex's request: its entry reads `unloaded`, and one more eviction counts. */
+  markEvicted(node: NodeState, model: string): void {
+    const record = this.record(node);
+    if (record === undefined) return;
+    const entry = record.models.get(model);
+    if (entry !== undefined) record.models.set(model, { ...entry, status: "unloaded" });
+    record.evictions++;
+    this.changed(record);
   }
 
   /** Counts a request against a replica's load until `finishRequest`; also stamps LRU time. */
   startRequest(node: NodeState, model: string, now: number): ReplicaTicket {
-    node.sincePoll.set(model, (node.sincePoll.get(model) ?? 0) + 1);
-    node.active.set(model, (node.active.get(model) ?? 0) + 1);
-    node.lastAccessed.set(model, now);
-    node.version++;
+    const record = this.record(node);
+    if (record !== undefined) {
+      record.sincePoll.set(model, (record.sincePoll.get(model) ?? 0) + 1);
+      record.active.set(model, (record.active.get(model) ?? 0) + 1);
+      record.lastAccessed.set(model, now);
+      this.changed(record);
+    }
     return { node, model, epoch: node.loadEpoch, finished: false };
   }
 
@@ -72,15 +187,17 @@ export class FleetState {
   finishRequest(ticket: ReplicaTicket): void {
     if (ticket.finished) return;
     ticket.finished = true;
-    const { node, model } = ticket;
-    node.version++;
-    const active = (node.active.get(model) ?? 1) - 1;
-    if (active > 0) node.active.set(model, active);
-    else node.active.delete(model);
-    if (ticket.epoch !== node.loadEpoch) return;
-    const pending = (node.sincePoll.get(model) ?? 1) - 1;
-    if (pending > 0) node.sincePoll.set(model, pending);
-    else node.sincePoll.delete(model);
+    const { model } = ticket;
+    const record = this.record(ticket.node);
+    if (record === undefined) return;
+    this.changed(record);
+    const active = (record.active.get(model) ?? 1) - 1;
+    if (active > 0) record.active.set(model, active);
+    else record.active.delete(model);
+    if (ticket.epoch !== record.loadEpoch) return;
+    const pending = (record.sincePoll.get(model) ?? 1) - 1;
+    if (pending > 0) record.sincePoll.set(model, pending);
+    else record.sincePoll.delete(model);
   }
 
   /** Replica load used for routing: polled `in_flight + queue_depth` plus cortex's own since that poll. */
@@ -89,5 +206,16 @@ export class FleetState {
     return (
       (polled === undefined ? 0 : polled.in_flight + polled.queue_depth) + (node.sincePoll.get(model) ?? 0)
     );
+  }
+
+  /** This fleet's own record behind a view, or undefined for a node it no longer holds. */
+  private record(node: NodeState): NodeRecord | undefined {
+    const record = this.byName.get(node.name);
+    return record === node ? record : undefined;
+  }
+
+  /** The one place a node's version moves: every mutator calls it, so snapshots of it are rebuilt. */
+  private changed(record: NodeRecord): void {
+    record.version++;
   }
 }

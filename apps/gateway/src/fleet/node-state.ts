@@ -1,7 +1,10 @@
 import type { Activation, DeviceHealth, Discovery, ModelInfo, ModelLoad } from "@helexa/core";
 
-/** cortex's record of one neuron, written by the poller and by dispatch's own bookkeeping. */
-export interface NodeState {
+/**
+ * cortex's record of one neuron as `FleetState` holds it. Only `FleetState`'s mutators write it (through
+ * the mutable `NodeRecord`); everyone else gets the read-only `NodeState` view of it.
+ */
+export interface NodeRecord {
   readonly name: string;
   /** Base URL without a trailing slash. */
   readonly endpoint: string;
@@ -30,14 +33,30 @@ export interface NodeState {
   active: Map<string, number>;
   /** Epoch ms of the last request routed per model (LRU eviction). */
   lastAccessed: Map<string, number>;
-  /** Successful evictions on this node (original `lifecycle_cycles`). */
+  /** Successful evictions on this node (the count `defrag_after_cycles` is compared with). */
   evictions: number;
-  /** Bumped on every change the router can see, so snapshots of unchanged nodes are reused. */
+  /**
+   * Bumped by every `FleetState` mutator, so `buildFleetSnapshot` reuses the snapshot of a node whose
+   * version did not move.
+   */
   version: number;
 }
 
+/** The read-only view of a node that `FleetState` hands out: change it through `FleetState`'s mutators. */
+export type NodeState = {
+  readonly [Key in keyof NodeRecord]: NodeRecord[Key] extends Map<infer K, infer V>
+    ? ReadonlyMap<K, V>
+    : NodeRecord[Key] extends Array<infer E>
+      ? readonly E[]
+      : NodeRecord[Key];
+};
+
 /** A node as configured, unhealthy until its first successful poll. */
-export function createNodeState(options: { name: string; endpoint: string; authToken?: string }): NodeState {
+export function createNodeRecord(options: {
+  name: string;
+  endpoint: string;
+  authToken?: string;
+}): NodeRecord {
   return {
     name: options.name,
     endpoint: options.endpoint.replace(/\/+$/, ""),

@@ -1,13 +1,27 @@
-import { discoverySchema, healthSchema, modelListSchema } from "@helexa/core";
+import {
+  type Discovery,
+  discoverySchema,
+  type Health,
+  healthSchema,
+  type ModelList,
+  modelListSchema,
+} from "@helexa/core";
 import { type FetchFunction, getNeuronJson } from "./neuron-client.js";
 import type { NodeState } from "./node-state.js";
 
 export interface PollNodeOptions {
   fetch: FetchFunction;
   timeoutMs: number;
-  /** Consecutive failed `/models` polls before the node is marked unhealthy. */
-  unhealthyAfterFailures: number;
-  now: () => number;
+}
+
+/** What one poll of a neuron read; `FleetState.recordPoll` applies it. */
+export interface NodePoll {
+  /** `/discovery`, when it was asked for (the node had not answered it yet) and answered. */
+  discovery: Discovery | null;
+  /** `/models`, which alone decides health, or why it failed. */
+  models: { ok: true; value: ModelList } | { ok: false; message: string };
+  /** `/health` (load, devices, activation, draining), or null when it failed. */
+  health: Health | null;
 }
 
 /** What one poll found, for logging transitions. */
@@ -19,48 +33,18 @@ export interface PollOutcome {
 
 /**
  * Polls one neuron: `/discovery` until it has answered once, then `/models` and `/health` together.
- * `/models` alone decides health; `/health` carries load, devices, activation and draining.
+ * Never throws; it changes nothing (hand the result to `FleetState.recordPoll`).
  */
-export async function pollNode(node: NodeState, options: PollNodeOptions): Promise<PollOutcome> {
+export async function pollNode(node: NodeState, options: PollNodeOptions): Promise<NodePoll> {
   const { fetch, timeoutMs } = options;
-  const wasHealthy = node.healthy;
   const [discovery, models, health] = await Promise.all([
     node.discovery === null ? getNeuronJson(fetch, node, "/discovery", discoverySchema, timeoutMs) : null,
     getNeuronJson(fetch, node, "/models", modelListSchema, timeoutMs),
     getNeuronJson(fetch, node, "/health", healthSchema, timeoutMs),
   ]);
-  node.version++;
-  if (discovery?.ok) node.discovery = discovery.value;
-
-  if (!models.ok) {
-    node.consecutiveFailures++;
-    node.lastError = models.message;
-    if (node.consecutiveFailures >= options.unhealthyAfterFailures) node.healthy = false;
-    return { wasHealthy, healthy: node.healthy, error: models.message };
-  }
-  node.consecutiveFailures = 0;
-  node.lastError = null;
-  node.healthy = true;
-  node.lastPoll = options.now();
-  const seen = new Map(models.value.map((model) => [model.id, model]));
-  node.models = seen;
-  for (const id of node.lastAccessed.keys()) if (!seen.has(id)) node.lastAccessed.delete(id);
-
-  if (health.ok) {
-    node.draining = health.value.draining === true;
-    node.devices = health.value.devices;
-    node.activation = health.value.activation;
-    node.load = new Map(health.value.models.map((load) => [load.id, load]));
-    node.sincePoll.clear();
-    node.loadEpoch++;
-  }
-  return { wasHealthy, healthy: true, error: null };
-}
-
-/** Marks a node unhealthy at once (a dispatch could not connect); the next good poll revives it. */
-export function markUnreachable(node: NodeState, reason: string, unhealthyAfterFailures: number): void {
-  node.consecutiveFailures = Math.max(node.consecutiveFailures + 1, unhealthyAfterFailures);
-  node.lastError = reason;
-  node.healthy = false;
-  node.version++;
+  return {
+    discovery: discovery?.ok ? discovery.value : null,
+    models: models.ok ? { ok: true, value: models.value } : { ok: false, message: models.message },
+    health: health.ok ? health.value : null,
+  };
 }

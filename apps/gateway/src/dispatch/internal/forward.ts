@@ -3,7 +3,6 @@ import { type RouteCandidate, upstreamError } from "@helexa/core";
 import type { Identity } from "../../entitlements/entitlements.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 import { describeFetchError } from "../../fleet/neuron-client.js";
-import { markUnreachable } from "../../fleet/poll-node.js";
 import type { ClientHeaders } from "../../internal/client-headers.js";
 import type { Logger } from "../../internal/logger.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
@@ -121,7 +120,7 @@ export async function forward(context: ForwardContext): Promise<Response> {
       metrics.requestErrors.inc(labels);
       if (call.abortReason !== null) throw upstreamTimeout(node.name);
       const reason = describeFetchError(error);
-      if (UNREACHABLE.has(reason)) markUnreachable(node, reason, context.unhealthyAfterFailures);
+      if (UNREACHABLE.has(reason)) fleet.markUnreachable(node, reason, context.unhealthyAfterFailures);
       context.logger.warn({ event: "upstream_failed", model, node: node.name, reason }, "neuron unreachable");
       lastFailure = `${node.name}: ${reason}`;
       if (!isLast) metrics.retries.inc({ ...labels, reason: "unreachable" });
