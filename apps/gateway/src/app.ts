@@ -19,12 +19,11 @@ import { createRequestIdMiddleware } from "./middleware/create-request-id-middle
 import { createUpstreamClient, type UpstreamClient } from "./proxy/create-upstream-client.js";
 import { createMemoryResponseStore } from "./responses/create-memory-response-store.js";
 import type { ResponseStore } from "./responses/response-store.js";
-import { createChatCompletionsRoute } from "./routes/chat-completions.js";
-import { createCompletionsRoute } from "./routes/completions.js";
 import { createHealthRoute } from "./routes/health.js";
-import { createInfillRoute } from "./routes/infill.js";
+import { createProxyRoute } from "./routes/internal/create-proxy-route.js";
 import { createModelsRoute } from "./routes/models.js";
-import { createResponsesRoute } from "./routes/responses.js";
+import { otherMethods, PASS_THROUGH_ROUTES } from "./routes/route-table.js";
+import { createServePassThrough } from "./routes/serve-pass-through.js";
 import { createStoredResponsesRoute } from "./routes/stored-responses.js";
 import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
 
@@ -86,34 +85,6 @@ const MEMORY_STORE_ENTRIES = 1000;
 /** …and their JSON size together at most. */
 const MEMORY_STORE_BYTES = 64 * 1024 * 1024;
 
-/** Known routes, so a wrong method gets 405 rather than 404. */
-const KNOWN_PATHS: Record<string, string> = {
-  "/v1/chat/completions": "POST",
-  "/v1/completions": "POST",
-  "/v1/responses": "POST",
-  "/infill": "POST",
-  "/v1/messages": "POST",
-  "/v1/messages/count_tokens": "POST",
-  "/v1/usage": "GET",
-  "/v1/models": "GET",
-  "/health": "GET",
-  "/": "GET",
-};
-
-/** Known route families (`/v1/models/{id}`, where the id may contain `/`). */
-const KNOWN_PREFIXES: ReadonlyArray<readonly [prefix: string, method: string]> = [
-  ["/v1/models/", "GET"],
-  ["/v1/responses/", "GET"],
-];
-
-/** The method a known path takes, or undefined for an unknown path. */
-function allowedMethod(path: string): string | undefined {
-  const exact = KNOWN_PATHS[path];
-  if (exact !== undefined) return exact;
-  const family = KNOWN_PREFIXES.find(([prefix]) => path.startsWith(prefix) && path.length > prefix.length);
-  return family?.[1];
-}
-
 /** The cortex API: CORS, auth (when entitlements are given), one sub-app per upstream API, one onError. */
 export function createCortexApp(deps: AppDeps): CortexApp {
   const { fleet, config } = deps;
@@ -152,8 +123,8 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => {
     const dialect = dialectOfPath(c.req.path, c.req.raw.headers);
-    const allowed = allowedMethod(c.req.path);
-    if (allowed !== undefined && allowed !== c.req.method) {
+    // The app's router is the route table: a path some route takes with another method is a 405.
+    if (otherMethods(app, c.req.method, c.req.path).length > 0) {
       return renderErrorResponse(methodNotAllowed(c.req.method, c.req.path), dialect);
     }
     return renderErrorResponse(routeNotFound(c.req.method, c.req.path), dialect);
@@ -176,19 +147,14 @@ export function createCortexApp(deps: AppDeps): CortexApp {
       () => coldLoader.inProgress(),
     ),
   );
-  app.route("/", createChatCompletionsRoute(dispatch, config.maxBodyBytes));
-  app.route("/", createCompletionsRoute(dispatch, config.maxBodyBytes));
-  app.route("/", createResponsesRoute(dispatch, config.maxBodyBytes));
+  // The pass-through routes' Hono adapter (browsers); `serveDirect` below is their Node adapter.
+  const passThroughDeps = { dispatch, logger: deps.logger, maxBodyBytes: config.maxBodyBytes };
+  const servePassThrough = createServePassThrough(passThroughDeps);
+  for (const route of PASS_THROUGH_ROUTES) app.route("/", createProxyRoute(route, servePassThrough));
   app.route("/", createStoredResponsesRoute(responseStore));
-  app.route("/", createInfillRoute(dispatch, config.maxBodyBytes));
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
-  const serveDirect = createDirectProxy({
-    dispatch,
-    entitlements: deps.entitlements,
-    logger: deps.logger,
-    maxBodyBytes: config.maxBodyBytes,
-  });
+  const serveDirect = createDirectProxy({ ...passThroughDeps, entitlements: deps.entitlements });
   return { app, dispatch, metrics, coldLoader, serveDirect, close: () => upstream.close() };
 }
 

@@ -1,34 +1,31 @@
 import { Hono } from "hono";
-import type { Dispatch, UpstreamRoute } from "../../dispatch/dispatch.js";
+import type { UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { arrivalTime } from "../../internal/arrival-time.js";
 import { closeSignal } from "../../server/close-signal.js";
-import { checkOpenAiRequest } from "./check-openai-request.js";
-import { readJsonBody } from "./read-json-body.js";
+import type { ServePassThrough } from "../serve-pass-through.js";
+import { readRequestText } from "./read-json-body.js";
 
 /**
- * A sub-app with one `POST` that reads the body and hands it to dispatch unchanged: the OpenAI routes are
- * thin wrappers, so the upstream bytes, status and headers pass through as a `Response`. The real server
- * serves non-browser requests to these routes on its fast path (`createDirectProxy`), which does the same
- * on Node's request and response; this route serves browsers (CORS) and `app.request()`.
+ * The Hono adapter of the pass-through core: a sub-app with one `POST route` that hands the request to
+ * `serve` and returns its `Response` (so the app's middleware, CORS for browsers, sees it). Production
+ * clients without an `Origin` are served by the Node adapter (`createDirectProxy`) before the app.
  */
-export function createProxyRoute(route: UpstreamRoute, dispatch: Dispatch, maxBodyBytes: number) {
+export function createProxyRoute(route: UpstreamRoute, serve: ServePassThrough) {
   return new Hono<AppEnv>().post(route, async (c) => {
     const env = c.env as AppEnv["Bindings"] | undefined;
-    const startedAt = arrivalTime(env?.incoming, performance.now());
-    // Before the body is read, so a client gone during the read is seen.
-    const signal = env?.outgoing !== undefined ? closeSignal(env.outgoing) : c.req.raw.signal;
-    const { raw, body } = await readJsonBody(c.req.raw, maxBodyBytes);
-    checkOpenAiRequest(route, body);
-    return dispatch({
-      route,
-      body,
-      rawBody: raw,
-      headers: env?.incoming?.headers ?? c.req.raw.headers,
-      signal,
-      identity: c.get("identity") ?? null,
-      dialect: "openai",
-      startedAt,
-    });
+    const served = await serve(
+      {
+        route,
+        headers: env?.incoming?.headers ?? c.req.raw.headers,
+        readBody: (maxBytes) => readRequestText(c.req.raw, maxBytes),
+        identify: () => c.get("identity") ?? null,
+        // Before the body is read, so a client gone during the read is seen.
+        signal: env?.outgoing !== undefined ? closeSignal(env.outgoing) : c.req.raw.signal,
+        startedAt: arrivalTime(env?.incoming, performance.now()),
+      },
+      {},
+    );
+    return served as Response;
   });
 }

@@ -13,15 +13,18 @@ export async function readJsonBody(
   maxBytes: number,
   requireModel = true,
 ): Promise<JsonBody> {
+  return parseJsonBody(await readRequestText(request, maxBytes), requireModel);
+}
+
+/**
+ * A WHATWG request's body as text of at most `maxBytes`: 413 when a declared `Content-Length` (before
+ * reading) or the bytes read (without one) pass the limit.
+ */
+export async function readRequestText(request: Request, maxBytes: number): Promise<string> {
   const declared = request.headers.get("content-length");
-  let raw: string;
-  if (declared !== null) {
-    if (Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-    raw = await request.text();
-  } else {
-    raw = await readLimited(request, maxBytes);
-  }
-  return parseJsonBody(raw, requireModel);
+  if (declared === null) return readLimited(request, maxBytes);
+  if (Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+  return request.text();
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
