@@ -18,6 +18,10 @@ import { createPoller } from "./fleet/create-poller.js";
 import { FleetState } from "./fleet/fleet-state.js";
 import { createStdoutDestination } from "./internal/create-stdout-destination.js";
 import type { Logger } from "./internal/logger.js";
+import { createJoinRoute } from "./join/create-join-route.js";
+import { createMemoryRegistrationStore } from "./join/create-memory-registration-store.js";
+import { createRegistrationSync, type RegistrationSync } from "./join/create-registration-sync.js";
+import { withJoinRoute } from "./join/with-join-route.js";
 import { createLedgerResponseStore } from "./responses/create-ledger-response-store.js";
 import type { ResponseStore } from "./responses/response-store.js";
 import { createApiServer } from "./server/create-api-server.js";
@@ -107,8 +111,47 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     },
   );
 
+  // Neurons that join by themselves (`[join]`): a route taking the join token, and a sync of the store's
+  // live registrations into the fleet every poll interval and after each registration received.
+  const staticNames = new Set(config.neurons.map((neuron) => neuron.name));
+  let registrations: RegistrationSync | undefined;
+  let syncTimer: NodeJS.Timeout | undefined;
+  let api = cortex.app;
+  if (config.join !== undefined) {
+    const store = createMemoryRegistrationStore();
+    const sync = createRegistrationSync({
+      fleet,
+      store,
+      now: Date.now,
+      logger,
+      onAdded: (name) => poller.pollNode(name),
+    });
+    registrations = sync;
+    const joinRoute = createJoinRoute({
+      token: config.join.token,
+      store,
+      ttlMs: config.join.ttl_ms,
+      now: Date.now,
+      isStaticNeuron: (name) => staticNames.has(name),
+      onChange: () => sync.sync(),
+      logger,
+    });
+    api = withJoinRoute(cortex.app, joinRoute);
+    const resync = () => {
+      sync
+        .sync()
+        .catch((error: unknown) =>
+          logger.warn({ event: "registration_sync_failed", err: error }, "could not read registrations"),
+        )
+        .finally(() => {
+          if (syncTimer !== undefined) syncTimer = setTimeout(resync, gateway.poll_interval_ms);
+        });
+    };
+    syncTimer = setTimeout(resync, 0);
+  }
+
   const apiAddress = parseListenAddress(gateway.listen);
-  const apiServer = createApiServer(cortex);
+  const apiServer = createApiServer({ app: api, serveDirect: cortex.serveDirect });
   const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port).catch(
     async (error: unknown) => {
       await closeServer(metricsServer);
@@ -130,6 +173,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       neurons: fleet.nodes.length,
       models: loaded.catalogue.models.length,
       auth: entitlements !== undefined,
+      join: registrations !== undefined,
     },
     "cortex listening",
   );
@@ -139,6 +183,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     stopping ??= (async () => {
       logger.info({ event: "stopping" }, "cortex stopping");
       poller.stop();
+      if (syncTimer !== undefined) clearTimeout(syncTimer);
+      syncTimer = undefined;
       const drained = closeServer(apiServer);
       const timer = setTimeout(() => apiServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
       timer.unref();
