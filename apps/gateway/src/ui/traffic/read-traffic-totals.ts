@@ -39,7 +39,10 @@ export async function readTrafficTotals(registry: Registry): Promise<TrafficTota
   const of = (labels: Record<string, unknown>) => {
     const model = String(labels.model ?? "");
     let totals = models.get(model);
-    if (totals === undefined) models.set(model, (totals = emptyTotals()));
+    if (totals === undefined) {
+      totals = emptyTotals();
+      models.set(model, totals);
+    }
     return totals;
   };
   const counters = [
