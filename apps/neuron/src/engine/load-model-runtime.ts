@@ -1,3 +1,4 @@
+import { summarizePrefixBlocks } from "@helexa/core";
 import {
   type ChatWrapper,
   getLlama,
@@ -10,6 +11,7 @@ import {
 import type { WorkerLoadSpec, WorkerMessage, WorkerModelInfo } from "../ipc/worker-protocol.js";
 import { acquireModelFile } from "./acquire-model-file.js";
 import { GrammarCache } from "./grammar-cache.js";
+import { HostStateCache } from "./host-state-cache.js";
 import { isolateSamplingFailures } from "./isolate-sampling-failures.js";
 import { createLockstepBatching } from "./lockstep-batching.js";
 import { SequencePool } from "./sequence-pool.js";
@@ -74,7 +76,18 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
   );
   // Synchronous and slow (~0.5 s): once per model, never per request.
   const chatWrapper = resolveChatWrapper(model);
-  const pool = new SequencePool(context, chatWrapper);
+  const hostBytes = spec.hostStateBytes ?? 0;
+  const hostStates = hostBytes > 0 ? new HostStateCache(hostBytes) : undefined;
+  const pool = new SequencePool(context, chatWrapper, {
+    hostStates,
+    onHeld: (held) => report({ type: "prefix-cache", sequences: held.map(summarizePrefixBlocks) }),
+    onError: (error) =>
+      report({
+        type: "log",
+        level: "warn",
+        message: `worker: a kept sequence state could not be saved or restored, the prompt is recomputed: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+  });
   const vram = llama.gpu === false ? undefined : await llama.getVramState();
   const info: WorkerModelInfo = {
     contextSize: context.contextSize,
@@ -96,6 +109,7 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
     grammars: new GrammarCache(llama),
     info,
     async dispose() {
+      hostStates?.dispose();
       await context.dispose();
       await model.dispose();
       await llama.dispose();

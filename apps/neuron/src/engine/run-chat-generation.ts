@@ -39,7 +39,7 @@ export async function runChatGeneration(
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);
   const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
   const topLogprobs = request.sampling.logprobs;
-  const slot = await runtime.pool.acquire(prompt.tokens);
+  const slot = await runtime.pool.acquire(prompt.tokens, request.prefixBlocks);
   if (topLogprobs !== undefined) slot.probabilities.start(topLogprobs > 0);
   try {
     const shared = slot.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;

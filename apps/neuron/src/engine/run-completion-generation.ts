@@ -31,7 +31,7 @@ export async function runCompletionGeneration(
   const maxTokens = clampMaxTokens(request.sampling.maxTokens, runtime.spec.maxOutputTokens, room);
   const tokenBias = tokenBiasOf(runtime.model, request.sampling.logitBias);
   const topLogprobs = request.sampling.logprobs;
-  const slot = await runtime.pool.acquire(tokens.all);
+  const slot = await runtime.pool.acquire(tokens.all, request.prefixBlocks);
   if (topLogprobs !== undefined) slot.probabilities.start(topLogprobs > 0);
   try {
     const shared = slot.sequence.compareContextTokens(tokens.all).firstDifferentIndex;

@@ -66,6 +66,8 @@ export interface EngineChatRequest {
   sampling: EngineSampling;
   /** The client field `messages` came from, when not chat's own: Responses `input`. */
   promptField?: "input";
+  /** The request body's prefix-block hashes (`prefixBlockHashes`), recorded on the sequence it runs in. */
+  prefixBlocks?: string[];
 }
 
 export interface EngineCompletionRequest {
@@ -78,6 +80,8 @@ export interface EngineCompletionRequest {
   echo?: boolean;
   responseFormat: EngineResponseFormat;
   sampling: EngineSampling;
+  /** The request body's prefix-block hashes (`prefixBlockHashes`), recorded on the sequence it runs in. */
+  prefixBlocks?: string[];
 }
 
 /** The parts of a fill-in-the-middle prompt besides the prefix (llama.cpp `/infill`'s fields). */

@@ -16,6 +16,11 @@ export interface WorkerLoadSpec {
   gpuLayers: "auto" | "max" | number;
   /** GPUs the worker may see (`CUDA_VISIBLE_DEVICES`); absent = all. */
   devices?: number[];
+  /**
+   * Host memory for the KV states of sequences about to be overwritten (`[prefix_cache] host_memory_mb`);
+   * absent or 0 = none kept.
+   */
+  hostStateBytes?: number;
   /** Largest completion a request may ask for; absent = the room left in the context. */
   maxOutputTokens?: number;
   /**
@@ -100,5 +105,10 @@ export type WorkerMessage =
       llamaCppRelease: string;
     }
   | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string }
+  /**
+   * What the sequences and kept states hold, each as `summarizePrefixBlocks` of its prompt's block
+   * hashes; sent when a request takes a sequence.
+   */
+  | { type: "prefix-cache"; sequences: string[][] }
   /** Sent from the worker's event loop every `heartbeatIntervalMs`: the loop that runs requests is alive. */
   | { type: "heartbeat" };

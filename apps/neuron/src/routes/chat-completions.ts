@@ -1,3 +1,4 @@
+import { prefixBlockHashes } from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
 import { nodeOutgoing } from "../http/node-outgoing.js";
@@ -19,7 +20,10 @@ import { trackRequestUsage } from "./request-usage.js";
 export function chatCompletionsRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/chat/completions", async (c) => {
     const body = await readJsonBody(c, chatCompletionRequestSchema, deps.config.max_body_bytes);
-    const request = toEngineChatRequest(body);
+    const request = {
+      ...toEngineChatRequest(body),
+      prefixBlocks: prefixBlockHashes("/v1/chat/completions", body),
+    };
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const withLogprobs = request.sampling.logprobs !== undefined;

@@ -1,4 +1,9 @@
-import { DEFAULT_COMPLETIONS_MAX_TOKENS, invalidRequest, requestedOutputLimit } from "@helexa/core";
+import {
+  DEFAULT_COMPLETIONS_MAX_TOKENS,
+  invalidRequest,
+  prefixBlockHashes,
+  requestedOutputLimit,
+} from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
 import { nodeOutgoing } from "../http/node-outgoing.js";
@@ -26,7 +31,7 @@ export function completionsRoutes(deps: NeuronAppDeps): Hono {
     // A batch of prompts: `n` choices of each in turn, as OpenAI numbers them.
     const n = body.n ?? 1;
     const requests = toEngineCompletionRequests(body, sharedFields(body)).flatMap((request) =>
-      Array<EngineCompletionRequest>(n).fill(request),
+      Array<EngineCompletionRequest>(n).fill(withPrefixBlocks(request)),
     );
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
@@ -78,4 +83,10 @@ function sharedFields(body: CompletionRequest): Pick<EngineCompletionRequest, "r
       completionTopLogprobs(body),
     ),
   };
+}
+
+/** The prompt's prefix-block hashes, as cortex computes them for a one-prompt body (an infill has none). */
+function withPrefixBlocks(request: EngineCompletionRequest): EngineCompletionRequest {
+  if (request.infill !== undefined || typeof request.prompt !== "string") return request;
+  return { ...request, prefixBlocks: prefixBlockHashes("/v1/completions", { prompt: request.prompt }) };
 }

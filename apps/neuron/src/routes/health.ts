@@ -21,6 +21,7 @@ export function healthRoutes(deps: NeuronAppDeps): Hono {
 
 function modelLoad(entry: ModelEntry): ModelLoad {
   const charsPerToken = entry.charsPerToken;
+  const prefixCache = entry.backend?.prefixCache?.();
   return {
     id: entry.id,
     status: entry.status,
@@ -29,6 +30,7 @@ function modelLoad(entry: ModelEntry): ModelLoad {
     max_in_flight: entry.admission.limits.maxInFlight,
     max_queue_depth: entry.admission.limits.maxQueueDepth,
     ...(charsPerToken === undefined ? {} : { chars_per_token: charsPerToken }),
+    ...(prefixCache === undefined ? {} : { prefix_cache: prefixCache }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { prefixBlockHashes } from "@helexa/core";
 import { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
 import { nodeOutgoing } from "../http/node-outgoing.js";
@@ -20,7 +21,10 @@ function previousResponseIdHeader(value: string | undefined): string | null {
 export function responsesRoutes(deps: NeuronAppDeps): Hono {
   return new Hono().post("/v1/responses", async (c) => {
     const body = await readJsonBody(c, responsesRequestSchema, deps.config.max_body_bytes);
-    const request = toEngineResponsesRequest(body);
+    const request = {
+      ...toEngineResponsesRequest(body),
+      prefixBlocks: prefixBlockHashes("/v1/responses", body),
+    };
     const signal = c.req.raw.signal;
     const stream = body.stream === true;
     const usage = trackRequestUsage(c, deps);

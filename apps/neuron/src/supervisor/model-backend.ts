@@ -1,3 +1,4 @@
+import type { PrefixCacheSummary } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import type { WorkerCountResult, WorkerLoadSpec, WorkerModelInfo } from "../ipc/worker-protocol.js";
@@ -43,6 +44,8 @@ export interface ModelBackend {
    * prompt over the context; nothing runs then.
    */
   start(request: EngineRequest, signal: AbortSignal, options: GenerateOptions): Promise<StartedGeneration>;
+  /** What its sequences hold, for cache-aware routing (`/health` `prefix_cache`); backends that cannot tell leave it out. */
+  prefixCache?(): PrefixCacheSummary | undefined;
   /** Called once if the backend dies on its own (not after `dispose`). */
   onExit(listener: (reason: string) => void): void;
   /**

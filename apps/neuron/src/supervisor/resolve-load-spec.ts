@@ -75,6 +75,7 @@ export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig)
       gpuLayers: profile?.gpu_layers ?? "auto",
       ...(devices == null ? {} : { devices }),
       stallTimeoutMs: (admission.stall_timeout_secs ?? config.admission.stall_timeout_secs) * 1000,
+      hostStateBytes: config.prefix_cache.host_memory_mb * 1024 * 1024,
     },
     admission: {
       maxInFlight: sequences,

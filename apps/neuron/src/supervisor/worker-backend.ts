@@ -1,10 +1,11 @@
 import type { ChildProcess } from "node:child_process";
-import { HelexaError } from "@helexa/core";
+import { HelexaError, PREFIX_BLOCK_CHARS, type PrefixCacheSummary } from "@helexa/core";
 import type { Logger } from "pino";
 import { AsyncChannel } from "../internal/async-channel.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { defaultStallTimeoutMs } from "../ipc/heartbeat-interval-ms.js";
+import { removeHostStates } from "../ipc/host-states-directory.js";
 import type {
   SupervisorMessage,
   WorkerCountResult,
@@ -55,6 +56,7 @@ export class WorkerBackend implements ModelBackend {
   #gone: string | undefined;
   #exited: Promise<void>;
   readonly #stallTimeoutMs: number;
+  #prefixCache: PrefixCacheSummary | undefined;
   readonly #watch: StallWatch;
 
   constructor(
@@ -74,6 +76,7 @@ export class WorkerBackend implements ModelBackend {
     this.#exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
         this.#watch.stop();
+        if (child.pid !== undefined) removeHostStates(child.pid);
         this.#onExit(`model worker exited (${signal ?? `code ${code}`})`);
         resolve();
       });
@@ -83,6 +86,11 @@ export class WorkerBackend implements ModelBackend {
   /** Checks for a stall now (the watch also checks on its own timer). */
   checkStall(): void {
     this.#watch.check();
+  }
+
+  /** What the worker's sequences and kept states hold, as it last reported (none before its first request). */
+  prefixCache(): PrefixCacheSummary | undefined {
+    return this.#prefixCache;
   }
 
   /** The worker's process id (tests end it to simulate a native crash). */
@@ -212,6 +220,8 @@ export class WorkerBackend implements ModelBackend {
       this.#settleCount(message.id)?.reject(fromWorkerError(message.error));
     } else if (message.type === "log") {
       this.logger[message.level](message.message);
+    } else if (message.type === "prefix-cache") {
+      this.#prefixCache = { block_chars: PREFIX_BLOCK_CHARS, sequences: message.sequences };
     }
   }
 
