@@ -1,19 +1,24 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { basename, dirname, resolve } from "node:path";
+import { type NeuronJoinConfig, neuronJoinConfigSchema } from "@helexa/core";
 import { pino } from "pino";
 import { parseNeuronConfigText } from "./config/parse-neuron-config-text.js";
 import { resolveNeuronConfig } from "./config/resolve-neuron-config.js";
 import type { ResolvedNeuronConfig } from "./config/resolved-neuron-config.js";
 import { createBuildInfo } from "./internal/create-build-info.js";
 import { createStdoutDestination } from "./internal/create-stdout-destination.js";
+import { createJoinHeartbeat, type JoinHeartbeat } from "./join/create-join-heartbeat.js";
+import { resolveJoinSettings } from "./join/resolve-join-settings.js";
 import { type RunningNeuron, startNeuron } from "./start-neuron.js";
 import { WorkerBackend } from "./supervisor/worker-backend.js";
 
 export interface ServeArguments {
   configPath: string;
   port?: number;
+  /** `--join URL` / `--join-token SECRET`: override `[join] url` / `token` of neuron.toml. */
+  join?: { url?: string; token?: string };
 }
 
 /**
@@ -37,7 +42,24 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     process.stderr.write(`neuron: ${parsed.error}\n`);
     return 2;
   }
-  const config = resolveNeuronConfig(parsed.config, dirname(configPath), availableParallelism());
+  const joinConfig = mergeJoinArguments(parsed.config.join, args.join);
+  if (!joinConfig.ok) {
+    process.stderr.write(`neuron: ${joinConfig.error}\n`);
+    return 2;
+  }
+  const config = resolveNeuronConfig(
+    { ...parsed.config, ...(joinConfig.join === undefined ? {} : { join: joinConfig.join }) },
+    dirname(configPath),
+    availableParallelism(),
+  );
+  const join =
+    config.join === undefined
+      ? undefined
+      : resolveJoinSettings(config.join, { host: config.host, authToken: config.auth_token }, hostname());
+  if (join?.ok === false) {
+    process.stderr.write(`neuron: ${join.error}\n`);
+    return 2;
+  }
   const missing = missingModelFiles(config);
   const preloadMissing = missing.find((model) => model.preload);
   if (preloadMissing !== undefined) {
@@ -58,20 +80,24 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
   // Handlers go in before the listening line is logged: a signal sent the moment a supervisor reads that
   // line must drain, not kill the process with the default action.
   let neuron: RunningNeuron | undefined;
+  let heartbeat: JoinHeartbeat | undefined;
   let stopping = false;
+  // Leaving first: cortex stops routing here before the drain refuses new work.
   const drain = (running: RunningNeuron) =>
-    running.close().then(
-      () => {
-        logger.info({ event: "stopped" }, "neuron stopped");
-        logger.flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "drain failed");
-        logger.flush();
-        process.exit(1);
-      },
-    );
+    (heartbeat?.stop() ?? Promise.resolve())
+      .then(() => running.close())
+      .then(
+        () => {
+          logger.info({ event: "stopped" }, "neuron stopped");
+          logger.flush();
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, "drain failed");
+          logger.flush();
+          process.exit(1);
+        },
+      );
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       // A second signal: the operator does not want to wait for the drain.
@@ -104,6 +130,19 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     { event: "listening", url: neuron.url, threads: config.threads, gpu: config.gpu },
     "neuron listening",
   );
+  if (join?.ok === true && !stopping) {
+    heartbeat = createJoinHeartbeat({
+      cortexUrl: join.settings.cortexUrl,
+      token: join.settings.token,
+      name: join.settings.name,
+      advertiseUrl: join.settings.advertiseUrl ?? neuron.url,
+      authToken: config.auth_token ?? null,
+      intervalMs: join.settings.heartbeatIntervalMs,
+      fetch: globalThis.fetch,
+      logger,
+    });
+    void heartbeat.start();
+  }
   if (stopping) void drain(neuron);
   return undefined;
 }
@@ -139,4 +178,20 @@ function killQuietly(pid: number | undefined): void {
 /** `NEURON_WORKER_EXEC_ARGV`: space-separated Node flags for model workers (profiling: `--cpu-prof`). */
 function workerExecArgv(value: string | undefined): string[] {
   return (value ?? "").split(" ").filter((flag) => flag !== "");
+}
+
+/** `[join]` with `--join` / `--join-token` applied over it, checked again as a whole. */
+function mergeJoinArguments(
+  fromFile: NeuronJoinConfig | undefined,
+  fromArguments: ServeArguments["join"],
+): { ok: true; join: NeuronJoinConfig | undefined } | { ok: false; error: string } {
+  if (fromArguments?.url === undefined && fromArguments?.token === undefined)
+    return { ok: true, join: fromFile };
+  const merged = neuronJoinConfigSchema.safeParse({ ...fromFile, ...fromArguments });
+  if (merged.success) return { ok: true, join: merged.data };
+  const field = merged.error.issues[0]?.path[0];
+  if (field === "token")
+    return { ok: false, error: "--join needs --join-token (or [join] token in neuron.toml)" };
+  if (field === "url") return { ok: false, error: "--join needs a cortex URL such as http://cortex:8080" };
+  return { ok: false, error: `[join]: ${merged.error.issues[0]?.message ?? "invalid"}` };
 }
