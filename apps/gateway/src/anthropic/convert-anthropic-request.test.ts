@@ -77,6 +77,27 @@ describe("convertAnthropicRequest", () => {
     ]);
   });
 
+  it("drops Claude Code's billing block (its cch= changes every request), so turns share their prefix", () => {
+    const turn = (cch: string) =>
+      convert({
+        model: "tiny",
+        max_tokens: 8,
+        system: [
+          {
+            type: "text",
+            text: `x-anthropic-billing-header: cc_version=2.1.40.abc; cc_entrypoint=cli; cch=${cch};`,
+          },
+          { type: "text", text: "You are Claude Code." },
+        ],
+        messages: [{ role: "user", content: "Hello" }],
+      });
+    expect(turn("1f2e3").messages).toEqual([
+      { role: "system", content: "You are Claude Code." },
+      { role: "user", content: "Hello" },
+    ]);
+    expect(turn("9a8b7")).toEqual(turn("1f2e3"));
+  });
+
   it("translates a full tool round trip in order", () => {
     const body = convert({
       model: "tiny",

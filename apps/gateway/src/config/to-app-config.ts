@@ -16,6 +16,7 @@ export function toAppConfig(config: CortexConfig): AppConfig {
     coldLoadWaitMs: gateway.cold_load_wait_ms,
     unhealthyAfterFailures: gateway.unhealthy_after_failures,
     evictionStrategy: config.eviction.strategy,
+    routing: { strategy: config.routing.strategy, loadFactor: config.routing.load_factor },
     keepAliveAfterMs: KEEP_ALIVE_AFTER_MS,
     keepAliveIntervalMs: KEEP_ALIVE_INTERVAL_MS,
     maxBodyBytes: gateway.max_body_bytes,

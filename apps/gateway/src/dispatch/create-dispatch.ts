@@ -30,6 +30,7 @@ import { commitKeepAlive } from "./internal/commit-keep-alive.js";
 import { forward } from "./internal/forward.js";
 import { planReservation } from "./internal/plan-reservation.js";
 import { preValidate } from "./internal/pre-validate.js";
+import { type RoutingSettings, rankByPrefixCache } from "./internal/rank-by-prefix-cache.js";
 import { createSettleGuard } from "./internal/settle-guard.js";
 import { buildUpstreamBody } from "./internal/upstream-body.js";
 
@@ -46,6 +47,8 @@ export interface DispatchSettings {
   keepAliveAfterMs: number;
   /** …every this long. */
   keepAliveIntervalMs: number;
+  /** `[routing]`; absent = least busy. */
+  routing?: RoutingSettings;
 }
 
 export interface DispatchDeps {
@@ -141,6 +144,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         throw error;
       }
     }
+    // Cache-aware order among the replicas the prompt fits (the request's prefix blocks are hashed once).
+    if (metered) candidates = rankByPrefixCache(fleet, model, candidates, request, settings.routing, metrics);
     const promptEstimate = () => {
       estimate ??= estimatePromptTokens(estimateBody);
       return estimate;

@@ -19,6 +19,8 @@ export interface CortexMetrics {
   coldLoadDuration: Histogram<ModelNode | "outcome">;
   gatewayOverhead: Histogram<"route">;
   refusals: Counter<"code">;
+  /** Prompt tokens expected to be cached where cache-aware routing sent a request. */
+  cacheHitTokens: Counter<ModelNode>;
 }
 
 /**
@@ -110,6 +112,12 @@ export function createCortexMetrics(registry: Registry, fleet: FleetState): Cort
       name: "cortex_refusals_total",
       help: "Requests cortex refused before dispatch, by error code.",
       labelNames: ["code"] as const,
+      registers,
+    }),
+    cacheHitTokens: new Counter({
+      name: "cortex_route_cache_hit_tokens_total",
+      help: "Prompt tokens expected to be in the KV state of the replica cache-aware routing chose (over cortex_prompt_tokens_total: the expected hit ratio).",
+      labelNames: modelNode,
       registers,
     }),
   };

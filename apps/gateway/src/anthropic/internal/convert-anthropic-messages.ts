@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest, withoutVolatileLines } from "@helexa/core";
 import type { AnthropicContentBlock, AnthropicMessage } from "../anthropic-request-schema.js";
 import type { OpenAiChatMessage, OpenAiContentPart, OpenAiToolCall } from "../openai-chat-request.js";
 
@@ -7,7 +7,8 @@ type ToolResultBlock = Extract<AnthropicContentBlock, { type: "tool_result" }>;
 
 /**
  * Converts Anthropic `system` + `messages` into OpenAI chat messages: one leading system message (the
- * top-level system prompt, then any inline `system` turns), then each turn in order. A user turn's
+ * top-level system prompt without Claude Code's per-request billing line, then any inline `system` turns),
+ * then each turn in order. A user turn's
  * `tool_result` blocks become `role:"tool"` messages exactly where they stood; an assistant turn's
  * `tool_use` blocks become `tool_calls` with JSON-string arguments; thinking from earlier turns is dropped.
  */
@@ -16,7 +17,11 @@ export function convertAnthropicMessages(
   messages: AnthropicMessage[],
 ): OpenAiChatMessage[] {
   const systemParts: string[] = [];
-  const topLevel = typeof system === "string" ? system : system?.map((block) => block.text).join("\n");
+  // Claude Code's `x-anthropic-billing-header: …; cch=<per request>;` block is billing metadata, not
+  // instructions; kept, it would make every turn's prompt differ near its start (no prefix reuse).
+  const topLevel = withoutVolatileLines(
+    typeof system === "string" ? system : (system?.map((block) => block.text).join("\n") ?? ""),
+  );
   if (topLevel) systemParts.push(topLevel);
   const converted: OpenAiChatMessage[] = [];
   messages.forEach((message, index) => {
