@@ -7,6 +7,7 @@ import { createPoller, type Poller } from "../fleet/create-poller.js";
 import { FleetState } from "../fleet/fleet-state.js";
 import type { FetchFunction } from "../fleet/neuron-client.js";
 import { silentLogger } from "../internal/logger.js";
+import { serveOnProductionPath } from "./serve-on-production-path.js";
 
 /** Defaults for tests: short timeouts, three attempts, quick keep-alives. */
 export const TEST_APP_CONFIG: AppConfig = {
@@ -28,7 +29,10 @@ export interface TestCortex extends CortexApp {
   fleet: FleetState;
   registry: Registry;
   poller: Poller;
-  /** `app.request` with a JSON body. */
+  /**
+   * A JSON `POST` through a real HTTP server in front of the app, as `cortex serve` runs it (the Node
+   * adapter first, then the app), so tests take the path production clients take.
+   */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   metricsText(): Promise<string>;
 }
@@ -82,13 +86,14 @@ export async function createTestCortex(options: {
       : { extraRoutes: [({ dispatch }) => createMessagesRoutes({ ...anthropic, dispatch })] }),
   });
   if (options.poll !== false) await poller.pollOnce();
+  const served = serveOnProductionPath(cortex);
   return {
     ...cortex,
     fleet,
     registry,
     poller,
     post: async (path, body, headers = {}) =>
-      cortex.app.request(path, {
+      served.request(path, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),
