@@ -71,7 +71,7 @@ describe("cache-aware routing", () => {
     expect(await cortex.metricsText()).not.toMatch(/cortex_route_cache_hit_tokens_total\{/);
   });
 
-  it("lets load win when the replica holding the prefix has no free sequence", async () => {
+  it("lets load win when the replica holding the prefix is over the load bound", async () => {
     const { a, b, cortex } = await fleetOfTwo("cache_aware", 2);
     expect((await cortex.post("/v1/chat/completions", chat)).status).toBe(200);
     expect([a.inferenceRequests().length, b.inferenceRequests().length]).toEqual([1, 0]);

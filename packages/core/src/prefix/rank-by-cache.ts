@@ -37,12 +37,13 @@ export const DEFAULT_CACHE_LOAD_FACTOR = 1.25;
 
 /**
  * Cache-aware choice among `planRoute`'s candidates (pure; same input, same output). Among warm replicas
- * that have a free sequence (load score below 1) and stay within the load bound, the one expected to
+ * whose queue is not full and whose load stays within the bound after this request, the one expected to
  * hold the most of the prompt goes first; ties and no match at all go to the session's replica
  * (rendezvous hashing of the session hint over those replicas), then to `planRoute`'s order. Every other
- * candidate keeps its order behind it, for fall-through. A saturated fleet, a cold plan or a request
- * without blocks or session keeps `planRoute`'s order: load wins. `loadOf` gives a candidate's polled
- * load for the model (with its `prefix_cache`).
+ * candidate keeps its order behind it, for fall-through. A replica over the bound, a cold plan or a
+ * request without blocks or session keeps `planRoute`'s order: load wins. A busy replica within the bound
+ * may still be chosen: waiting briefly for its sequence beats recomputing a long prompt elsewhere.
+ * `loadOf` gives a candidate's polled load for the model (with its `prefix_cache`).
  */
 export function rankByCache(
   candidates: readonly RouteCandidate[],
@@ -61,7 +62,7 @@ export function rankByCache(
   let bestTokens = 0;
   let bestAffinity = "";
   for (const candidate of warm) {
-    if (candidate.score >= 1 || candidate.busy + 1 > bound) continue;
+    if (candidate.busy + 1 > bound) continue;
     const load = loadOf(candidate.node);
     const tokens = expectedCachedTokens(load, request);
     const affinity =
