@@ -1,4 +1,4 @@
-import { routeNotFound } from "@helexa/core";
+import { methodNotAllowed, routeNotFound } from "@helexa/core";
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import { type ColdLoader, createColdLoader } from "./cold-load/create-cold-loader.js";
@@ -6,7 +6,6 @@ import { createDispatch, type DispatchSettings } from "./dispatch/create-dispatc
 import type { Dispatch } from "./dispatch/dispatch.js";
 import type { Entitlements } from "./entitlements/entitlements.js";
 import { createErrorHandler } from "./errors/create-error-handler.js";
-import { methodNotAllowed } from "./errors/method-not-allowed.js";
 import { dialectOfPath, renderErrorResponse } from "./errors/render-error-response.js";
 import type { FleetState } from "./fleet/fleet-state.js";
 import type { FetchFunction } from "./fleet/neuron-client.js";
@@ -26,6 +25,7 @@ import { otherMethods, PASS_THROUGH_ROUTES } from "./routes/route-table.js";
 import { createServePassThrough } from "./routes/serve-pass-through.js";
 import { createStoredResponsesRoute } from "./routes/stored-responses.js";
 import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
+import { createDashboard } from "./ui/create-dashboard.js";
 
 /** What `createApp` needs; everything with I/O or time is injected. */
 export interface AppDeps {
@@ -136,6 +136,14 @@ export function createCortexApp(deps: AppDeps): CortexApp {
       exposeHeaders: ["Retry-After", "Server-Timing", "X-Helexa-Advice", "X-Request-Id", "Request-Id"],
     }),
   );
+  // The dashboard (`/ui`, `/admin/*`, and `/` for a browser) checks keys itself (header or login cookie).
+  const dashboard = createDashboard({
+    ...deps,
+    coldLoader,
+    refreshNode: deps.refreshNode ?? (async () => {}),
+    controlTimeoutMs: config.controlTimeoutMs,
+  });
+  app.route("/", dashboard.routes);
   if (deps.entitlements !== undefined)
     app.use("*", createAuthMiddleware({ entitlements: deps.entitlements }));
   app.route("/", createHealthRoute(fleet));
@@ -155,7 +163,14 @@ export function createCortexApp(deps: AppDeps): CortexApp {
   for (const build of deps.extraRoutes ?? [])
     app.route("/", build({ dispatch, fleet, config }) as Hono<AppEnv>);
   const serveDirect = createDirectProxy({ ...passThroughDeps, entitlements: deps.entitlements });
-  return { app, dispatch, metrics, coldLoader, serveDirect, close: () => upstream.close() };
+  return {
+    app,
+    dispatch,
+    metrics,
+    coldLoader,
+    serveDirect,
+    close: () => (upstream.close(), dashboard.close()),
+  };
 }
 
 /** `createCortexApp(deps).app`: the Hono app alone. */

@@ -18,7 +18,7 @@ export type {
   SettleDetails,
   Usage,
 } from "./entitlements/entitlements.js";
-export { attachHeaders, dialectOfPath, renderErrorResponse } from "./errors/render-error-response.js";
+export { dialectOfPath, renderErrorResponse } from "./errors/render-error-response.js";
 export { createPoller, type Poller } from "./fleet/create-poller.js";
 export { FleetState } from "./fleet/fleet-state.js";
 export type { FetchFunction } from "./fleet/neuron-client.js";

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { type BuildInfo, HelexaError } from "@helexa/core";
+import { type BuildInfo, cudaUnavailable } from "@helexa/core";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { type Logger, pino } from "pino";
@@ -72,12 +72,7 @@ export async function startNeuron(options: StartNeuronOptions): Promise<RunningN
     });
   const factory: BackendFactory = (spec, onProgress) => {
     if (inventory.cudaUnavailableReason !== undefined && config.gpu === "cuda") {
-      throw new HelexaError({
-        statusCode: 503,
-        type: "api_error",
-        code: "cuda_unavailable",
-        message: inventory.cudaUnavailableReason,
-      });
+      throw cudaUnavailable(inventory.cudaUnavailableReason);
     }
     return baseFactory(spec, onProgress).catch((error: unknown) => {
       metrics.modelLoadFailed(spec.modelId);

@@ -49,21 +49,26 @@ export {
 } from "./config/neuron-config.js";
 export { type ParseConfigResult, parseConfig } from "./config/parse-config.js";
 export {
+  chainedConversationNotSupported,
+  clientClosedRequest,
+  conflict,
   contextLengthExceeded,
+  imagePartUnsupported,
   insufficientQuota,
-  internalError,
+  invalidAnthropicBody,
   invalidApiKey,
   invalidRequest,
+  methodNotAllowed,
   missingModelField,
   modelNotFound,
-  modelOverloaded,
   type PromptField,
   payloadTooLarge,
   rateLimitExceeded,
+  responseNotFound,
   routeNotFound,
-  serviceUnavailable,
-  upstreamError,
-} from "./errors/error-constructors.js";
+  templateRenderFailed,
+  visionUnsupported,
+} from "./errors/client-errors.js";
 export { errorFromUpstream } from "./errors/error-from-upstream.js";
 export { formatZodIssue } from "./errors/format-zod-issue.js";
 export {
@@ -71,21 +76,7 @@ export {
   type MappedAnthropicError,
   openAiErrorTypeForStatus,
 } from "./errors/from-anthropic-error.js";
-export {
-  internalTranslationError,
-  invalidAnthropicBody,
-  upstreamMalformedResponse,
-  upstreamStatusError,
-} from "./errors/gateway-error-constructors.js";
 export { HelexaError, type HelexaErrorOptions, type OpenAiErrorType } from "./errors/helexa-error.js";
-export {
-  chainedConversationNotSupported,
-  cudaUnavailable,
-  INSUFFICIENT_VRAM_RETRY_AFTER_SECS,
-  insufficientVram,
-  templateRenderFailed,
-  visionUnsupported,
-} from "./errors/neuron-error-constructors.js";
 export {
   type AnthropicErrorEnvelope,
   anthropicErrorEnvelopeSchema,
@@ -96,6 +87,21 @@ export {
   renderOpenAiError,
   toAnthropicErrorType,
 } from "./errors/render-error.js";
+export {
+  cudaUnavailable,
+  generationFailed,
+  INSUFFICIENT_VRAM_RETRY_AFTER_SECS,
+  insufficientVram,
+  internalError,
+  internalTranslationError,
+  modelLoadFailed,
+  modelOverloaded,
+  serviceUnavailable,
+  upstreamError,
+  upstreamMalformedResponse,
+  upstreamStatusError,
+  upstreamTimeout,
+} from "./errors/server-errors.js";
 export {
   DEFAULT_CHARS_PER_TOKEN,
   type EstimatePromptTokensOptions,

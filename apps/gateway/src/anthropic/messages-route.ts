@@ -1,7 +1,6 @@
 import { errorFromUpstream, type HelexaError, upstreamError } from "@helexa/core";
 import { type Context, Hono } from "hono";
 import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
-import { attachHeaders } from "../errors/render-error-response.js";
 import type { AppEnv } from "../internal/app-env.js";
 import { arrivalTime } from "../internal/arrival-time.js";
 import { readJsonBody } from "../routes/internal/read-json-body.js";
@@ -124,7 +123,7 @@ async function upstreamFailure(upstream: Response): Promise<HelexaError> {
     ),
   );
   const requestId = upstream.headers.get("x-request-id");
-  return requestId === null ? error : attachHeaders(error, { "x-request-id": requestId });
+  return requestId === null ? error : error.withHeaders({ "x-request-id": requestId });
 }
 
 async function readUpstreamJson(upstream: Response): Promise<unknown> {

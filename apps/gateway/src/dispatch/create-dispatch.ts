@@ -13,7 +13,6 @@ import {
 } from "@helexa/core";
 import type { ColdLoader } from "../cold-load/create-cold-loader.js";
 import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
-import { attachHeaders } from "../errors/render-error-response.js";
 import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
 import { describeUnhealthyNodes } from "../fleet/describe-unhealthy-nodes.js";
 import type { FleetState } from "../fleet/fleet-state.js";
@@ -236,8 +235,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     try {
       return await dispatchWithId(request, requestId, clientRequestId);
     } catch (error) {
-      if (HelexaError.is(error)) attachHeaders(error, { "x-request-id": clientRequestId });
-      throw error;
+      throw HelexaError.is(error) ? error.withHeaders({ "x-request-id": clientRequestId }) : error;
     }
   };
 }

@@ -28,12 +28,8 @@ export function errorResponse(
   }
   const requestId = randomUUID();
   logger.error({ event: "unhandled_error", request_id: requestId, path, err: error }, "unhandled error");
-  const generic = internalError();
-  const answer = new HelexaError({
-    statusCode: generic.statusCode,
-    type: generic.type,
-    code: generic.code,
-    message: `internal server error (request id ${requestId})`,
-  });
-  return renderErrorResponse(answer, dialect);
+  return renderErrorResponse(
+    internalError(undefined, `internal server error (request id ${requestId})`),
+    dialect,
+  );
 }

@@ -2,23 +2,15 @@ import { type HelexaError, renderAnthropicError, renderOpenAiError } from "@hele
 import type { ClientDialect } from "../dispatch/dispatch.js";
 import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
 
-const extraHeaders = new WeakMap<HelexaError, Record<string, string>>();
-
 /**
- * Attaches response headers to an error (e.g. `X-Helexa-Advice`), rendered with it by
- * `renderErrorResponse` and never put in the body. Returns the same error, for `throw attachHeaders(...)`.
+ * A `HelexaError` as an HTTP response in the client's dialect, with `Retry-After` and the error's own
+ * headers (`error.withHeaders(...)`).
  */
-export function attachHeaders(error: HelexaError, headers: Record<string, string>): HelexaError {
-  extraHeaders.set(error, { ...extraHeaders.get(error), ...headers });
-  return error;
-}
-
-/** A `HelexaError` as an HTTP response in the client's dialect, with `Retry-After` and attached headers. */
 export function renderErrorResponse(error: HelexaError, dialect: ClientDialect): Response {
   const rendered = dialect === "anthropic" ? renderAnthropicError(error) : renderOpenAiError(error);
   return new Response(JSON.stringify(rendered.body), {
     status: rendered.status,
-    headers: { "content-type": "application/json", ...rendered.headers, ...extraHeaders.get(error) },
+    headers: { "content-type": "application/json", ...rendered.headers },
   });
 }
 

@@ -60,7 +60,7 @@ describe("FleetState", () => {
         if (node === undefined) throw new Error("node missing");
         fleet.recordPoll(node, goodPoll([modelInfo("b")]), { unhealthyAfterFailures: 2, now: 2 });
       },
-      (node) => expect(node.models.map((model) => model.id)).toEqual(["b"]),
+      (node) => expect(node.models?.map((model) => model.id)).toEqual(["b"]),
     ],
     [
       "markUnreachable",
@@ -76,7 +76,7 @@ describe("FleetState", () => {
         const node = fleet.node("n");
         if (node !== undefined) fleet.markLoaded(node, "c");
       },
-      (node) => expect(node.models.find((model) => model.id === "c")?.status).toBe("loaded"),
+      (node) => expect(node.models?.find((model) => model.id === "c")?.status).toBe("loaded"),
     ],
     [
       "markEvicted",
@@ -84,7 +84,7 @@ describe("FleetState", () => {
         const node = fleet.node("n");
         if (node !== undefined) fleet.markEvicted(node, "a");
       },
-      (node) => expect(node.models.find((model) => model.id === "a")?.status).toBe("unloaded"),
+      (node) => expect(node.models?.find((model) => model.id === "a")?.status).toBe("unloaded"),
     ],
     [
       "startRequest",
@@ -93,8 +93,8 @@ describe("FleetState", () => {
         if (node !== undefined) fleet.startRequest(node, "a", 5);
       },
       (node) => {
-        expect(node.load.find((load) => load.id === "a")?.in_flight).toBe(1);
-        expect(node.models.find((model) => model.id === "a")?.last_accessed_ms).toBe(5);
+        expect(node.load?.find((load) => load.id === "a")?.in_flight).toBe(1);
+        expect(node.models?.find((model) => model.id === "a")?.last_accessed_ms).toBe(5);
       },
     ],
   ];
@@ -118,7 +118,7 @@ describe("FleetState", () => {
     fleet.finishRequest(ticket);
     const after = snapshotOf(fleet);
     expect(after).not.toBe(before);
-    expect(after?.load.find((load) => load.id === "a")?.in_flight).toBe(0);
+    expect(after?.load?.find((load) => load.id === "a")?.in_flight).toBe(0);
     fleet.finishRequest(ticket);
     expect(snapshotOf(fleet)).toBe(after);
   });

@@ -1,6 +1,6 @@
+import { responseNotFound } from "@helexa/core";
 import { Hono } from "hono";
 import type { AppEnv } from "../internal/app-env.js";
-import { responseNotFound } from "../responses/response-not-found.js";
 import type { ResponseStore } from "../responses/response-store.js";
 
 /**

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { payloadTooLarge } from "@helexa/core";
-import { clientClosed } from "../dispatch/internal/dispatch-errors.js";
+import { clientClosedRequest, payloadTooLarge } from "@helexa/core";
 
 /** UTF-8, dropping a leading byte-order mark (as lenient JSON readers do; the neuron does the same). */
 const decoder = new TextDecoder("utf-8");
@@ -38,7 +37,7 @@ export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): P
     };
     const onGone = () => {
       stop();
-      reject(clientClosed());
+      reject(clientClosedRequest());
     };
     const onClose = () => {
       if (!incoming.complete) onGone();

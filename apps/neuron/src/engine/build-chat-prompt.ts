@@ -1,7 +1,7 @@
+import { invalidRequest, templateRenderFailed } from "@helexa/core";
 import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
 import type { EngineChatRequest, EngineTool } from "../ipc/engine-request.js";
 import { convertChatHistory } from "./convert-chat-history.js";
-import { RequestRejection } from "./request-rejection.js";
 
 /** A chat request rendered for `LlamaChat`: the history to pass, how tools apply, and the exact prompt tokens. */
 export interface ChatPrompt {
@@ -39,7 +39,7 @@ export function buildChatPrompt(
       const forced = typeof choice === "object" ? tools.filter((tool) => tool.name === choice.name) : tools;
       if (forced.length === 0) {
         const name = typeof choice === "object" ? choice.name : "";
-        throw new RequestRejection(400, `tool_choice names '${name}', which is not in tools`, "tool_choice");
+        throw invalidRequest(`tool_choice names '${name}', which is not in tools`, "tool_choice");
       }
       history = [
         ...chatWrapper.addAvailableFunctionsSystemMessageToHistory(history, all, { documentParams: true }),
@@ -48,7 +48,7 @@ export function buildChatPrompt(
       forcedToolNames = forced.map((tool) => tool.name);
     }
   } else if (typeof choice === "object" || choice === "required") {
-    throw new RequestRejection(400, "tool_choice requires a non-empty tools list", "tool_choice");
+    throw invalidRequest("tool_choice requires a non-empty tools list", "tool_choice");
   }
   const rendered =
     history.at(-1)?.type === "model" ? history : [...history, { type: "model" as const, response: [] }];
@@ -61,12 +61,7 @@ export function buildChatPrompt(
     }));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new RequestRejection(
-      422,
-      `chat template could not render this request: ${detail}`,
-      "messages",
-      "template_render_failed",
-    );
+    throw templateRenderFailed(`chat template could not render this request: ${detail}`);
   }
   return {
     history,

@@ -1,5 +1,5 @@
+import { invalidRequest } from "@helexa/core";
 import type { EngineRequest, EngineSampling } from "../ipc/engine-request.js";
-import { RequestRejection } from "./request-rejection.js";
 
 /**
  * Refuses (400, naming the field) a request the engine must not run: the HTTP routes validate every
@@ -86,7 +86,7 @@ function checkSampling(sampling: unknown): void {
 }
 
 function refuse(param: string, detail: string): never {
-  throw new RequestRejection(400, `invalid '${param}': ${detail}`, param);
+  throw invalidRequest(`invalid '${param}': ${detail}`, param);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

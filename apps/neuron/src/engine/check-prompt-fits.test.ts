@@ -1,13 +1,13 @@
+import { HelexaError } from "@helexa/core";
 import { describe, expect, it } from "vitest";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
-import { RequestRejection } from "./request-rejection.js";
 
 function rejection(promptTokens: number, field: "messages" | "prompt" | "input") {
   try {
     checkPromptFits(promptTokens, 64, field);
   } catch (error) {
-    if (error instanceof RequestRejection) return error;
+    if (HelexaError.is(error)) return error;
     throw error;
   }
   return undefined;

@@ -1,7 +1,7 @@
+import { invalidRequest } from "@helexa/core";
 import { type LlamaModel, LlamaVocabularyType, type Token } from "node-llama-cpp";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import { infillTokens } from "./infill-tokens.js";
-import { RequestRejection } from "./request-rejection.js";
 import { vocabularySize } from "./vocabulary-size.js";
 
 /**
@@ -33,8 +33,7 @@ function tokenIds(model: LlamaModel, ids: readonly number[]): Token[] {
   const size = vocabularySize(model);
   for (const id of ids) {
     if (!Number.isSafeInteger(id) || id < 0 || (size !== undefined && id >= size)) {
-      throw new RequestRejection(
-        400,
+      throw invalidRequest(
         `invalid 'prompt': token id ${String(id).slice(0, 24)} is not in this model's vocabulary${size === undefined ? "" : ` (0 to ${size - 1})`}`,
         "prompt",
       );

@@ -1,6 +1,6 @@
+import { invalidRequest } from "@helexa/core";
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from "node-llama-cpp";
 import type { EngineMessage } from "../ipc/engine-request.js";
-import { RequestRejection } from "./request-rejection.js";
 
 /**
  * Turns OpenAI-style turns into node-llama-cpp chat history. Tool results attach to the call they answer
@@ -43,8 +43,7 @@ function attachToolResult(
 ) {
   const call = message.toolCallId === undefined ? undefined : callsById.get(message.toolCallId);
   if (call === undefined) {
-    throw new RequestRejection(
-      400,
+    throw invalidRequest(
       `messages[${index}]: a 'tool' message must answer a tool call of an earlier assistant message (unknown tool_call_id '${message.toolCallId ?? ""}')`,
       `messages[${index}].tool_call_id`,
     );

@@ -1,9 +1,9 @@
+import { invalidRequest } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
 import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
 import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
-import { RequestRejection } from "./request-rejection.js";
 import { grammarForFormat } from "./run-chat-generation.js";
 
 /** A counted prompt, ready for generation without rendering and tokenizing it again. */
@@ -47,11 +47,7 @@ export async function countPrompt(
     await runtime.grammars.forSchema(prompt.forcedToolSchema, "tools");
   else await grammarForFormat(runtime, request.responseFormat);
   if (prompt.functions !== undefined && request.responseFormat.type !== "text") {
-    throw new RequestRejection(
-      400,
-      "response_format cannot be combined with tools on this neuron",
-      "response_format",
-    );
+    throw invalidRequest("response_format cannot be combined with tools on this neuron", "response_format");
   }
   // The chars-per-token calibration: UTF-8 bytes of the message text alone over its own tokens.
   const text = calibrate ? request.messages.map((message) => message.content).join("\n") : "";

@@ -1,6 +1,6 @@
+import { invalidRequest } from "@helexa/core";
 import type { Llama, LlamaGrammar } from "node-llama-cpp";
 import { withBoundedNumbers } from "./bound-json-numbers.js";
-import { RequestRejection } from "./request-rejection.js";
 
 const maxEntries = 32;
 
@@ -40,7 +40,7 @@ export class GrammarCache {
       .catch((error: unknown) => {
         this.#entries.delete(key);
         const detail = error instanceof Error ? error.message : String(error);
-        throw new RequestRejection(400, `unsupported JSON schema: ${detail}`, param);
+        throw invalidRequest(`unsupported JSON schema: ${detail}`, param);
       });
     this.#entries.set(key, created);
     if (this.#entries.size > maxEntries) {

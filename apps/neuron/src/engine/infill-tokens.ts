@@ -1,6 +1,6 @@
+import { invalidRequest } from "@helexa/core";
 import type { LlamaModel, Token } from "node-llama-cpp";
 import type { EngineInfill } from "../ipc/engine-request.js";
-import { RequestRejection } from "./request-rejection.js";
 
 /** llama.cpp's separator before each `input_extra` chunk on models without a file-separator token. */
 const extraChunkSeparator = "\n\n--- snippet ---\n\n";
@@ -16,8 +16,7 @@ const extraChunkSeparator = "\n\n--- snippet ---\n\n";
 export function infillTokens(model: LlamaModel, prefix: Token[], infill: EngineInfill): Token[] {
   const { prefix: prefixToken, suffix: suffixToken, middle: middleToken } = model.tokens.infill;
   if (prefixToken == null || suffixToken == null) {
-    throw new RequestRejection(
-      400,
+    throw invalidRequest(
       `this model has no fill-in-the-middle tokens, so it cannot complete around '${infill.param}'`,
       infill.param,
     );

@@ -1,5 +1,5 @@
+import { invalidRequest } from "@helexa/core";
 import { type LlamaModel, type Token, TokenBias } from "node-llama-cpp";
-import { RequestRejection } from "./request-rejection.js";
 import { vocabularySize } from "./vocabulary-size.js";
 
 /**
@@ -19,8 +19,7 @@ export function tokenBiasOf(
   for (const [key, value] of entries) {
     const token = Number(key);
     if (!/^\d+$/.test(key) || (size !== undefined && token >= size))
-      throw new RequestRejection(
-        400,
+      throw invalidRequest(
         `invalid 'logit_bias': token id '${key}' is not in this model's vocabulary${size === undefined ? "" : ` (0 to ${size - 1})`}`,
         "logit_bias",
       );

@@ -3,7 +3,6 @@ import type { EngineChatRequest, EngineCompletionRequest, EngineSampling } from 
 import type { GenerationEvent, TokenLogprob } from "../ipc/generation-event.js";
 import { tinyModelFile } from "../test-support/tiny-model-file.js";
 import { loadModelRuntime, type ModelRuntime } from "./load-model-runtime.js";
-import { RequestRejection } from "./request-rejection.js";
 import { runChatGeneration } from "./run-chat-generation.js";
 import { runCompletionGeneration } from "./run-completion-generation.js";
 
@@ -132,7 +131,7 @@ describe("logit_bias in the engine", () => {
 
   it("refuses a token id outside the vocabulary, naming logit_bias", async () => {
     await expect(run(chat({ logitBias: { "999999": 5 } }))).rejects.toMatchObject({
-      constructor: RequestRejection,
+      name: "HelexaError",
       statusCode: 400,
       param: "logit_bias",
     });

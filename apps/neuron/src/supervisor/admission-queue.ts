@@ -1,4 +1,4 @@
-import { HelexaError, modelOverloaded } from "@helexa/core";
+import { clientClosedRequest, type HelexaError, modelOverloaded } from "@helexa/core";
 
 /** Capacity of one model's admission: `maxInFlight` running, `maxQueueDepth` waiting, `maxWaitMs` wait bound. */
 export interface AdmissionLimits {
@@ -126,11 +126,6 @@ export class AdmissionQueue {
 }
 
 /** The client disconnected while waiting; nobody reads this answer, but it is not a server fault. */
-export function clientGone(): HelexaError {
-  return new HelexaError({
-    statusCode: 499,
-    type: "invalid_request_error",
-    code: "client_closed_request",
-    message: "client closed the request while it was queued",
-  });
+export function clientGone() {
+  return clientClosedRequest("client closed the request while it was queued");
 }

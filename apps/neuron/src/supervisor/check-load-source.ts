@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from "node:path";
-import { HelexaError } from "@helexa/core";
+import { invalidRequest } from "@helexa/core";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import { isAllowedHost } from "../internal/is-allowed-host.js";
 
@@ -14,13 +14,11 @@ export function checkLoadPath(absolutePath: string, config: ResolvedNeuronConfig
     inside !== "" && !inside.startsWith(`..${sep}`) && inside !== ".." && !inside.startsWith(sep);
   const configured = config.models.some((model) => model.path !== undefined && resolve(model.path) === path);
   if (underModelsDir || configured) return;
-  throw new HelexaError({
-    statusCode: 400,
-    type: "invalid_request_error",
-    code: "path_not_allowed",
-    param: "path",
-    message: "path must name a file in this neuron's models_dir or a [[models]] path",
-  });
+  throw invalidRequest(
+    "path must name a file in this neuron's models_dir or a [[models]] path",
+    "path",
+    "path_not_allowed",
+  );
 }
 
 /**
@@ -30,16 +28,13 @@ export function checkLoadPath(absolutePath: string, config: ResolvedNeuronConfig
 export function checkDownloadUri(uri: string, allowedHosts: readonly string[]): void {
   const host = downloadHost(uri);
   if (host !== undefined && isAllowedHost(host, allowedHosts)) return;
-  throw new HelexaError({
-    statusCode: 400,
-    type: "invalid_request_error",
-    code: "download_not_allowed",
-    param: "uri",
-    message:
-      host === undefined
-        ? "uri must be hf:org/repo… or an http(s) URL"
-        : `downloads from '${host}' are not allowed on this neuron (allowed_download_hosts)`,
-  });
+  throw invalidRequest(
+    host === undefined
+      ? "uri must be hf:org/repo… or an http(s) URL"
+      : `downloads from '${host}' are not allowed on this neuron (allowed_download_hosts)`,
+    "uri",
+    "download_not_allowed",
+  );
 }
 
 function downloadHost(uri: string): string | undefined {

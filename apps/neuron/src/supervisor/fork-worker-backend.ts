@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { access, constants, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { HelexaError } from "@helexa/core";
+import { invalidRequest } from "@helexa/core";
 import type { Logger } from "pino";
 import type {
   SupervisorMessage,
@@ -101,14 +101,8 @@ function cudaDevicesEnv(spec: WorkerLoadSpec): Record<string, string> {
   return spec.devices === undefined ? {} : { CUDA_VISIBLE_DEVICES: spec.devices.join(",") };
 }
 
-function loadFailed(modelId: string, reason: string): HelexaError {
-  return new HelexaError({
-    statusCode: 400,
-    type: "invalid_request_error",
-    code: "model_load_failed",
-    message: `failed to load model '${modelId}': ${reason}`,
-    param: "model_id",
-  });
+function loadFailed(modelId: string, reason: string) {
+  return invalidRequest(`failed to load model '${modelId}': ${reason}`, "model_id", "model_load_failed");
 }
 
 /** Logs the worker's own output at debug level; returns the last few lines (for load failures). */

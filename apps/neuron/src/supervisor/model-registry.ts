@@ -1,4 +1,4 @@
-import { HelexaError, type LoadSpec, modelNotFound, serviceUnavailable } from "@helexa/core";
+import { conflict, type LoadSpec, modelNotFound, serviceUnavailable } from "@helexa/core";
 import type { Logger } from "pino";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import { notServing, recoveringError, retrySoonSecs, stalledError } from "../internal/not-serving.js";
@@ -68,12 +68,17 @@ export class ModelRegistry {
     const entry = this.#entries.get(id);
     if (entry === undefined) throw modelNotFound(id, `model '${id}' not loaded`);
     if (entry.status === "loading")
-      throw conflict("model_loading", `model '${id}' is still loading; unload it once it has loaded`);
+      throw conflict(
+        "model_loading",
+        `model '${id}' is still loading; unload it once it has loaded`,
+        "model_id",
+      );
     const { inFlight, queueDepth } = entry.admission;
     if (inFlight + queueDepth > 0 && !force) {
       throw conflict(
         "model_busy",
         `model '${id}' has ${inFlight} running and ${queueDepth} queued requests; unload with "force": true to end them`,
+        "model_id",
       );
     }
     entry.closing = true;
@@ -185,14 +190,4 @@ export class ModelRegistry {
         entry.loading = undefined;
       });
   }
-}
-
-function conflict(code: string, message: string): HelexaError {
-  return new HelexaError({
-    statusCode: 409,
-    type: "invalid_request_error",
-    code,
-    message,
-    param: "model_id",
-  });
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { HelexaError, type LoadSpec, modelNotFound } from "@helexa/core";
+import { invalidRequest, type LoadSpec, modelNotFound } from "@helexa/core";
 import type { ResolvedNeuronConfig } from "../config/resolved-neuron-config.js";
 import type { WorkerLoadSpec } from "../ipc/worker-protocol.js";
 import type { AdmissionLimits } from "./admission-queue.js";
@@ -56,13 +56,10 @@ export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig)
     devices != null &&
     devices.length < request.tensor_parallel
   ) {
-    throw new HelexaError({
-      statusCode: 400,
-      type: "invalid_request_error",
-      code: null,
-      param: "devices",
-      message: `tensor_parallel = ${request.tensor_parallel} needs at least that many devices`,
-    });
+    throw invalidRequest(
+      `tensor_parallel = ${request.tensor_parallel} needs at least that many devices`,
+      "devices",
+    );
   }
   return {
     spec: {

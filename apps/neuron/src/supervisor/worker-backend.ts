@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { HelexaError, PREFIX_BLOCK_CHARS, type PrefixCacheSummary } from "@helexa/core";
+import { PREFIX_BLOCK_CHARS, type PrefixCacheSummary, serviceUnavailable } from "@helexa/core";
 import type { Logger } from "pino";
 import { AsyncChannel } from "../internal/async-channel.js";
 import type { EngineRequest } from "../ipc/engine-request.js";
@@ -279,12 +279,6 @@ function drain(channel: AsyncChannel<GenerationEvent>, cleanup: () => void): Asy
   };
 }
 
-function workerGone(reason: string): HelexaError {
-  return new HelexaError({
-    statusCode: 503,
-    type: "api_error",
-    code: "service_unavailable",
-    message: reason,
-    retryAfterSecs: workerGoneRetryAfterSecs,
-  });
+function workerGone(reason: string) {
+  return serviceUnavailable(reason, workerGoneRetryAfterSecs);
 }

@@ -1,4 +1,4 @@
-import { HelexaError, serviceUnavailable } from "@helexa/core";
+import { generationFailed, HelexaError, serviceUnavailable } from "@helexa/core";
 import type {
   FinishReason,
   GenerationEvent,
@@ -56,9 +56,4 @@ export async function collectGeneration(
     }
   }
   throw generationFailed("generation ended without a result");
-}
-
-/** 500 for a generation that broke off (worker died, model unloaded); says why. */
-export function generationFailed(message: string): HelexaError {
-  return new HelexaError({ statusCode: 500, type: "api_error", code: "generation_failed", message });
 }

@@ -1,4 +1,4 @@
-import { HelexaError, invalidRequest, requestedOutputLimit } from "@helexa/core";
+import { imagePartUnsupported, invalidRequest, requestedOutputLimit } from "@helexa/core";
 import type {
   EngineChatRequest,
   EngineMessage,
@@ -62,13 +62,7 @@ function contentText(content: ChatMessage["content"], index: number): string {
   content.forEach((part, partIndex) => {
     if (part.type === "text" && typeof part.text === "string") texts.push(part.text);
     else if (part.type === "image_url" || part.type === "input_image") {
-      throw new HelexaError({
-        statusCode: 400,
-        type: "invalid_request_error",
-        code: "vision_unsupported",
-        param: `messages[${index}].content[${partIndex}]`,
-        message: "this model does not support image input",
-      });
+      throw imagePartUnsupported(`messages[${index}].content[${partIndex}]`);
     } else {
       throw invalidRequest(
         `unsupported content part type '${part.type}'`,

@@ -1,4 +1,9 @@
-import { HelexaError, invalidRequest, requestedOutputLimit } from "@helexa/core";
+import {
+  chainedConversationNotSupported,
+  imagePartUnsupported,
+  invalidRequest,
+  requestedOutputLimit,
+} from "@helexa/core";
 import type {
   EngineChatRequest,
   EngineMessage,
@@ -15,13 +20,7 @@ import { responsesTopLogprobs } from "./top-logprobs-of.js";
  */
 export function toEngineResponsesRequest(body: ResponsesRequest): EngineChatRequest {
   if (body.previous_response_id != null) {
-    throw new HelexaError({
-      statusCode: 400,
-      type: "invalid_request_error",
-      code: "chained_conversation_not_supported",
-      param: "previous_response_id",
-      message: "previous_response_id is not supported on this neuron",
-    });
+    throw chainedConversationNotSupported("previous_response_id is not supported on this neuron");
   }
   if ((body.n ?? 1) !== 1) throw invalidRequest("a response has one output; only n = 1 is served", "n");
   const messages: EngineMessage[] = [];
@@ -86,13 +85,7 @@ function partsText(
         return part.text;
       }
       if (part.type === "input_image") {
-        throw new HelexaError({
-          statusCode: 400,
-          type: "invalid_request_error",
-          code: "vision_unsupported",
-          param: `input[${index}].content[${partIndex}]`,
-          message: "this model does not support image input",
-        });
+        throw imagePartUnsupported(`input[${index}].content[${partIndex}]`);
       }
       throw invalidRequest(
         `unsupported content part type '${part.type}'`,

@@ -1,34 +1,32 @@
 import { describe, expect, it } from "vitest";
 import {
+  chainedConversationNotSupported,
   contextLengthExceeded,
   insufficientQuota,
-  internalError,
+  invalidAnthropicBody,
   invalidApiKey,
   invalidRequest,
   missingModelField,
   modelNotFound,
-  modelOverloaded,
   payloadTooLarge,
   rateLimitExceeded,
   routeNotFound,
-  serviceUnavailable,
-  upstreamError,
-} from "./error-constructors.js";
-import {
-  internalTranslationError,
-  invalidAnthropicBody,
-  upstreamMalformedResponse,
-  upstreamStatusError,
-} from "./gateway-error-constructors.js";
-import { HelexaError } from "./helexa-error.js";
-import {
-  chainedConversationNotSupported,
-  cudaUnavailable,
-  insufficientVram,
   templateRenderFailed,
   visionUnsupported,
-} from "./neuron-error-constructors.js";
+} from "./client-errors.js";
+import { HelexaError } from "./helexa-error.js";
 import { renderAnthropicError, renderOpenAiError } from "./render-error.js";
+import {
+  cudaUnavailable,
+  insufficientVram,
+  internalError,
+  internalTranslationError,
+  modelOverloaded,
+  serviceUnavailable,
+  upstreamError,
+  upstreamMalformedResponse,
+  upstreamStatusError,
+} from "./server-errors.js";
 
 describe("every code of original-cortex §6 and original-neuron §9", () => {
   it.each<[string, HelexaError, number, string, string | null, string | undefined]>([

@@ -28,6 +28,11 @@ export interface HelexaErrorOptions {
    * (both retry every 429 otherwise).
    */
   permanent?: boolean;
+  /**
+   * Response headers rendered with the error and never put in its body (`x-request-id`,
+   * `X-Helexa-Advice`); they come after `Retry-After` / `x-should-retry`.
+   */
+  headers?: Readonly<Record<string, string>>;
   cause?: unknown;
 }
 
@@ -44,6 +49,7 @@ export class HelexaError extends Error {
   readonly retryAfterSecs: number | undefined;
   readonly isOverload: boolean;
   readonly permanent: boolean;
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(options: HelexaErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +62,30 @@ export class HelexaError extends Error {
     this.retryAfterSecs = options.retryAfterSecs;
     this.isOverload = options.isOverload ?? false;
     this.permanent = options.permanent ?? false;
+    this.headers = options.headers ?? {};
+  }
+
+  /** A copy with some options replaced (a `cause` not given is kept). */
+  with(changes: Partial<HelexaErrorOptions>): HelexaError {
+    return new HelexaError({
+      statusCode: this.statusCode,
+      type: this.type,
+      code: this.code,
+      message: this.message,
+      param: this.param,
+      extras: this.extras,
+      ...(this.retryAfterSecs === undefined ? {} : { retryAfterSecs: this.retryAfterSecs }),
+      isOverload: this.isOverload,
+      permanent: this.permanent,
+      headers: this.headers,
+      cause: this.cause,
+      ...changes,
+    });
+  }
+
+  /** A copy that also renders `headers` (they win over headers of the same name already there). */
+  withHeaders(headers: Readonly<Record<string, string>>): HelexaError {
+    return this.with({ headers: { ...this.headers, ...headers } });
   }
 
   /** Whether a client may retry the same request later (a `Retry-After` is set, or the status says so). */

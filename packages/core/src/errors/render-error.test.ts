@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  insufficientQuota,
-  invalidApiKey,
-  modelNotFound,
-  modelOverloaded,
-  rateLimitExceeded,
-  serviceUnavailable,
-} from "./error-constructors.js";
+import { insufficientQuota, invalidApiKey, modelNotFound, rateLimitExceeded } from "./client-errors.js";
 import { HelexaError } from "./helexa-error.js";
 import {
   anthropicErrorEnvelopeSchema,
@@ -15,6 +8,7 @@ import {
   renderOpenAiError,
   toAnthropicErrorType,
 } from "./render-error.js";
+import { modelOverloaded, serviceUnavailable } from "./server-errors.js";
 
 describe("renderOpenAiError", () => {
   it("renders a body the envelope schema accepts, and extras cannot overwrite the core fields", () => {
@@ -63,5 +57,43 @@ describe("toAnthropicErrorType", () => {
     [429, true, 529, "overloaded_error"],
   ])("%d (overload %s) → %d %s", (status, isOverload, expectedStatus, expectedType) => {
     expect(toAnthropicErrorType(status, isOverload)).toEqual({ status: expectedStatus, type: expectedType });
+  });
+});
+
+describe("an error's own headers", () => {
+  it("are rendered after Retry-After / x-should-retry in both dialects, never in the body", () => {
+    const error = rateLimitExceeded("slow down", 3).withHeaders({ "x-request-id": "r1" });
+    for (const rendered of [renderOpenAiError(error), renderAnthropicError(error)]) {
+      expect(Object.entries(rendered.headers)).toEqual([
+        ["retry-after", "3"],
+        ["x-request-id", "r1"],
+      ]);
+      expect(JSON.stringify(rendered.body)).not.toContain("r1");
+    }
+    const permanent = insufficientQuota("spent").withHeaders({ "x-helexa-advice": "a" });
+    expect(renderOpenAiError(permanent).headers).toEqual({ "x-should-retry": "false", "x-helexa-advice": "a" });
+  });
+
+  it("withHeaders merges into a copy that keeps everything else", () => {
+    const cause = new Error("root");
+    const original = new HelexaError({
+      statusCode: 503,
+      type: "api_error",
+      code: "c",
+      message: "m",
+      param: "p",
+      extras: { x: 1 },
+      retryAfterSecs: 2,
+      isOverload: true,
+      cause,
+    });
+    const once = original.withHeaders({ a: "1" });
+    const twice = once.withHeaders({ b: "2", a: "3" });
+    expect(original.headers).toEqual({});
+    expect(twice.headers).toEqual({ a: "3", b: "2" });
+    expect(renderOpenAiError(twice).body).toEqual(renderOpenAiError(original).body);
+    expect(renderAnthropicError(twice).status).toBe(529);
+    expect(twice.cause).toBe(cause);
+    expect(twice.isRetryable).toBe(true);
   });
 });

@@ -26,17 +26,22 @@ export interface RenderedError<Body> {
   body: Body;
 }
 
-/** `Retry-After` on transient refusals, `x-should-retry: false` on permanent ones (SDKs skip their retries). */
-function retryHeaders(error: HelexaError): Record<string, string> {
-  if (error.permanent) return { "x-should-retry": "false" };
-  return error.retryAfterSecs === undefined ? {} : { "retry-after": String(Math.ceil(error.retryAfterSecs)) };
+/**
+ * `Retry-After` on transient refusals, `x-should-retry: false` on permanent ones (SDKs skip their
+ * retries), then the error's own `headers`.
+ */
+function errorHeaders(error: HelexaError): Record<string, string> {
+  if (error.permanent) return { "x-should-retry": "false", ...error.headers };
+  return error.retryAfterSecs === undefined
+    ? { ...error.headers }
+    : { "retry-after": String(Math.ceil(error.retryAfterSecs)), ...error.headers };
 }
 
-/** Renders `{error:{message,type,code,param,...extras}}` with `Retry-After` or `x-should-retry: false`. */
+/** Renders `{error:{message,type,code,param,...extras}}` with `Retry-After` or `x-should-retry: false`, and the error's headers. */
 export function renderOpenAiError(error: HelexaError): RenderedError<OpenAiErrorEnvelope> {
   return {
     status: error.statusCode,
-    headers: retryHeaders(error),
+    headers: errorHeaders(error),
     body: {
       error: {
         ...error.extras,
@@ -71,7 +76,7 @@ export function renderAnthropicError(error: HelexaError): RenderedError<Anthropi
   const mapped = toAnthropicErrorType(error.statusCode, error.isOverload);
   return {
     status: mapped.status,
-    headers: retryHeaders(error),
+    headers: errorHeaders(error),
     body: { type: "error", error: { type: mapped.type, message: error.message } },
   };
 }

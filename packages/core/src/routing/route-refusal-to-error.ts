@@ -1,5 +1,6 @@
-import { modelNotFound, serviceUnavailable } from "../errors/error-constructors.js";
+import { modelNotFound } from "../errors/client-errors.js";
 import type { HelexaError } from "../errors/helexa-error.js";
+import { serviceUnavailable } from "../errors/server-errors.js";
 import type { RouteRefusal } from "./route-plan.js";
 
 /**

@@ -1,4 +1,4 @@
-import { HelexaError } from "@helexa/core";
+import type { HelexaError } from "@helexa/core";
 
 /** OpenAI chat fields the translation writes, as the Anthropic request field they came from. */
 const FIELD_RULES: ReadonlyArray<readonly [pattern: RegExp, rewrite: (match: RegExpMatchArray) => string]> = [
@@ -31,16 +31,9 @@ export function rephraseUpstreamError(error: HelexaError): HelexaError {
   const prefix = `invalid '${param}': `;
   const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   const mapped = anthropicField(param);
-  return new HelexaError({
-    statusCode: error.statusCode,
-    type: error.type,
-    code: error.code,
+  return error.with({
     message: mapped === null ? detail : `${mapped}: ${detail}`,
     param: mapped,
-    extras: error.extras,
-    retryAfterSecs: error.retryAfterSecs,
-    isOverload: error.isOverload,
-    permanent: error.permanent,
     cause: error,
   });
 }

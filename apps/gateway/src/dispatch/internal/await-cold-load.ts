@@ -1,7 +1,6 @@
-import { type RouteCandidate, serviceUnavailable } from "@helexa/core";
+import { clientClosedRequest, modelLoadFailed, type RouteCandidate, serviceUnavailable } from "@helexa/core";
 import type { ColdLoader } from "../../cold-load/create-cold-loader.js";
 import type { ClientSignal } from "../dispatch.js";
-import { clientClosed, modelLoadFailed } from "./dispatch-errors.js";
 
 /** Seconds a client should wait before retrying a request whose model is still loading. */
 export const STILL_LOADING_RETRY_AFTER_SECS = 10;
@@ -32,7 +31,7 @@ export async function awaitColdLoad(options: {
       evict: candidate.evict,
     });
     const outcome = await raceDeadline(load, deadline - performance.now(), signal);
-    if (outcome === "aborted") throw clientClosed();
+    if (outcome === "aborted") throw clientClosedRequest();
     if (outcome === "timeout") {
       throw serviceUnavailable(
         `model '${model}' is still loading; retry shortly`,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { type RouteCandidate, upstreamError } from "@helexa/core";
+import { clientClosedRequest, type RouteCandidate, upstreamError, upstreamTimeout } from "@helexa/core";
 import type { Identity } from "../../entitlements/entitlements.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 import { describeFetchError } from "../../fleet/neuron-client.js";
@@ -11,7 +11,6 @@ import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
 import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
 import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import type { ClientSignal, UpstreamRoute } from "../dispatch.js";
-import { clientClosed, upstreamTimeout } from "./dispatch-errors.js";
 import { fetchRequestUsage } from "./fetch-request-usage.js";
 import { finishResponse } from "./finish-response.js";
 import type { SettleGuard } from "./settle-guard.js";
@@ -115,7 +114,7 @@ export async function forward(context: ForwardContext): Promise<Response> {
             "aborted",
           );
         }
-        throw clientClosed();
+        throw clientClosedRequest();
       }
       metrics.requestErrors.inc(labels);
       if (call.abortReason !== null) throw upstreamTimeout(node.name);

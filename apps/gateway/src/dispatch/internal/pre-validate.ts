@@ -6,7 +6,6 @@ import {
   type PromptField,
   type RouteCandidate,
 } from "@helexa/core";
-import { attachHeaders } from "../../errors/render-error-response.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 import type { UpstreamRoute } from "../dispatch.js";
 
@@ -44,7 +43,7 @@ export function preValidate(
   const max = Math.max(...contexts.map((context) => context ?? 0));
   const error = contextLengthExceeded(max, estimate, true, promptFieldOf(route));
   const advice = clientAdvice(userAgent);
-  throw advice === undefined ? error : attachHeaders(error, { "x-helexa-advice": advice });
+  throw advice === undefined ? error : error.withHeaders({ "x-helexa-advice": advice });
 }
 
 /** The request field that holds the prompt on `route` (Anthropic clients arrive as chat: `messages`). */
