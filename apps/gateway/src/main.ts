@@ -7,8 +7,10 @@ import { type AppDeps, createCortexApp } from "./app.js";
 import { ConfigError, type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
 import { listenUrl, parseListenAddress } from "./config/parse-listen-address.js";
 import { toAppConfig } from "./config/to-app-config.js";
+import { fetchRequestUsage } from "./dispatch/internal/fetch-request-usage.js";
 import { computeCost } from "./entitlements/compute-cost.js";
 import { createEntitlements } from "./entitlements/create-entitlements.js";
+import { createSharedEntitlements } from "./entitlements/create-shared-entitlements.js";
 import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
 import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
 import { openLedger } from "./entitlements/ledger.js";
@@ -22,6 +24,8 @@ import { createJoinRoute } from "./join/create-join-route.js";
 import { createMemoryRegistrationStore } from "./join/create-memory-registration-store.js";
 import { createRegistrationSync, type RegistrationSync } from "./join/create-registration-sync.js";
 import { withJoinRoute } from "./join/with-join-route.js";
+import type { LedgerStore } from "./ledger-store/ledger-store.js";
+import { openLedgerStore } from "./ledger-store/open-ledger-store.js";
 import { createLedgerResponseStore } from "./responses/create-ledger-response-store.js";
 import type { ResponseStore } from "./responses/response-store.js";
 import { createApiServer } from "./server/create-api-server.js";
@@ -52,7 +56,14 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const gateway = config.gateway;
   const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" }, createStdoutDestination());
   const registry = new Registry();
-  const entitlements = await buildEntitlements(loaded, logger, registry);
+  // `[ledger] url`: one PostgreSQL for every gateway (budgets, stored responses, registrations).
+  const sharedLedger =
+    config.ledger.url === undefined
+      ? undefined
+      : await openLedgerStore(config.ledger, {
+          onError: (error) => logger.error({ err: error }, "shared ledger background write failed"),
+        });
+  const entitlements = await buildEntitlements(loaded, logger, registry, sharedLedger);
   const fleet = new FleetState(config.neurons, loaded.catalogue);
   const poller = createPoller({
     fleet,
@@ -71,13 +82,15 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   if (entitlements !== undefined) extraRoutes.push(() => createUsageRoutes({ entitlements }));
   // With a ledger, stored responses live in it (a connection of its own); open, in memory (the app's default).
   const responseStore: ResponseStore | undefined =
-    entitlements === undefined
-      ? undefined
-      : createLedgerResponseStore(openLedger(config.ledger.path).database, {
-          retentionMs: config.ledger.responses_retention_hours * 3_600_000,
-          now: Date.now,
-          ownsDatabase: true,
-        });
+    sharedLedger !== undefined
+      ? sharedLedger.responses
+      : entitlements === undefined
+        ? undefined
+        : createLedgerResponseStore(openLedger(config.ledger.path).database, {
+            retentionMs: config.ledger.responses_retention_hours * 3_600_000,
+            now: Date.now,
+            ownsDatabase: true,
+          });
   const cortex = createCortexApp({
     fleet,
     fetch: globalThis.fetch,
@@ -103,10 +116,11 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     );
   });
   const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port).catch(
-    (error: unknown) => {
+    async (error: unknown) => {
       cortex.close();
       responseStore?.close();
-      entitlements?.dispose();
+      await entitlements?.dispose();
+      await sharedLedger?.close();
       throw listenError(error, "gateway.metrics_listen", gateway.metrics_listen);
     },
   );
@@ -118,7 +132,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   let syncTimer: NodeJS.Timeout | undefined;
   let api = cortex.app;
   if (config.join !== undefined) {
-    const store = createMemoryRegistrationStore();
+    const store = sharedLedger?.registrations ?? createMemoryRegistrationStore();
     const sync = createRegistrationSync({
       fleet,
       store,
@@ -157,7 +171,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       await closeServer(metricsServer);
       cortex.close();
       responseStore?.close();
-      entitlements?.dispose();
+      await entitlements?.dispose();
+      await sharedLedger?.close();
       throw listenError(error, "gateway.listen", gateway.listen);
     },
   );
@@ -193,7 +208,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       await closeServer(metricsServer);
       cortex.close();
       responseStore?.close();
-      entitlements?.dispose();
+      await entitlements?.dispose();
+      await sharedLedger?.close();
       logger.info({ event: "stopped" }, "cortex stopped");
     })();
     return stopping;
@@ -202,17 +218,41 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
 }
 
 /**
- * Keys, budgets and the SQLite ledger, when `[entitlements]` configures keys or `require_auth`. Without
- * them cortex runs open and keeps no ledger, so a bare fleet pays nothing per request.
+ * Keys, budgets and the ledger (SQLite, or the shared PostgreSQL store), when `[entitlements]` configures
+ * keys or `require_auth`. Without them cortex runs open and keeps no ledger, so a bare fleet pays nothing
+ * per request.
  */
 async function buildEntitlements(
   loaded: LoadedCortexConfig,
   logger: Logger,
   registry: Registry,
+  sharedLedger: LedgerStore | undefined,
 ): Promise<EntitlementsWithUsage | undefined> {
   const { config, catalogue } = loaded;
   if (!config.entitlements.require_auth && config.entitlements.keys.length === 0) return undefined;
   const costs = new Map(catalogue.models.map((model) => [model.id, model.cost]));
+  const neurons = config.neurons.map((neuron) => ({
+    endpoint: neuron.endpoint,
+    authToken: neuron.auth_token,
+  }));
+  if (sharedLedger !== undefined) {
+    return createSharedEntitlements({
+      config: config.entitlements,
+      store: sharedLedger,
+      leaseMs: config.ledger.lease_seconds * 1000,
+      costFor: (model, usage) => computeCost(costs.get(model), usage),
+      logger,
+      metrics: createEntitlementMetrics(registry),
+      // A dead gateway's request may have finished on its neuron, which still knows what it generated.
+      lookUpUsage: async (requestId) => {
+        for (const neuron of neurons) {
+          const answer = await fetchRequestUsage(neuron.endpoint, neuron.authToken, requestId, 1_000, 1);
+          if (answer?.state === "finished") return answer.usage;
+        }
+        return undefined;
+      },
+    });
+  }
   // Holds a crash left are charged at what their neurons say was generated, when they still know.
   const leftoverUsage = await lookUpLeftoverHolds(
     config.ledger.path,

@@ -1,7 +1,7 @@
 import { promptTokensUpperBound } from "@helexa/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEntitlements } from "../entitlements/create-entitlements.js";
-import type { EntitlementsWithUsage } from "../entitlements/entitlements.js";
+import type { LocalEntitlements } from "../entitlements/entitlements.js";
 import { createTempDir, entitlementsConfig } from "../entitlements/test-support/temp-ledger.js";
 import { createTestCortex, type TestCortex } from "../test-support/create-test-cortex.js";
 import { serveApp } from "../test-support/serve-app.js";
@@ -48,7 +48,7 @@ const CASES: Array<[string, string, Record<string, unknown>]> = [
 let neuron: SpawnedNeuron;
 let cortex: TestCortex;
 let server: { url: string; close(): Promise<void> };
-let entitlements: EntitlementsWithUsage;
+let entitlements: LocalEntitlements;
 const temp = createTempDir();
 
 beforeAll(async () => {

@@ -110,7 +110,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let request = original;
     let turn: ResponsesTurn | undefined;
     if (request.route === "/v1/responses" && deps.responses !== undefined) {
-      turn = prepareResponsesTurn(request.body, request.identity?.keyId ?? null, {
+      turn = await prepareResponsesTurn(request.body, request.identity?.keyId ?? null, {
         store: deps.responses,
         logger: deps.logger,
         now: () => deps.clock.now(),
@@ -153,7 +153,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let outputLimit: number | undefined;
     if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
       const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
-      reservation = deps.entitlements.reserve(request.identity, planned.tokens, {
+      reservation = await deps.entitlements.reserve(request.identity, planned.tokens, {
         model,
         requestId,
         promptTokens: planned.promptTokens,

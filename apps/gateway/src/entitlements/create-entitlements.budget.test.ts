@@ -1,7 +1,7 @@
 import { HelexaError } from "@helexa/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEntitlements } from "./create-entitlements.js";
-import type { EntitlementsWithUsage as Entitlements, Identity } from "./entitlements.js";
+import type { LocalEntitlements as Entitlements, Identity } from "./entitlements.js";
 import { createManualClock, createTempDir, entitlementsConfig } from "./test-support/temp-ledger.js";
 
 const temps: Array<{ cleanup: () => void }> = [];

@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { type CortexConfig, invalidApiKey } from "@helexa/core";
+import type { CortexConfig } from "@helexa/core";
 import type { EntitlementMetrics } from "./entitlement-metrics.js";
 import type {
-  EntitlementsWithUsage,
   HoldDetails,
   Identity,
+  LocalEntitlements,
   Reservation,
   SettleDetails,
   Usage,
 } from "./entitlements.js";
 import { BudgetBook } from "./internal/budget-book.js";
 import { chargeLeftoverHolds } from "./internal/charge-leftover-holds.js";
+import { createAuthenticator } from "./internal/create-authenticator.js";
 import { createKeyTable } from "./internal/key-table.js";
 import { noopLogger } from "./internal/noop-logger.js";
-import { readApiKey } from "./internal/read-api-key.js";
 import { createRequestRecorder } from "./internal/record-request.js";
 import { refusalError } from "./internal/refusal-error.js";
 import { toKeyUsage } from "./internal/to-key-usage.js";
@@ -51,7 +51,7 @@ interface Pending {
  * anonymous (an OpenAI SDK always sends some key); with keys configured, an unknown key is a 401 even when
  * `require_auth` is off. Anonymous requests are recorded in the ledger (null key) but never limited.
  */
-export function createEntitlements(options: CreateEntitlementsOptions): EntitlementsWithUsage {
+export function createEntitlements(options: CreateEntitlementsOptions): LocalEntitlements {
   const { config } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? noopLogger;
@@ -120,22 +120,7 @@ export function createEntitlements(options: CreateEntitlementsOptions): Entitlem
   };
 
   return {
-    authenticate(headers) {
-      const presented = readApiKey(headers);
-      if (presented === null) {
-        if (!config.require_auth) return null;
-        metrics?.authFailures.inc({ reason: "missing_key", source: "none" });
-        throw invalidApiKey("missing API key; send 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
-      }
-      if (config.keys.length === 0 && !config.require_auth) return null;
-      const identity = keys.lookup(presented.secret);
-      if (identity === null) {
-        metrics?.authFailures.inc({ reason: "unknown_key", source: presented.source });
-        logger.info({ source: presented.source }, "refused an unknown API key");
-        throw invalidApiKey("invalid API key");
-      }
-      return { ...identity };
-    },
+    authenticate: createAuthenticator(config, keys, logger, metrics),
 
     reserve(identity, tokens, hold) {
       if (!Number.isFinite(tokens) || tokens < 0) throw new RangeError(`cannot reserve ${tokens} tokens`);

@@ -52,20 +52,33 @@ export interface Reservation {
  */
 export interface Entitlements {
   authenticate(headers: ClientHeaders): Identity | null;
-  /** With `hold`, the hold is written to the ledger first, so a crash before settling is charged at start. */
-  reserve(identity: Identity | null, tokens: number, hold?: HoldDetails): Reservation;
+  /**
+   * With `hold`, the hold is written to the ledger first, so a crash before settling is charged at start.
+   * A shared (PostgreSQL) ledger decides in the database and answers with a promise.
+   */
+  reserve(identity: Identity | null, tokens: number, hold?: HoldDetails): Reservation | Promise<Reservation>;
   /** Records the request's usage (one ledger row) and turns the hold into spend. */
   settle(reservation: Reservation, usage: Usage, details: SettleDetails): void;
   /** Drops the hold and records a zero-usage row with `details.outcome`, so failed requests are counted. */
   release(reservation: Reservation, details: SettleDetails): void;
-  /** Closes the ledger. Call after the HTTP server has drained; later settles are logged and dropped. */
-  dispose(): void;
+  /**
+   * Closes the ledger (a shared one once its last writes are done). Call after the HTTP server has
+   * drained; later settles are logged and dropped.
+   */
+  dispose(): void | Promise<void>;
 }
 
 /** What `createEntitlements` returns: the contract above plus the read side that `GET /v1/usage` needs. */
 export interface EntitlementsWithUsage extends Entitlements {
   /** The key's allocation now: cap, spend in the current window, holds, and when the window frees. */
-  usageFor(identity: Identity): KeyUsage;
+  usageFor(identity: Identity): KeyUsage | Promise<KeyUsage>;
   /** Every configured `(key_id, account_id)`, for the dashboard's usage table (optional for test doubles). */
   identities?(): readonly Identity[];
+}
+
+/** The in-process entitlements on the SQLite ledger (`createEntitlements`): every answer is immediate. */
+export interface LocalEntitlements extends EntitlementsWithUsage {
+  reserve(identity: Identity | null, tokens: number, hold?: HoldDetails): Reservation;
+  usageFor(identity: Identity): KeyUsage;
+  dispose(): void;
 }

@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEntitlements } from "./create-entitlements.js";
-import type { EntitlementsWithUsage, Identity } from "./entitlements.js";
+import type { Identity, LocalEntitlements } from "./entitlements.js";
 import { createManualClock, createTempDir, entitlementsConfig } from "./test-support/temp-ledger.js";
 
 // Holds are written to the ledger before dispatch and charged at the next start if never settled.
 const temps: Array<{ cleanup: () => void }> = [];
-const opened: EntitlementsWithUsage[] = [];
+const opened: LocalEntitlements[] = [];
 afterEach(() => {
   for (const entitlements of opened.splice(0)) entitlements.dispose();
   for (const temp of temps.splice(0)) temp.cleanup();
@@ -18,7 +18,7 @@ const config = entitlementsConfig({
   keys: [{ key: "sk-1", key_id: "key-1", account_id: "acct-1", hard_cap: 1000 }],
 });
 
-function open(ledgerPath: string): EntitlementsWithUsage {
+function open(ledgerPath: string): LocalEntitlements {
   const entitlements = createEntitlements({ config, ledgerPath, clock: clock.now });
   opened.push(entitlements);
   return entitlements;

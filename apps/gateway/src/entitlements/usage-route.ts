@@ -15,12 +15,12 @@ export interface UsageRoutesOptions {
  */
 export function createUsageRoutes(options: UsageRoutesOptions): Hono {
   const { entitlements } = options;
-  return new Hono().get("/v1/usage", (c) => {
+  return new Hono().get("/v1/usage", async (c) => {
     const identity = entitlements.authenticate(c.req.raw.headers);
     if (identity === null) {
       throw invalidApiKey("GET /v1/usage reports a key's own budget; send 'Authorization: Bearer <key>'");
     }
     c.header("cache-control", "no-store");
-    return c.json(entitlements.usageFor(identity));
+    return c.json(await entitlements.usageFor(identity));
   });
 }

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { ResponseStore, StoredResponse } from "./response-store.js";
+import type { LocalResponseStore, StoredResponse } from "./response-store.js";
 
 export interface LedgerResponseStoreOptions {
   retentionMs: number;
@@ -25,7 +25,7 @@ interface ResponseRow {
 export function createLedgerResponseStore(
   database: Database.Database,
   options: LedgerResponseStoreOptions,
-): ResponseStore {
+): LocalResponseStore {
   const insert = database.prepare(
     `INSERT OR REPLACE INTO responses (id, owner, model, input, instructions, response, created_ms)
      VALUES (@id, @owner, @model, @input, @instructions, @response, @createdAtMs)`,

@@ -1,4 +1,4 @@
-import type { ResponseStore, StoredResponse } from "./response-store.js";
+import type { LocalResponseStore, StoredResponse } from "./response-store.js";
 
 export interface MemoryResponseStoreOptions {
   /** Entries kept at most; the least recently used goes first. */
@@ -18,7 +18,7 @@ interface Entry {
  * The store of a cortex without entitlements (no ledger): a bounded in-memory LRU (entries and bytes), lost
  * on restart.
  */
-export function createMemoryResponseStore(options: MemoryResponseStoreOptions): ResponseStore {
+export function createMemoryResponseStore(options: MemoryResponseStoreOptions): LocalResponseStore {
   const entries = new Map<string, Entry>();
   let totalBytes = 0;
   const drop = (id: string) => {

@@ -32,18 +32,18 @@ export interface PrepareResponsesTurnDeps {
  * OpenAI: only the new request's apply). Pre-validation and budget then see the expanded input, which is
  * what the neuron evaluates.
  */
-export function prepareResponsesTurn(
+export async function prepareResponsesTurn(
   body: Record<string, unknown>,
   owner: string | null,
   deps: PrepareResponsesTurnDeps,
-): ResponsesTurn {
+): Promise<ResponsesTurn> {
   const previousId = body.previous_response_id;
   const ownInput = asItems(body.input);
   let input = ownInput;
   let next = body;
   let changed = false;
   if (typeof previousId === "string") {
-    const previous = deps.store.get(previousId, owner);
+    const previous = await deps.store.get(previousId, owner);
     if (previous === undefined) throw previousResponseNotFound(previousId);
     const output = Array.isArray(previous.response.output) ? previous.response.output : [];
     const carried = output.filter(

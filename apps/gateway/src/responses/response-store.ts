@@ -23,9 +23,17 @@ export interface StoredResponse {
  * as missing. Entries older than the retention window are gone.
  */
 export interface ResponseStore {
+  /** Never throws for a failed write of a shared store: that is logged, and the reply still goes out. */
   put(stored: StoredResponse): void;
-  get(id: string, owner: string | null): StoredResponse | undefined;
+  /** A shared (PostgreSQL) store answers with a promise; the in-process ones at once. */
+  get(id: string, owner: string | null): StoredResponse | undefined | Promise<StoredResponse | undefined>;
   /** True when it was there (and is now deleted). */
-  delete(id: string, owner: string | null): boolean;
+  delete(id: string, owner: string | null): boolean | Promise<boolean>;
   close(): void;
+}
+
+/** A store in this process (memory, the SQLite file): every answer is immediate. */
+export interface LocalResponseStore extends ResponseStore {
+  get(id: string, owner: string | null): StoredResponse | undefined;
+  delete(id: string, owner: string | null): boolean;
 }

@@ -12,9 +12,9 @@ import type { ResponseStore } from "../responses/response-store.js";
 export function createStoredResponsesRoute(store: ResponseStore) {
   const owner = (identity: AppEnv["Variables"]["identity"] | undefined) => identity?.keyId ?? null;
   return new Hono<AppEnv>()
-    .get("/v1/responses/:id/input_items", (c) => {
+    .get("/v1/responses/:id/input_items", async (c) => {
       const id = c.req.param("id");
-      const stored = store.get(id, owner(c.get("identity")));
+      const stored = await store.get(id, owner(c.get("identity")));
       if (stored === undefined) throw responseNotFound(id);
       const items = c.req.query("order") === "asc" ? stored.input : [...stored.input].reverse();
       const idOf = (item: unknown) =>
@@ -29,15 +29,15 @@ export function createStoredResponsesRoute(store: ResponseStore) {
         has_more: false,
       });
     })
-    .get("/v1/responses/:id", (c) => {
+    .get("/v1/responses/:id", async (c) => {
       const id = c.req.param("id");
-      const stored = store.get(id, owner(c.get("identity")));
+      const stored = await store.get(id, owner(c.get("identity")));
       if (stored === undefined) throw responseNotFound(id);
       return c.json(stored.response);
     })
-    .delete("/v1/responses/:id", (c) => {
+    .delete("/v1/responses/:id", async (c) => {
       const id = c.req.param("id");
-      if (!store.delete(id, owner(c.get("identity")))) throw responseNotFound(id);
+      if (!(await store.delete(id, owner(c.get("identity"))))) throw responseNotFound(id);
       return c.json({ id, object: "response", deleted: true });
     });
 }

@@ -1,0 +1,24 @@
+import type { CortexConfig } from "@helexa/core";
+import type { LedgerStore } from "./ledger-store.js";
+import { openPostgresLedgerStore } from "./open-postgres-ledger-store.js";
+import { openSqliteLedgerStore } from "./open-sqlite-ledger-store.js";
+
+/**
+ * Opens the ledger `[ledger]` names: PostgreSQL when `url` is set (shared by several gateways), else the
+ * SQLite file at `path`. Runs the migrations; throws on a schema newer than this build, or (PostgreSQL)
+ * when the database cannot be reached, with the URL's password left out.
+ */
+export async function openLedgerStore(
+  ledger: CortexConfig["ledger"],
+  options: { now?: () => number; onError?: (error: unknown) => void } = {},
+): Promise<LedgerStore> {
+  const responsesRetentionMs = ledger.responses_retention_hours * 3_600_000;
+  const common = { responsesRetentionMs, ...(options.now === undefined ? {} : { now: options.now }) };
+  if (ledger.url !== undefined) {
+    return openPostgresLedgerStore(ledger.url, {
+      ...common,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
+  }
+  return openSqliteLedgerStore(ledger.path, common);
+}
