@@ -15,7 +15,7 @@ const FINAL_TEXT = claudeScript.answer.join("");
 let fleet: ClientFleet;
 
 beforeAll(async () => {
-  fleet = await startClientFleet({ [MODEL]: claudeScript });
+  fleet = await startClientFleet({ [MODEL]: claudeScript }, { tiny: true });
 }, 240_000);
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ const FINAL_TEXT = codexScript.answer.join("");
 let fleet: ClientFleet;
 
 beforeAll(async () => {
-  fleet = await startClientFleet({ [MODEL]: codexScript });
+  fleet = await startClientFleet({ [MODEL]: codexScript }, { tiny: false });
 }, 240_000);
 
 afterAll(async () => {

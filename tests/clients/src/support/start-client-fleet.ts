@@ -13,7 +13,7 @@ export const TINY = "tiny";
 export const API_KEY = "sk-clients-main";
 /** A key whose budget is spent at once (hard cap 1 token): its requests are refused with 429. */
 export const CAPPED_KEY = "sk-clients-capped";
-/** Context of the scripted models: Claude Code's prompt is about 65k tokens in their byte-level vocabulary. */
+/** Context of the scripted models: in their byte-level vocabulary Claude Code's first request is about 41k tokens (65k with its whole tool set), Codex's 34k. */
 const SCRIPTED_CONTEXT = 131_072;
 
 /** A neuron serving scripted models and `tiny`, and a keyed cortex in front of it, as real processes. */
@@ -30,11 +30,14 @@ const require = createRequire(import.meta.url);
 const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
 
 /**
- * Writes each scripted model (by model id) and the tiny model into a temp folder, starts `neuron serve`
- * (threads = 1, CPU) with all of them preloaded and `cortex serve` with two keys and a ledger, and resolves
+ * Writes each scripted model (by model id) and, with `tiny`, the tiny model into a temp folder, starts
+ * `neuron serve` (threads = 1, CPU) with all of them preloaded and `cortex serve` with two keys and a ledger, and resolves
  * once cortex lists every model as loaded. Needs `pnpm build` of the apps.
  */
-export async function startClientFleet(scripted: Record<string, ScriptedModelOptions>): Promise<ClientFleet> {
+export async function startClientFleet(
+  scripted: Record<string, ScriptedModelOptions>,
+  options: { tiny: boolean },
+): Promise<ClientFleet> {
   const folder = await mkdtemp(join(tmpdir(), "helexa-clients-"));
   const services: SpawnedService[] = [];
   const stop = async () => {
@@ -42,8 +45,11 @@ export async function startClientFleet(scripted: Record<string, ScriptedModelOpt
     await rm(folder, { recursive: true, force: true });
   };
   try {
-    const tiny = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
-    const models = [{ id: TINY, path: tiny.path, context: 4096 }];
+    const models: Array<{ id: string; path: string; context: number }> = [];
+    if (options.tiny) {
+      const tiny = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
+      models.push({ id: TINY, path: tiny.path, context: 4096 });
+    }
     for (const [id, script] of Object.entries(scripted)) {
       const path = join(folder, `${id}.gguf`);
       await writeFile(path, generateScriptedModel({ ...script, contextLength: SCRIPTED_CONTEXT }));
