@@ -23,17 +23,27 @@ const chunks = (timing: StreamTiming) => timing.chunkDelaysMs;
 
 /**
  * Per gateway, against direct: added time to first byte, split into the request leg (client → stub) and the
- * first chunk's leg (stub → client); added per-chunk delay p99; the share of unbuffered streams.
+ * first chunk's leg (stub → client); added per-chunk delay p99; the share of unbuffered streams. All from the
+ * streams sent right after another (`byTarget`); `afterIdle` (the streams that found every process idle since
+ * the target's last turn) gives the added time to first byte after idle, as context.
  */
-export function streamingFigures(byTarget: Map<string, StreamTiming[]>): Measurement[] {
+export function streamingFigures(
+  byTarget: Map<string, StreamTiming[]>,
+  afterIdle: Map<string, StreamTiming[]> = new Map(),
+): Measurement[] {
   const direct = byTarget.get("direct")!;
   const base = {
     ttfb: over(direct, ttfb, 50),
     firstChunk: over(direct, firstChunk, 50),
     chunk: over(direct, chunks, 99),
   };
+  const idleDirect = afterIdle.get("direct") ?? [];
+  const idleBase = over(idleDirect, ttfb, 50);
   const figures: Measurement[] = [
     { name: "direct time to first byte p50", unit: "ms", value: base.ttfb },
+    ...(idleDirect.length > 0
+      ? [{ name: "direct time to first byte after idle p50", unit: "ms", value: idleBase }]
+      : []),
     { name: "direct chunk delay p99", unit: "ms", value: base.chunk },
   ];
   for (const [name, timings] of byTarget) {
@@ -51,6 +61,15 @@ export function streamingFigures(byTarget: Map<string, StreamTiming[]>): Measure
         ...(isCortex ? { target: ttfbTarget } : {}),
       },
       { name: `${name} … of which the first chunk's way back`, unit: "ms", value: addedFirstChunk },
+      ...((afterIdle.get(name)?.length ?? 0) > 0
+        ? [
+            {
+              name: `${name} added time to first byte after idle p50 (context)`,
+              unit: "ms",
+              value: over(afterIdle.get(name)!, ttfb, 50) - idleBase,
+            },
+          ]
+        : []),
       { name: `${name} added chunk delay p99`, unit: "ms", value: over(timings, chunks, 99) - base.chunk },
       {
         name: `${name} unbuffered streams`,
