@@ -77,6 +77,26 @@ describe("cache-aware routing", () => {
     expect([a.inferenceRequests().length, b.inferenceRequests().length]).toEqual([1, 0]);
   });
 
+  it("counts a prompt it routed as held there until a poll shows it (the next turn comes before the poll)", async () => {
+    const a = await neuron({ health: load(0) });
+    const b = await neuron({ health: load(0) });
+    const cortex = await createTestCortex({
+      neurons: [
+        { name: "node-a", url: a.url },
+        { name: "node-b", url: b.url },
+      ],
+      config: { routing: { strategy: "cache_aware", loadFactor: 1.25 } },
+    });
+    expect((await cortex.post("/v1/chat/completions", chat)).status).toBe(200);
+    expect(a.inferenceRequests()).toHaveLength(1);
+    // node-a is now the busier one, and no poll reports what its sequences hold.
+    a.health = { ...a.health, ...load(1) };
+    await cortex.poller.pollOnce();
+    const next = { ...chat, messages: [...chat.messages, { role: "assistant", content: "Done." }] };
+    expect((await cortex.post("/v1/chat/completions", next)).status).toBe(200);
+    expect([a.inferenceRequests().length, b.inferenceRequests().length]).toEqual([2, 0]);
+  });
+
   it("keeps one session on one replica when no prefix is cached (x-session-id)", async () => {
     const a = await neuron({ health: load(0) });
     const b = await neuron({ health: load(0) });

@@ -29,7 +29,7 @@ import { commitKeepAlive } from "./internal/commit-keep-alive.js";
 import { forward } from "./internal/forward.js";
 import { planReservation } from "./internal/plan-reservation.js";
 import { preValidate } from "./internal/pre-validate.js";
-import { type RoutingSettings, rankByPrefixCache } from "./internal/rank-by-prefix-cache.js";
+import { createPrefixCacheRanker, type RoutingSettings } from "./internal/rank-by-prefix-cache.js";
 import { createSettleGuard } from "./internal/settle-guard.js";
 import { buildUpstreamBody } from "./internal/upstream-body.js";
 
@@ -73,6 +73,7 @@ export interface DispatchDeps {
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { fleet, metrics, settings } = deps;
   const catalogue = fleet.catalogue;
+  const rankByCacheOrder = createPrefixCacheRanker(fleet, settings.routing, metrics, () => deps.clock.now());
 
   // Re-indexing reuses the last index for nodes (and model groups) that did not change since.
   let indexed: IndexedFleet | undefined;
@@ -144,7 +145,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       }
     }
     // Cache-aware order among the replicas the prompt fits (the request's prefix blocks are hashed once).
-    if (metered) candidates = rankByPrefixCache(fleet, model, candidates, request, settings.routing, metrics);
+    if (metered) candidates = rankByCacheOrder(model, candidates, request);
     const promptEstimate = () => {
       estimate ??= estimatePromptTokens(estimateBody);
       return estimate;
