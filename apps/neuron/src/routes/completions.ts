@@ -4,11 +4,8 @@ import {
   prefixBlockHashes,
   requestedOutputLimit,
 } from "@helexa/core";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { NeuronAppDeps } from "../app-deps.js";
-import { nodeOutgoing } from "../http/node-outgoing.js";
-import { readJsonBody } from "../http/read-json-body.js";
-import { sseResponse } from "../http/sse-response.js";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import { collectGeneration } from "../wire/collect-generation.js";
 import { type CompletionRequest, completionRequestSchema } from "../wire/completion-request.js";
@@ -19,56 +16,53 @@ import { toEngineCompletionRequests } from "../wire/to-engine-completion-request
 import { toEngineSampling } from "../wire/to-engine-sampling.js";
 import { completionTopLogprobs } from "../wire/top-logprobs-of.js";
 import { admitChoices } from "./admit-choices.js";
-import { trackRequestUsage } from "./request-usage.js";
+import { createGenerationRoute } from "./internal/create-generation-route.js";
 
 /**
  * `POST /v1/completions` (raw prompt, no chat template), streaming and not, `n` choices of each prompt of a
  * batch (see `admitChoices`).
  */
 export function completionsRoutes(deps: NeuronAppDeps): Hono {
-  return new Hono().post("/v1/completions", async (c) => {
-    const body = await readJsonBody(c, completionRequestSchema, deps.config.max_body_bytes);
-    // A batch of prompts: `n` choices of each in turn, as OpenAI numbers them.
-    const n = body.n ?? 1;
-    const requests = toEngineCompletionRequests(body, sharedFields(body)).flatMap((request) =>
-      Array<EngineCompletionRequest>(n).fill(withPrefixBlocks(request)),
-    );
-    const signal = c.req.raw.signal;
-    const stream = body.stream === true;
-    const usage = trackRequestUsage(c, deps);
-    const admitted = await usage.admit(() =>
-      admitChoices(deps, body.model, requests, signal, {
-        stream,
-        onUsage: usage.onUsage,
-        choicesPerPrompt: n,
-      }),
-    );
-    const events = admitted.map((generation) => generation.events);
-    // text_offset counts from the start of the prompt (OpenAI); token-id prompts count from 0.
-    const logprobs =
-      requests[0]?.sampling.logprobs === undefined
-        ? null
-        : {
-            offsets: requests.map((request) =>
-              typeof request.prompt === "string" ? request.prompt.length : 0,
-            ),
-          };
-    const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
-    if (stream) {
-      const includeUsage = body.stream_options?.include_usage === true;
-      return sseResponse(
-        (sink, streamSignal) =>
-          streamTextCompletion(sink, events, meta, includeUsage, streamSignal, logprobs, n),
-        {
-          keepAliveMs: deps.keepAliveMs ?? 15_000,
-          signal,
-          outgoing: nodeOutgoing(c),
-          onError: (error) => deps.logger.error({ err: error }, "completion stream failed"),
-        },
+  return createGenerationRoute(deps, {
+    path: "/v1/completions",
+    schema: completionRequestSchema,
+    streamFailure: "completion stream failed",
+    prepare(body) {
+      // A batch of prompts: `n` choices of each in turn, as OpenAI numbers them.
+      const n = body.n ?? 1;
+      const requests = toEngineCompletionRequests(body, sharedFields(body)).flatMap((request) =>
+        Array<EngineCompletionRequest>(n).fill(withPrefixBlocks(request)),
       );
-    }
-    const results = await Promise.all(events.map((choice) => collectGeneration(choice)));
-    return c.json(buildTextCompletion(results, meta, logprobs, n));
+      // text_offset counts from the start of the prompt (OpenAI); token-id prompts count from 0.
+      const logprobs =
+        requests[0]?.sampling.logprobs === undefined
+          ? null
+          : {
+              offsets: requests.map((request) =>
+                typeof request.prompt === "string" ? request.prompt.length : 0,
+              ),
+            };
+      return {
+        admit: ({ signal, stream, onUsage }) =>
+          admitChoices(deps, body.model, requests, signal, { stream, onUsage, choicesPerPrompt: n }),
+        answer(admitted) {
+          const events = admitted.map((generation) => generation.events);
+          const meta = { id: newId("cmpl-"), created: unixSeconds(deps.now?.()), model: body.model };
+          const includeUsage = body.stream_options?.include_usage === true;
+          return {
+            stream: (sink, signal) =>
+              streamTextCompletion(sink, events, meta, includeUsage, signal, logprobs, n),
+            whole: async () =>
+              buildTextCompletion(
+                await Promise.all(events.map((choice) => collectGeneration(choice))),
+                meta,
+                logprobs,
+                n,
+              ),
+          };
+        },
+      };
+    },
   });
 }
 
