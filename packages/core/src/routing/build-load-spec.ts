@@ -14,9 +14,14 @@ export function qualifiedModelId(model: Pick<CatalogueModel, "id" | "source">): 
  * The `POST /models/load` body for a cold load of a catalogue model on a node: the qualified id, the
  * harness, where to get the weights (`uri` / `path`), `quant`, the devices from `selectLoadDevices`,
  * `tensor_parallel = min_devices` when above 1, and `context_size` / `sequences` when the catalogue sets
- * them. Absent options are null, as the original serialised them.
+ * them. Absent options are null, as the original serialised them. `devices`: when the caller already chose
+ * them with `selectLoadDevices`.
  */
-export function buildLoadSpec(model: CatalogueModel, node: FleetNode): LoadSpec {
+export function buildLoadSpec(
+  model: CatalogueModel,
+  node: FleetNode,
+  devices: number[] | null = selectLoadDevices(model, node),
+): LoadSpec {
   return {
     model_id: qualifiedModelId(model),
     harness: model.harness,
@@ -24,7 +29,7 @@ export function buildLoadSpec(model: CatalogueModel, node: FleetNode): LoadSpec 
     path: model.path ?? null,
     quant: model.quant ?? null,
     tensor_parallel: model.min_devices > 1 ? model.min_devices : null,
-    devices: selectLoadDevices(model, node),
+    devices,
     context_size: model.context_size ?? null,
     sequences: model.sequences ?? null,
   };

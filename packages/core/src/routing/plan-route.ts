@@ -1,6 +1,6 @@
 import type { CatalogueModel } from "../config/models-catalogue.js";
 import type { EvictionStrategy } from "../eviction/plan-eviction.js";
-import type { FleetNode, FleetSnapshot } from "../fleet/fleet-snapshot.js";
+import type { FleetSnapshot } from "../fleet/fleet-snapshot.js";
 import { buildIndexedFleet } from "../internal/build-indexed-fleet.js";
 import { planColdLoad } from "../internal/plan-cold-load.js";
 import { type IndexedFleet, type IndexedNode, isIndexedFleet } from "./indexed-fleet.js";
@@ -18,6 +18,12 @@ import {
 export interface PlanRouteOptions {
   /** How to pick models to evict when a cold load needs room. Default `lru`. */
   evictionStrategy?: EvictionStrategy;
+  /**
+   * Catalogue cold loads: build only the first this many candidates (default all). The ones built are
+   * exactly the first of the full list; cortex, which tries at most `max_attempts` nodes, passes that, so
+   * a cold decision on a large fleet skips eviction planning whenever enough nodes fit the model now.
+   */
+  maxColdCandidates?: number;
 }
 
 /**
@@ -93,12 +99,13 @@ export function planRoute(
 
   const profile = catalogue.find((entry) => entry.id === model);
   if (profile === undefined) return { ok: false, refusal: { kind: "model_not_found", ...names } };
-  const reporting = new Set(holders?.reporting);
-  const targets: FleetNode[] = [];
-  indexed.nodes.forEach((entry, position) => {
-    if (entry.routable && !reporting.has(position)) targets.push(entry.node);
-  });
-  const cold = planColdLoad(profile, targets, catalogue, options.evictionStrategy ?? "lru");
+  const cold = planColdLoad(
+    profile,
+    coldTargets(indexed, holders?.reporting),
+    catalogue,
+    options.evictionStrategy ?? "lru",
+    options.maxColdCandidates,
+  );
   if (cold.ok) return { ok: true, plan: { ...names, candidates: cold.candidates } };
   return {
     ok: false,
@@ -109,6 +116,17 @@ export function planRoute(
       ...(cold.cause === "capacity" ? { retryAfterSecs: NO_CAPACITY_RETRY_AFTER_SECS } : {}),
     },
   };
+}
+
+/** Routable nodes that report the model in no status (never a cold-load target), in snapshot order. */
+function coldTargets(indexed: IndexedFleet, reporting: readonly number[] | undefined): IndexedNode[] {
+  const skip = reporting === undefined || reporting.length === 0 ? undefined : new Set(reporting);
+  const targets: IndexedNode[] = [];
+  for (let position = 0; position < indexed.nodes.length; position += 1) {
+    const entry = indexed.nodes[position];
+    if (entry?.routable === true && skip?.has(position) !== true) targets.push(entry);
+  }
+  return targets;
 }
 
 /** The routable nodes among `positions`, in their order. */

@@ -9,14 +9,18 @@ import type { FleetNode } from "../fleet/fleet-snapshot.js";
  * without readings it takes the first in discovery order, as the original did. When too few GPUs qualify
  * it falls back to `0..min_devices`, also as the original did.
  */
-export function selectLoadDevices(model: CatalogueModel, node: FleetNode): number[] | null {
+export function selectLoadDevices(
+  model: CatalogueModel,
+  node: FleetNode,
+  readings: ReadonlyMap<number, number> = vramReadings(node),
+): number[] | null {
   const devices = node.devices ?? [];
   const count = model.min_devices;
   if (count === 0 || devices.length === 0) return null;
   const floor = model.min_device_vram_mb ?? 0;
   const qualifying = devices.filter((device) => device.vram_total_mb >= floor);
   if (qualifying.length < count) return Array.from({ length: count }, (_, index) => index);
-  const free = new Map((node.device_health ?? []).map((reading) => [reading.index, reading.vram_free_mb]));
+  const free = readings;
   const allRead = qualifying.every((device) => free.has(device.index));
   const ranked = allRead
     ? [...qualifying].sort((a, b) => (free.get(b.index) ?? 0) - (free.get(a.index) ?? 0) || a.index - b.index)
@@ -31,10 +35,11 @@ export function selectLoadDevices(model: CatalogueModel, node: FleetNode): numbe
  * Free VRAM, in MiB, on the given GPUs of a node (all of its GPUs when `devices` is null), or undefined
  * when a reading is missing. A CPU host has 0.
  */
-export function freeVramMb(node: FleetNode, devices: readonly number[] | null): number | undefined {
-  const readings = new Map(
-    (node.device_health ?? []).map((reading) => [reading.index, reading.vram_free_mb]),
-  );
+export function freeVramMb(
+  node: FleetNode,
+  devices: readonly number[] | null,
+  readings: ReadonlyMap<number, number> = vramReadings(node),
+): number | undefined {
   const indices = devices ?? (node.devices ?? []).map((device) => device.index);
   let total = 0;
   for (const index of indices) {
@@ -43,4 +48,14 @@ export function freeVramMb(node: FleetNode, devices: readonly number[] | null): 
     total += free;
   }
   return total;
+}
+
+/**
+ * A node's live free VRAM per GPU index (the last reading of an index wins). `selectLoadDevices` and
+ * `freeVramMb` build it when not given; the planner builds it once per node and passes it to both.
+ */
+export function vramReadings(node: FleetNode): Map<number, number> {
+  const readings = new Map<number, number>();
+  for (const reading of node.device_health ?? []) readings.set(reading.index, reading.vram_free_mb);
+  return readings;
 }

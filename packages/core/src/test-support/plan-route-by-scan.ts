@@ -5,7 +5,6 @@ import {
   type FleetSnapshot,
   isNodeRoutable,
 } from "../fleet/fleet-snapshot.js";
-import { planColdLoad } from "../internal/plan-cold-load.js";
 import type { PlanRouteOptions } from "../routing/plan-route.js";
 import { compareReplicaLoad, replicaLoad } from "../routing/replica-load.js";
 import { resolveAlias } from "../routing/resolve-alias.js";
@@ -17,6 +16,7 @@ import {
   type RouteCandidate,
 } from "../routing/route-plan.js";
 import { freeVramMb } from "../routing/select-load-devices.js";
+import { planColdLoadByScan } from "./plan-cold-load-by-scan.js";
 
 /**
  * `planRoute` as it was before the fleet index: every rule scans every routable node's whole model list.
@@ -89,7 +89,7 @@ export function planRouteByScan(
   const profile = catalogue.find((entry) => entry.id === model);
   if (profile === undefined) return { ok: false, refusal: { kind: "model_not_found", ...names } };
   const unreported = nodes.filter((node) => !(node.models ?? []).some((entry) => entry.id === model));
-  const cold = planColdLoad(profile, unreported, catalogue, options.evictionStrategy ?? "lru");
+  const cold = planColdLoadByScan(profile, unreported, catalogue, options.evictionStrategy ?? "lru");
   if (cold.ok) return { ok: true, plan: { ...names, candidates: cold.candidates } };
   return {
     ok: false,
