@@ -81,6 +81,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     indexed = indexFleet(buildFleetSnapshot(fleet), indexed);
     const result = planRoute(indexed, requested, catalogue.models, catalogue.aliases, {
       evictionStrategy: settings.evictionStrategy,
+      // A cold load is tried on at most this many nodes: the planner builds no more candidates than that.
+      maxColdCandidates: settings.maxAttempts,
     });
     if (result.ok) return result.plan;
     const refusal = result.refusal;
