@@ -1,14 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { upstreamError } from "@helexa/core";
-import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Usage } from "../../entitlements/entitlements.js";
 import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
 import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
-import { pipeTapped } from "../../proxy/pipe-tapped.js";
 import { readUsage } from "../../proxy/read-usage.js";
-import { type TapResult, tapStream } from "../../proxy/tap-stream.js";
+import { nodeReplyWriter, type WrittenReply, webReplyWriter } from "../../proxy/reply-writer.js";
+import type { TapResult } from "../../proxy/tap-stream.js";
 import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import { readFinalResponse } from "../../responses/read-final-response.js";
 import type { UpstreamRoute } from "../dispatch.js";
@@ -16,6 +15,8 @@ import { errorFrame } from "./error-frame.js";
 import type { RequestUsageAnswer } from "./fetch-request-usage.js";
 import { nextSequenceNumber } from "./next-sequence-number.js";
 import type { SettleGuard } from "./settle-guard.js";
+import { recordTokens, settleFromNeuron, settleStream } from "./settle-reply.js";
+import { stampOverhead } from "./stamp-overhead.js";
 import type { UpstreamCall } from "./upstream-call.js";
 
 const TAIL_BYTES = 64 * 1024;
@@ -60,7 +61,7 @@ export interface FinishContext {
  * releases the reservation. With `outgoing` the reply is written to it directly and the result is
  * @hono/node-server's `RESPONSE_ALREADY_SENT`; without, it is a `Response`.
  */
-export async function finishResponse(upstream: UpstreamReply, context: FinishContext): Promise<Response> {
+export async function finishResponse(upstream: UpstreamReply, context: FinishContext): Promise<WrittenReply> {
   const { metrics, model, node } = context;
   const labels = { model, node };
   const headersAt = performance.now();
@@ -70,6 +71,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
   headers["x-request-id"] = context.clientRequestId;
   const ok = upstream.status >= 200 && upstream.status < 300;
   const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream");
+  const writer = context.outgoing === undefined ? webReplyWriter : nodeReplyWriter(context.outgoing);
 
   if (isStream && ok) {
     context.call.clearTimer();
@@ -90,12 +92,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
       },
     };
     stampOverhead(headers, context, headersAt);
-    if (context.outgoing !== undefined) {
-      pipeTapped(upstream.message, context.outgoing, { status: upstream.status, headers }, tapOptions);
-      return RESPONSE_ALREADY_SENT;
-    }
-    const body = tapStream(upstream.message[Symbol.asyncIterator](), tapOptions);
-    return new Response(body, { status: upstream.status, headers });
+    return writer.stream(upstream.message, { status: upstream.status, headers }, tapOptions);
   }
 
   context.call.rearm(context.idleTimeoutMs);
@@ -127,13 +124,7 @@ export async function finishResponse(upstream: UpstreamReply, context: FinishCon
     context.guard.release(node, "error");
   }
   stampOverhead(headers, context, headersAt, bodyRead - headersAt);
-  if (context.outgoing !== undefined) {
-    // The body is forwarded whole, so its length is known whatever framing the neuron used.
-    headers["content-length"] = String(bytes.byteLength);
-    context.outgoing.writeHead(upstream.status, headers).end(bytes);
-    return RESPONSE_ALREADY_SENT;
-  }
-  return new Response(bytes, { status: upstream.status, headers });
+  return writer.whole({ status: upstream.status, headers }, bytes);
 }
 
 /**
@@ -161,100 +152,4 @@ function withPrevious(response: Record<string, unknown>, turn: ResponsesTurn): R
   return turn.previousResponseId === null
     ? response
     : { ...response, previous_response_id: turn.previousResponseId };
-}
-
-/**
- * Settles a finished stream. One cut on cortex's side (the neuron's connection broke, or went idle) is
- * charged at once, since the neuron may be gone: the usage its tail carried, else the whole hold (the
- * prompt bound and the output part; what was delivered is not known exactly). That charge is returned for
- * the closing error frame to say (when a hold is behind the request: unmetered, nothing is charged).
- */
-function settleStream(result: TapResult, context: FinishContext): Usage | undefined {
-  const { metrics, model, node } = context;
-  const labels = { model, node };
-  context.call.dispose();
-  context.fleet.finishRequest(context.ticket);
-  if (result.outcome === "error") metrics.requestErrors.inc(labels);
-  const usage = readUsage(result.tail);
-  recordTokens(context, usage);
-  if (result.firstDataAt !== null) {
-    metrics.timeToFirstToken.observe(labels, (result.firstDataAt - context.attemptStartedAt) / 1000);
-    const completion = usage?.completionTokens ?? 0;
-    if (completion > 0 && result.lastDataAt !== null) {
-      const window = result.lastDataAt - result.firstDataAt;
-      const span = window >= 100 ? window : result.lastDataAt - context.attemptStartedAt;
-      if (span > 0) metrics.tokensPerSecond.observe(labels, completion / (span / 1000));
-    }
-  }
-  if (result.outcome === "error") {
-    const charged = usage ?? context.guard.reservedUsage(context.promptEstimate());
-    context.guard.settle(charged, node, result.outcome);
-    return context.guard.metered ? charged : undefined;
-  }
-  if (usage !== null) {
-    context.guard.settle(usage, node, result.outcome);
-    return undefined;
-  }
-  // No usage in the stream (the client did not ask for it, or left before the end): the neuron says
-  // what it generated, aborted generations included.
-  settleFromNeuron(context, result.outcome, {
-    promptTokens: context.promptEstimate(),
-    completionTokens: result.dataChunks,
-  });
-  return undefined;
-}
-
-/**
- * Settles with the neuron's own count of the request. When the neuron never ran it (404) the request is
- * charged `ifUnknown` (null: released); when it cannot tell, the whole reservation.
- */
-function settleFromNeuron(
-  context: FinishContext,
-  outcome: "ok" | "error" | "aborted",
-  ifUnknown: Usage | null,
-): void {
-  const reserved = context.guard.reservedUsage(context.promptEstimate());
-  if (context.lookupUsage === undefined) {
-    context.guard.settle(ifUnknown ?? reserved, context.node, outcome);
-    return;
-  }
-  const learned = context.lookupUsage().then((answer): Usage | null => {
-    if (answer === null) return null;
-    if (answer.state === "unknown") return ifUnknown ?? { promptTokens: 0, completionTokens: 0 };
-    recordTokens(context, answer.usage);
-    return answer.usage;
-  });
-  context.guard.settleWhenKnown(learned, reserved, context.node, outcome);
-}
-
-function recordTokens(context: FinishContext, usage: Usage | null): void {
-  if (usage === null) return;
-  const labels = { model: context.model, node: context.node };
-  if (usage.promptTokens > 0) context.metrics.promptTokens.inc(labels, usage.promptTokens);
-  if (usage.completionTokens > 0) context.metrics.completionTokens.inc(labels, usage.completionTokens);
-}
-
-/**
- * `Server-Timing: cortex;dur=<ms>` and the overhead histogram: cortex's own time on this request. The
- * window runs from the moment cortex's HTTP listener received the request (headers parsed; `startedAt`)
- * to now, just before the response headers are written, minus every wait on a neuron: cold loads, earlier
- * attempts, the wait for this attempt's headers and, for a body read whole, the read. It counts body
- * reading, routing, budget checks, request building and header conversion; it leaves out the kernel and
- * Node's HTTP parsing before the listener and the write of the response after this point.
- */
-function stampOverhead(
-  headers: Record<string, string>,
-  context: FinishContext,
-  headersAt: number,
-  bodyReadMs = 0,
-): void {
-  const upstreamWait = headersAt - context.attemptStartedAt;
-  const overheadMs = Math.max(
-    0,
-    performance.now() - context.startedAt - context.waitedMs - upstreamWait - bodyReadMs,
-  );
-  const timing = `cortex;dur=${overheadMs.toFixed(3)}`;
-  const existing = headers["server-timing"];
-  headers["server-timing"] = existing === undefined ? timing : `${existing}, ${timing}`;
-  context.metrics.gatewayOverhead.observe({ route: context.route }, overheadMs / 1000);
 }
