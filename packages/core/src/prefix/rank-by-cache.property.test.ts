@@ -65,7 +65,7 @@ describe("rankByCache properties", () => {
     );
   });
 
-  it("never chooses, for cache or session, a replica that is cold, full or over the load bound", () => {
+  it("never chooses, for cache or session, a replica that is cold, full, or without a free sequence and over the load bound", () => {
     fc.assert(
       fc.property(cacheArbitrary, (input) => {
         const decided = decide(input);
@@ -80,9 +80,11 @@ describe("rankByCache properties", () => {
         const total = replicas.reduce((sum, candidate) => sum + candidate.busy, 0);
         expect(first.coldLoad).toBe(false);
         expect(first.queueFull).toBe(false);
-        expect(first.busy + 1).toBeLessThanOrEqual(
-          Math.ceil((input.loadFactor * (total + 1)) / replicas.length),
-        );
+        // A free sequence, or within the bound.
+        if (first.score >= 1)
+          expect(first.busy + 1).toBeLessThanOrEqual(
+            Math.ceil((input.loadFactor * (total + 1)) / replicas.length),
+          );
       }),
       RUNS,
     );
@@ -152,6 +154,13 @@ describe("rankByCache", () => {
     const ranking = rankByCache([candidate("a", 0), candidate("b", 2)], holding("b"), request);
     expect(ranking).toMatchObject({ basis: "load", expectedCachedTokens: 0 });
     expect(ranking.candidates[0]?.node).toBe("a");
+  });
+
+  it("still prefers the holder while it has a free sequence, though the bound alone would turn it away", () => {
+    const nodes = [candidate("a", 0), candidate("b", 1), candidate("c", 0), candidate("d", 0)];
+    const ranking = rankByCache(nodes, holding("b"), request);
+    expect(ranking.candidates[0]?.node).toBe("b");
+    expect(ranking.basis).toBe("prefix");
   });
 
   it("keeps a session on one replica when nothing is cached, and spreads sessions", () => {

@@ -17,9 +17,9 @@ export interface CacheRouteRequest {
 /** Options of {@link rankByCache}. */
 export interface RankByCacheOptions {
   /**
-   * The load bound ε + 1: a replica is chosen for its cache (or session) only while its load after this
-   * request stays within `ceil(loadFactor × (total load + 1) / replicas)`, as in consistent hashing with
-   * bounded loads. Default 1.25 (KubeAI's 125 %).
+   * The load bound ε + 1: a replica without a free sequence is chosen for its cache (or session) only
+   * while its load after this request stays within `ceil(loadFactor × (total load + 1) / replicas)`, as in
+   * consistent hashing with bounded loads. Default 1.25 (KubeAI's 125 %).
    */
   loadFactor?: number;
 }
@@ -37,7 +37,9 @@ export const DEFAULT_CACHE_LOAD_FACTOR = 1.25;
 
 /**
  * Cache-aware choice among `planRoute`'s candidates (pure; same input, same output). Among warm replicas
- * whose queue is not full and whose load stays within the bound after this request, the one expected to
+ * whose queue is not full and that have a free sequence or stay within the load bound after this request
+ * (consistent hashing with bounded loads, which alone would turn away a replica running 1 of its 2
+ * sequences while the fleet is nearly idle), the one expected to
  * hold the most of the prompt goes first; ties and no match at all go to the session's replica
  * (rendezvous hashing of the session hint over those replicas), then to `planRoute`'s order. Every other
  * candidate keeps its order behind it, for fall-through. A replica over the bound, a cold plan or a
@@ -62,7 +64,8 @@ export function rankByCache(
   let bestTokens = 0;
   let bestAffinity = "";
   for (const candidate of warm) {
-    if (candidate.busy + 1 > bound) continue;
+    // A free sequence is always room; beyond that, the bound (polled loads lag, and lag more at low load).
+    if (candidate.score >= 1 && candidate.busy + 1 > bound) continue;
     const load = loadOf(candidate.node);
     const tokens = expectedCachedTokens(load, request);
     const affinity =
