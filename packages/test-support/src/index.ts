@@ -1,3 +1,4 @@
+export { documentedTomlKeys } from "./documented-toml-keys.js";
 export { fetchModelRow, type ModelRow } from "./fetch-model-row.js";
 export { type FuzzSettings, fuzzSettings } from "./fuzz-settings.js";
 export {
@@ -11,3 +12,4 @@ export {
 } from "./hostile-bodies.js";
 export { isGrammarFailure } from "./is-grammar-failure.js";
 export { leakPattern } from "./leak-pattern.js";
+export { schemaKeyPaths } from "./schema-key-paths.js";
