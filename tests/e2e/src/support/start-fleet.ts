@@ -35,6 +35,8 @@ export interface Fleet {
   cortexUrl: string;
   /** Headers a raw `fetch` to cortex needs (the key, when the fleet requires one). */
   headers: Record<string, string>;
+  /** cortex's Prometheus endpoint on `metrics_listen`, e.g. `http://127.0.0.1:41235/metrics`. */
+  cortexMetricsUrl: string;
   /** The neuron's API, for comparing with what it says directly. */
   neuronUrl: string;
   /** Headers a raw `fetch` to the neuron needs (its token, when the fleet sets one). */
@@ -101,6 +103,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     return {
       cortexUrl,
       headers: authHeaders(options.apiKey),
+      cortexMetricsUrl: cortex.listening.metrics_url ?? "",
       neuronUrl: neuron.listening.url,
       neuronHeaders: authHeaders(options.neuronToken),
       logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
