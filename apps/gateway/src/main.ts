@@ -263,12 +263,7 @@ async function buildEntitlements(
     config: config.entitlements,
     ledgerPath: config.ledger.path,
     costFor: (model, usage) => computeCost(costs.get(model), usage),
-    logger: {
-      debug: (fields, message) => logger.debug(fields, message),
-      info: (fields, message) => logger.info(fields, message),
-      warn: (fields, message) => logger.warn(fields, message),
-      error: (fields, message) => logger.error(fields, message),
-    },
+    logger,
     metrics: createEntitlementMetrics(registry),
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CortexConfig } from "@helexa/core";
+import { type Logger, silentLogger } from "../internal/logger.js";
 import type { EntitlementMetrics } from "./entitlement-metrics.js";
 import type {
   HoldDetails,
@@ -13,19 +14,10 @@ import { BudgetBook } from "./internal/budget-book.js";
 import { chargeLeftoverHolds } from "./internal/charge-leftover-holds.js";
 import { createAuthenticator } from "./internal/create-authenticator.js";
 import { createKeyTable } from "./internal/key-table.js";
-import { noopLogger } from "./internal/noop-logger.js";
 import { createRequestRecorder } from "./internal/record-request.js";
 import { refusalError } from "./internal/refusal-error.js";
 import { toKeyUsage } from "./internal/to-key-usage.js";
 import { openLedger } from "./ledger.js";
-
-/** The subset of a pino logger entitlements use. Fields never hold a key. */
-export interface EntitlementsLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
 
 export interface CreateEntitlementsOptions {
   config: CortexConfig["entitlements"];
@@ -35,7 +27,7 @@ export interface CreateEntitlementsOptions {
   costFor?: (model: string, usage: Usage) => number;
   /** Milliseconds since the epoch; default `Date.now`. */
   clock?: () => number;
-  logger?: EntitlementsLogger;
+  logger?: Logger;
   metrics?: EntitlementMetrics;
   /** Usage the neurons reported for requests behind holds a crash left (`lookUpLeftoverHolds`), by request id. */
   leftoverUsage?: ReadonlyMap<string, Usage>;
@@ -54,7 +46,7 @@ interface Pending {
 export function createEntitlements(options: CreateEntitlementsOptions): LocalEntitlements {
   const { config } = options;
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? noopLogger;
+  const logger = options.logger ?? silentLogger;
   const metrics = options.metrics;
   const keys = createKeyTable(config.keys);
   const ledger = openLedger(options.ledgerPath);

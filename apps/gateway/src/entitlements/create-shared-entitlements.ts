@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type CortexConfig, serviceUnavailable } from "@helexa/core";
+import { type Logger, silentLogger } from "../internal/logger.js";
 import type { LedgerStore } from "../ledger-store/ledger-store.js";
-import type { EntitlementsLogger } from "./create-entitlements.js";
 import { ANONYMOUS_LABEL, type BudgetGaugeSample, type EntitlementMetrics } from "./entitlement-metrics.js";
 import type { EntitlementsWithUsage, Reservation, SettleDetails, Usage } from "./entitlements.js";
 import { createAuthenticator } from "./internal/create-authenticator.js";
 import { type Budget, createKeyTable } from "./internal/key-table.js";
-import { noopLogger } from "./internal/noop-logger.js";
 import { reclaimExpiredHolds } from "./internal/reclaim-expired-holds.js";
 import { refusalError } from "./internal/refusal-error.js";
 import { toKeyUsage } from "./internal/to-key-usage.js";
@@ -20,7 +19,7 @@ export interface CreateSharedEntitlementsOptions {
   leaseMs: number;
   costFor?: (model: string, usage: Usage) => number;
   clock?: () => number;
-  logger?: EntitlementsLogger;
+  logger?: Logger;
   metrics?: EntitlementMetrics;
   /** What the neurons say a request behind a dead gateway's hold generated (see `lookUpLeftoverHolds`). */
   lookUpUsage?: (requestId: string) => Promise<Usage | undefined>;
@@ -40,7 +39,7 @@ export async function createSharedEntitlements(
 ): Promise<EntitlementsWithUsage> {
   const { config, store, leaseMs } = options;
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? noopLogger;
+  const logger = options.logger ?? silentLogger;
   const metrics = options.metrics;
   const keys = createKeyTable(config.keys);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

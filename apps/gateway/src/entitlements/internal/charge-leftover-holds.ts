@@ -1,4 +1,4 @@
-import type { EntitlementsLogger } from "../create-entitlements.js";
+import type { Logger } from "../../internal/logger.js";
 import type { Usage } from "../entitlements.js";
 import type { Ledger } from "../ledger.js";
 
@@ -12,7 +12,7 @@ import type { Ledger } from "../ledger.js";
 export function chargeLeftoverHolds(
   ledger: Ledger,
   nowMs: number,
-  logger: EntitlementsLogger,
+  logger: Logger,
   costFor?: (model: string, usage: Usage) => number,
   known: ReadonlyMap<string, Usage> = new Map(),
 ): number {

@@ -1,6 +1,6 @@
 import { type CortexConfig, invalidApiKey } from "@helexa/core";
 import type { ClientHeaders } from "../../internal/client-headers.js";
-import type { EntitlementsLogger } from "../create-entitlements.js";
+import type { Logger } from "../../internal/logger.js";
 import type { EntitlementMetrics } from "../entitlement-metrics.js";
 import type { Identity } from "../entitlements.js";
 import type { KeyTable } from "./key-table.js";
@@ -13,7 +13,7 @@ import { readApiKey } from "./read-api-key.js";
 export function createAuthenticator(
   config: CortexConfig["entitlements"],
   keys: KeyTable,
-  logger: EntitlementsLogger,
+  logger: Logger,
   metrics: EntitlementMetrics | undefined,
 ): (headers: ClientHeaders) => Identity | null {
   return (headers) => {

@@ -1,11 +1,11 @@
+import type { Logger } from "../../internal/logger.js";
 import type { LedgerStore } from "../../ledger-store/ledger-store.js";
-import type { EntitlementsLogger } from "../create-entitlements.js";
 import type { Usage } from "../entitlements.js";
 
 export interface ReclaimOptions {
   store: LedgerStore;
   nowMs: number;
-  logger: EntitlementsLogger;
+  logger: Logger;
   costFor: (model: string, usage: Usage) => number;
   /** What the neurons say the request generated, when one still knows (`GET /v1/requests/{id}/usage`). */
   lookUpUsage?: ((requestId: string) => Promise<Usage | undefined>) | undefined;

@@ -1,4 +1,4 @@
-import type { EntitlementsLogger } from "../create-entitlements.js";
+import type { Logger } from "../../internal/logger.js";
 import type { EntitlementMetrics } from "../entitlement-metrics.js";
 import { ANONYMOUS_LABEL } from "../entitlement-metrics.js";
 import type { Reservation, SettleDetails, Usage } from "../entitlements.js";
@@ -8,7 +8,7 @@ import type { BudgetBook } from "./budget-book.js";
 export interface RequestRecorderOptions {
   ledger: Ledger;
   book: BudgetBook;
-  logger: EntitlementsLogger;
+  logger: Logger;
   metrics: EntitlementMetrics | undefined;
   costFor: ((model: string, usage: Usage) => number) | undefined;
 }

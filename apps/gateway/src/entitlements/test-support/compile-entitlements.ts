@@ -7,7 +7,7 @@ const entitlementsDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const srcDir = dirname(entitlementsDir);
 const gatewayDir = dirname(srcDir);
 /** Gateway files outside this folder that its sources import. */
-const SHARED = [join(srcDir, "internal", "client-headers.ts")];
+const SHARED = [join(srcDir, "internal", "client-headers.ts"), join(srcDir, "internal", "logger.ts")];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
