@@ -21,7 +21,7 @@ export interface LedgerMigration {
  * v3. `responses`: stored Responses API replies (`store: true`), per owning key (NULL: anonymous), for
  * `previous_response_id` and `GET`/`DELETE /v1/responses/{id}`; rows older than the retention are deleted.
  *
- * v4. Several gateways on one ledger (`docs/decisions/0006-shared-ledger.md`): a hold's lease (the gateway
+ * v4. Several gateways on one ledger (`docs/decisions/0008-shared-ledger.md`): a hold's lease (the gateway
  * that took it and until when it renews it; NULL: the single SQLite process, charged at its next start),
  * so holds of a gateway that died are charged by the others; `neuron_registrations`, the neurons that joined
  * by themselves.
