@@ -68,7 +68,11 @@
     return {
       width,
       height: 180,
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true },
+        // From 0, so an idle model reads as a flat line at the bottom; a rate tops out at 100%.
+        y: { range: (_u, _min, max) => [0, spec.percent ? 1 : max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         {},
         {

@@ -217,6 +217,8 @@ describe("the dashboard with require_auth and roles", () => {
     });
     expect((await get("/admin/actions", bearer(USER))).status).toBe(403);
     expect((await get("/ui/fleet")).status).toBe(401);
+    // A browser's favicon request is not a refused key.
+    expect((await get("/favicon.ico")).status).toBe(204);
   });
 
   it("gives an admin key the actions and every key's usage", async () => {

@@ -118,6 +118,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const { refusals: _hidden, ...series } = sampler.series();
       return c.json(series, 200, noStore);
     })
+    // Browsers ask for it on every page; without this route it would count as a 401 under require_auth.
+    .get("/favicon.ico", (c) => c.body(null, 204))
     .get("/ui/assets/:name", async (c) => (await serveAsset(c.req.param("name"))) ?? c.notFound())
     .route(
       "/",

@@ -132,7 +132,7 @@ export async function startUiFleet(): Promise<UiFleet> {
 }
 
 /** One small chat completion through cortex with `key`. */
-export async function chat(cortexUrl: string, key: string, model = TINY): Promise<Response> {
+export async function chat(cortexUrl: string, key: string, model = TINY, stream = false): Promise<Response> {
   return fetch(`${cortexUrl}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
@@ -140,6 +140,7 @@ export async function chat(cortexUrl: string, key: string, model = TINY): Promis
       model,
       max_tokens: 8,
       temperature: 0,
+      stream,
       messages: [{ role: "user", content: "Hi" }],
     }),
   });
