@@ -137,7 +137,6 @@ describe("cortex with two real neurons", () => {
       headers: new Headers(),
       signal: new AbortController().signal,
       identity: null,
-      dialect: "openai",
     });
     const body = await readLoose(response);
     expect(body.model).toBe("tiny");

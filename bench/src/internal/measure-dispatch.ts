@@ -88,7 +88,6 @@ export async function measureDispatch(neuronUrl: string, budgetMs: number): Prom
       headers: { "content-type": "application/json", "content-length": String(raw.length) },
       signal,
       identity: null,
-      dialect: "openai",
       outgoing: discardingResponse(),
     });
   try {

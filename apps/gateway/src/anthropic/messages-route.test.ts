@@ -98,7 +98,6 @@ describe("POST /v1/messages", () => {
     const call = calls[0]!;
     expect(call).toMatchObject({
       route: "/v1/chat/completions",
-      dialect: "anthropic",
       identity: { keyId: "k1", accountId: "acct" },
       originalBody: request,
       body: {
@@ -346,7 +345,6 @@ describe("POST /v1/messages/count_tokens", () => {
     expect(await response.json()).toEqual({ input_tokens: 23 });
     expect(calls[0]).toMatchObject({
       route: "/v1/tokenize",
-      dialect: "anthropic",
       body: {
         model: "tiny",
         messages: [

@@ -41,7 +41,6 @@ export function createMessagesRoutes(options: MessagesRoutesOptions): Hono<AppEn
     headers: c.req.raw.headers,
     signal: c.req.raw.signal,
     identity: c.get("identity") ?? null,
-    dialect: "anthropic" as const,
     originalBody,
   });
 

@@ -35,7 +35,6 @@ export interface DispatchRequest {
   /** Aborted when the client disconnects: the upstream request is aborted too. */
   signal: ClientSignal;
   identity: Identity | null;
-  dialect: ClientDialect;
   /** The original client body, for token estimation in its own dialect. */
   originalBody?: unknown;
   /**

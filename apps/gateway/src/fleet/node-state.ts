@@ -80,7 +80,12 @@ export function createNodeRecord(options: {
   };
 }
 
-/** Free VRAM on the node in MiB from its last `/health`, or null when it reported no devices. */
+/**
+ * Free VRAM on the node in MiB, summed over the devices its last `/health` reported, or null when it
+ * reported none: what `/health` and `cortex_node_vram_free_bytes` show. Not core's `freeVramMb`, which
+ * the planner uses: that one counts only the GPUs `/discovery` listed, is undefined while any of them
+ * lacks a reading, and is 0 on a CPU host.
+ */
 export function freeVramMb(node: NodeState): number | null {
   if (node.devices.length === 0) return null;
   let free = 0;

@@ -65,7 +65,6 @@ export function createServePassThrough(deps: PassThroughDeps): ServePassThrough 
         headers: request.headers,
         signal,
         identity,
-        dialect: "openai",
         startedAt: request.startedAt,
         outgoing: sink.outgoing,
       });

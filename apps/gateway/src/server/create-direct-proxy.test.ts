@@ -79,7 +79,6 @@ describe("createDirectProxy", () => {
     const first = served.seen[0] as DispatchRequest;
     expect(first.rawBody).toBe(body);
     expect(first.body.model).toBe("m");
-    expect(first.dialect).toBe("openai");
     expect(first.outgoing).toBeDefined();
     expect((first.headers as Record<string, string>)["x-custom"]).toBe("yes");
   });
