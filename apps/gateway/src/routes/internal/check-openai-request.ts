@@ -1,5 +1,6 @@
 import { formatZodIssue, invalidRequest } from "@helexa/core";
 import type { UpstreamRoute } from "../../dispatch/dispatch.js";
+import { acceptsAtAGlance } from "./accepts-at-a-glance.js";
 import { openAiRequestSchemas } from "./openai-request-schemas.js";
 
 /**
@@ -8,7 +9,7 @@ import { openAiRequestSchemas } from "./openai-request-schemas.js";
  * `tools[0].function.parameters`). Unknown fields pass.
  */
 export function checkOpenAiRequest(route: UpstreamRoute, body: Record<string, unknown>): void {
-  if (route === "/v1/tokenize") return;
+  if (route === "/v1/tokenize" || acceptsAtAGlance(route, body)) return;
   const parsed = openAiRequestSchemas[route].safeParse(body);
   if (parsed.success) return;
   const first = parsed.error.issues[0];
