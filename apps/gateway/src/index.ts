@@ -32,5 +32,4 @@ export {
   type UpstreamClient,
   type UpstreamReply,
 } from "./proxy/create-upstream-client.js";
-export { readJsonBody } from "./routes/internal/read-json-body.js";
 export { runStatusCommand } from "./status/run-status-command.js";
