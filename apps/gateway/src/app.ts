@@ -41,6 +41,8 @@ export interface AppDeps {
   config: AppConfig;
   /** Refreshes one node after a cold load (the poller's `pollNode`); a no-op when absent. */
   refreshNode?: (name: string) => Promise<void>;
+  /** Polls every node now, before a cold load starts (the poller's `pollOnce`); absent: no refresh. */
+  refreshFleet?: () => Promise<void>;
   /**
    * Stored Responses API replies (`store`, `previous_response_id`, `GET`/`DELETE /v1/responses/{id}`);
    * default an in-memory LRU (`responsesRetentionHours`, 1000 entries, 64 MiB). `main` gives the ledger's table
@@ -98,6 +100,7 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     controlTimeoutMs: config.controlTimeoutMs,
     defragAfterCycles: config.defragAfterCycles,
     refreshNode: deps.refreshNode ?? (async () => {}),
+    ...(deps.refreshFleet === undefined ? {} : { refreshFleet: deps.refreshFleet }),
   });
   const upstream = deps.upstream ?? createUpstreamClient();
   const responseStore =

@@ -100,6 +100,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     entitlements,
     config: appConfig,
     refreshNode: (name) => poller.pollNode(name),
+    refreshFleet: () => poller.pollOnce(),
     extraRoutes,
     ...(responseStore === undefined ? {} : { responseStore }),
   });

@@ -5,6 +5,7 @@ import type { NodeState } from "../fleet/node-state.js";
 import type { Logger } from "../internal/logger.js";
 import { redactPaths } from "../internal/redact-paths.js";
 import type { CortexMetrics } from "../metrics/create-cortex-metrics.js";
+import { findLoadElsewhere, reportsLoad } from "./find-load-elsewhere.js";
 
 /** What a cold load ended with. */
 export type ColdLoadResult = { ok: true; node: string } | { ok: false; node: string; message: string };
@@ -30,6 +31,11 @@ export interface ColdLoaderOptions {
   defragAfterCycles: number;
   /** Refreshes one node's state right after a load, so its limits are known before the next round. */
   refreshNode: (name: string) => Promise<void>;
+  /**
+   * Polls every node now (the poller's `pollOnce`). Called before starting a load, so a load another
+   * gateway started since the last round is seen and joined instead of duplicated. Absent: no refresh.
+   */
+  refreshFleet?: () => Promise<void>;
 }
 
 /** Single-flight model loads with eviction first. */
@@ -45,8 +51,21 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
   const loads = new Map<string, { node: string; promise: Promise<ColdLoadResult> }>();
 
   const run = async (request: ColdLoadRequest): Promise<ColdLoadResult> => {
-    const node = fleet.node(request.node);
+    let node = fleet.node(request.node);
     if (node === undefined) return { ok: false, node: request.node, message: "unknown node" };
+    const ids =
+      request.loadSpec.model_id === request.model
+        ? [request.model]
+        : [request.model, request.loadSpec.model_id];
+    if (!reportsLoad(node, ids)) {
+      // Another gateway may have started this model somewhere since our last poll: look again, and join
+      // that load rather than load a second copy on the node our older view picked.
+      await options.refreshFleet?.().catch(() => {});
+      const elsewhere = findLoadElsewhere(fleet, ids, node.name);
+      node = fleet.node(request.node) ?? node;
+      if (elsewhere !== undefined && !reportsLoad(node, ids))
+        return join(request, elsewhere.node, elsewhere.modelId);
+    }
     const started = performance.now();
     for (const victim of request.evict) {
       const evicted = await evict(node, victim);
@@ -74,6 +93,34 @@ export function createColdLoader(options: ColdLoaderOptions): ColdLoader {
     }
     metrics.coldLoadDuration.observe({ model: request.model, node: node.name, outcome: "ok" }, seconds);
     logger.info({ event: "cold_load_done", model: request.model, node: node.name, seconds }, "model loaded");
+    fleet.markLoaded(node, request.model);
+    await options.refreshNode(node.name).catch(() => {});
+    return { ok: true, node: node.name };
+  };
+
+  /** Waits for (or confirms) a load another gateway started: the neuron answers when it serves. */
+  const join = async (
+    request: ColdLoadRequest,
+    node: NodeState,
+    modelId: string,
+  ): Promise<ColdLoadResult> => {
+    logger.info(
+      { event: "cold_load_joined", model: request.model, node: node.name, instead_of: request.node },
+      "joining a load of this model already under way on another node",
+    );
+    const entry = loads.get(request.model);
+    if (entry !== undefined) entry.node = node.name;
+    const reply = await postNeuronJson(
+      options.fetch,
+      node,
+      "/models/load",
+      { model_id: modelId },
+      options.loadTimeoutMs,
+    );
+    if (!reply.ok) {
+      const detail = describeReply(reply.body) ?? reply.message;
+      return { ok: false, node: node.name, message: redactPaths(detail) };
+    }
     fleet.markLoaded(node, request.model);
     await options.refreshNode(node.name).catch(() => {});
     return { ok: true, node: node.name };
