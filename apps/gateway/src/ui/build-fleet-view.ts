@@ -51,7 +51,7 @@ export function buildFleetView(
   info: ReadonlyMap<string, NeuronInfo>,
 ): NodeView[] {
   return fleet.nodes.map((node) => {
-    const progress = node.activation?.progress ?? null;
+    const progress = node.activation?.progress ?? undefined;
     const models: ModelView[] = [];
     for (const model of node.models.values()) {
       const load = node.load.get(model.id);
@@ -60,7 +60,7 @@ export function buildFleetView(
         id: model.id,
         status: model.status,
         progress:
-          loading && progress !== null && progress.model_id.endsWith(model.id)
+          loading && progress?.model_id.endsWith(model.id)
             ? { phase: progress.phase, fraction: progress.fraction }
             : loading
               ? { phase: "loading", fraction: 0 }
