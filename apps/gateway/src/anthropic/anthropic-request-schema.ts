@@ -59,7 +59,7 @@ export type AnthropicContentBlock = z.infer<typeof anthropicContentBlockSchema>;
 
 export const anthropicMessageSchema = z.looseObject({
   // Anthropic itself allows only user/assistant; a `system` turn (sent by some clients) is merged into the
-  // leading system message, as the original gateway did.
+  // leading system message, so those clients work instead of getting a 400.
   role: z.enum(["user", "assistant", "system"]),
   content: z.union([z.string(), z.array(anthropicContentBlockSchema)]),
 });

@@ -65,7 +65,7 @@ describe("convertChatCompletionToAnthropic", () => {
     expect(broken?.type === "tool_use" && broken.id.startsWith("toolu_")).toBe(true);
   });
 
-  it("accepts null content on a tool-call reply (the original answered 502)", () => {
+  it("accepts null content on a tool-call reply (not a malformed 502)", () => {
     const json = completion(
       {
         content: null,

@@ -65,8 +65,8 @@ export function readCortexConfigFile(
 
 /**
  * Reads `cortex.toml` (see `readCortexConfigFile`), then the catalogue named by `models_config` (relative
- * to the config file). Unlike the original, a catalogue that is missing or does not parse is an error,
- * not a silently empty fleet catalogue.
+ * to the config file). A catalogue that is missing or does not parse is an error, not a silently empty
+ * catalogue: a typo in `models_config` would otherwise start cortex with no models to route.
  */
 export async function loadCortexConfig(
   path: string,

@@ -32,7 +32,7 @@ function authError(run: () => unknown): HelexaError {
 
 const oneKey = { keys: [{ key: "sk-good", account_id: "acct-1", key_id: "key-1" }] };
 
-describe("authenticate (auth.rs)", () => {
+describe("authenticate", () => {
   it("missing key when required is 401 invalid_api_key", () => {
     const entitlements = setup({ ...oneKey, require_auth: true });
     const error = authError(() => entitlements.authenticate(new Headers()));

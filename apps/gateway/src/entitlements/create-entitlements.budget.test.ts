@@ -38,7 +38,7 @@ function refusal(run: () => unknown): HelexaError {
   throw new Error("expected a refusal");
 }
 
-describe("budgets (budget_enforcement.rs, entitlements_local.rs)", () => {
+describe("budgets", () => {
   it("balance over cap is 429 insufficient_quota without Retry-After", () => {
     const entitlements = setup(10);
     const error = refusal(() => entitlements.reserve(key1, 1000));

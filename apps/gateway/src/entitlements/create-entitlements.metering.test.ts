@@ -59,7 +59,7 @@ function setup(options: { costFor?: (model: string, usage: { promptTokens: numbe
   return { entitlements, rows, clock, ledgerPath: temp.ledgerPath, warnings };
 }
 
-describe("metering (metering.rs)", () => {
+describe("metering", () => {
   it("cumulative spend is metered per key", () => {
     const { entitlements, rows } = setup();
     for (let index = 0; index < 3; index += 1) {

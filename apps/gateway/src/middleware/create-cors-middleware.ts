@@ -8,7 +8,8 @@ export interface CorsOptions {
 }
 
 /**
- * Permissive CORS (any origin, method and header, as the original), paid for only by browser requests:
+ * Permissive CORS (any origin, method and header: browser tools call cortex from any page), paid for only
+ * by browser requests:
  * a preflight `OPTIONS` is answered here (before auth), and headers are added after the handler only
  * when the request carried an `Origin`. (Hono's `cors()` touches `c.res` before the handler, which makes
  * Hono copy every response; that cost a proxy's hot path ~40 µs a request.)

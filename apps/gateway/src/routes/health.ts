@@ -3,7 +3,8 @@ import type { FleetState } from "../fleet/fleet-state.js";
 import { freeVramMb } from "../fleet/node-state.js";
 
 /**
- * `GET /health` and `GET /` (public, always 200): `{status, nodes:{healthy,total}}` as the original, plus
+ * `GET /health` and `GET /` (public, always 200): `{status, nodes:{healthy,total}}` (what load balancers
+ * and uptime checks read), plus
  * `neurons[]` (name, health, draining, free VRAM, per-replica status and load) for `cortex status`.
  * Endpoints and tokens are never shown.
  */

@@ -29,7 +29,7 @@ describe("maximumParallelism", () => {
   });
 
   it("shares a full batch evenly first, then gives the rest to the clipped items", () => {
-    // Like the original it hands out more than the batch holds; node-llama-cpp stops filling at 512.
+    // Like node-llama-cpp's strategy it hands out more than the batch holds; the library stops filling at 512.
     expect(amounts(maximumParallelism([item(600), item(10)], 512))).toEqual([600, 10]);
     expect(amounts(maximumParallelism([item(300), item(300), item(300), item(300)], 512))).toEqual([
       128, 128, 128, 128,

@@ -35,7 +35,7 @@ export function createLockstepBatching(maxWaits = 64): CustomBatchingPrioritizat
 /**
  * node-llama-cpp 3.21.1's `maximumParallelismStrategy`, line for line (the package does not export
  * it): every item gets an even share of the batch, then the clipped items get more, higher priority
- * first. Like the original it may hand out more than `size` in total; node-llama-cpp fills the batch
+ * first. Like node-llama-cpp's own, it may hand out more than `size` in total; node-llama-cpp fills the batch
  * in this order and stops at `size`.
  */
 export function maximumParallelism(items: readonly BatchItem[], size: number): PrioritizedBatchItem[] {

@@ -563,7 +563,7 @@ describe("responses", () => {
     expect(body.usage.output_tokens).toBe(20);
   });
 
-  it("streams events in the original neuron's order, ending with response.incomplete at the budget", async () => {
+  it("streams events in OpenAI's order, ending with response.incomplete at the budget", async () => {
     const response = await postJson(`${neuron.url}/v1/responses`, {
       model: "tiny",
       input: "Hello",

@@ -17,7 +17,7 @@ interface Waiter {
   refuse(error: unknown): void;
 }
 
-/** `Retry-After` hint: two seconds per request ahead, clamped to 1..120 (original neuron §2). */
+/** `Retry-After` hint: two seconds per request ahead, clamped to 1..120 (see `admissionRetryAfterSecs`). */
 export function retryAfterSecs(queueDepth: number): number {
   return Math.min(120, Math.max(1, (queueDepth + 1) * 2));
 }

@@ -14,7 +14,7 @@ export interface ModelPlan {
 /**
  * Turns a load request into a plan: a `[[models]]` id uses its profile (request fields override it);
  * otherwise `path` or `uri` name the weights, and a bare `org/name` (optionally `hf:` / `huggingface:`
- * prefixed, with `quant`) is fetched from Hugging Face like the original neuron did. A `path` must be in
+ * prefixed, with `quant`) is fetched from Hugging Face, as cortex's cold loads name models. A `path` must be in
  * `models_dir` or a `[[models]]` path; a download must come from `allowed_download_hosts`.
  */
 export function resolveLoadSpec(request: LoadSpec, config: ResolvedNeuronConfig): ModelPlan {

@@ -24,14 +24,14 @@ interface OpenItem {
 }
 
 /**
- * Responses streaming, named events in the original neuron's order (§7.10): created, in_progress, then per
+ * Responses streaming, named events in OpenAI's order: created, in_progress, then per
  * output item: output_item.added, content_part.added, its text deltas, the text's done, content_part.done,
  * output_item.done; then the terminal event. A reasoning model's thinking comes first as a `reasoning` item
  * (`response.reasoning_text.delta`), then the message (`response.output_text.delta`); each item opens when
  * its first text arrives. Tool calls follow as function_call items; a message with no text is sent only
  * when there are no tool calls (as the whole response does). The terminal event is OpenAI's:
- * `response.completed`, or `response.incomplete` when `max_output_tokens` ran out (the original always sent
- * `completed`); a failure ends with `error` and `response.failed`. No `[DONE]`.
+ * `response.completed`, or `response.incomplete` when `max_output_tokens` ran out (so a client can tell a
+ * cut-off reply from a finished one); a failure ends with `error` and `response.failed`. No `[DONE]`.
  */
 export async function streamResponses(
   sink: SseSink,

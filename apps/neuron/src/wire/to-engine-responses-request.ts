@@ -70,7 +70,7 @@ function appendItem(messages: EngineMessage[], item: ResponsesInputItem, index: 
   messages.push({ role, content: partsText(item.content, index) });
 }
 
-/** Text parts join with a blank line (original neuron); images are refused on this text-only engine. */
+/** Text parts join with a blank line, so parts stay apart in the prompt; images are refused on this text-only engine. */
 function partsText(
   content: string | Array<{ type: string; text?: string | undefined }>,
   index: number,

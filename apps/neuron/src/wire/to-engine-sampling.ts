@@ -18,7 +18,7 @@ export interface SamplingFields {
   logprobs?: boolean | number | null;
 }
 
-/** Default temperature when a request has none (the original neuron's). */
+/** Default temperature when a request has none: some variety, still on topic (documented in the neuron README). */
 export const defaultTemperature = 0.7;
 
 /**

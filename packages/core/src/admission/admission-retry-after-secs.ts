@@ -5,7 +5,7 @@ export const MAX_ADMISSION_RETRY_AFTER_SECS = 120;
 
 /**
  * `Retry-After` seconds for a request refused by admission (queue full or wait timed out):
- * `(queueDepth + 1) * 2`, clamped to 1..120, as the original neuron computes it at rejection time. The
+ * `(queueDepth + 1) * 2`, clamped to 1..120, computed at rejection time. The
  * deeper the queue, the longer a client should back off; a full default queue (8) gives 18.
  * Negative or non-finite depths count as 0.
  */

@@ -16,8 +16,8 @@ const ADVICE: ReadonlyArray<{ needles: readonly string[]; advice: string }> = [
 
 /**
  * Client-specific advice for an over-long prompt, fingerprinted from the `User-Agent` by case-insensitive
- * substring, first match wins (litellm, then Agent-Zero, then Zed), with the seed's (`057bc71e`) exact
- * strings. Returns undefined for any other or no User-Agent: unknown clients get no header.
+ * substring, first match wins (litellm, then Agent-Zero, then Zed), with exact strings the tests pin
+ * (users of those clients may match on them). Returns undefined for any other or no User-Agent: unknown clients get no header.
  */
 export function clientAdvice(userAgent: string | null | undefined): string | undefined {
   if (!userAgent) return undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cortexConfigSchema } from "./cortex-config.js";
 import { parseConfig } from "./parse-config.js";
 
-/** original-cortex.md §2.3 `cortex.toml`, as smol-toml parses it. */
+/** The example `cortex.toml` of the configuration reference, as smol-toml parses it. */
 const EXAMPLE = {
   gateway: { listen: "0.0.0.0:31313", metrics_listen: "0.0.0.0:31314" },
   eviction: { strategy: "lru", defrag_after_cycles: 50 },
@@ -33,7 +33,7 @@ const EXAMPLE = {
 };
 
 describe("cortexConfigSchema", () => {
-  it("loads the original's example as written", () => {
+  it("loads the reference example as written", () => {
     const result = parseConfig(cortexConfigSchema, EXAMPLE, "cortex.toml");
     if (!result.ok) throw new Error(result.error);
     expect(result.config.neurons.map((neuron) => neuron.name)).toEqual(["beast", "benjy"]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { modelsCatalogueSchema } from "./models-catalogue.js";
 import { parseConfig } from "./parse-config.js";
 
-/** original-cortex.md §2.3 `models.toml` (dotted keys become tables), plus a `source` profile. */
+/** The example `models.toml` of the configuration reference (dotted keys become tables), plus a `source` profile. */
 const EXAMPLE = {
   models: [
     {
@@ -30,7 +30,7 @@ const EXAMPLE = {
 };
 
 describe("modelsCatalogueSchema", () => {
-  it("loads the original's example with its aliases", () => {
+  it("loads the reference example with its aliases", () => {
     const result = parseConfig(modelsCatalogueSchema, EXAMPLE, "models.toml");
     if (!result.ok) throw new Error(result.error);
     const [big, small, sourced] = result.config.models;

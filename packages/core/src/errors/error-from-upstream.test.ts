@@ -44,7 +44,7 @@ describe("errorFromUpstream", () => {
     expect(renderAnthropicError(error).status).toBe(429);
   });
 
-  it("reads the original neuron's flat bodies, code included", () => {
+  it("reads an older neuron's flat bodies, code included", () => {
     const error = errorFromUpstream(503, { error: "CUDA driver mismatch", code: "cuda_unavailable" });
     expect(renderOpenAiError(error).body.error).toMatchObject({
       message: "CUDA driver mismatch",

@@ -6,7 +6,7 @@ import { anthropicErrorEnvelopeSchema, openAiErrorEnvelopeSchema } from "./rende
  * Rebuilds a `HelexaError` from an upstream status and body, so it can be re-rendered in either dialect:
  * - an Anthropic envelope `{type:"error", error:{type,message}}`, mapped by `fromAnthropicError`;
  * - an OpenAI envelope, kept as is (extras included);
- * - a flat `{"error":"…", "code"?:"…"}` from an original neuron;
+ * - a flat `{"error":"…", "code"?:"…"}`, as older neurons answer;
  * - anything else: `upstream returned <status>` with the type that fits the status.
  * Only a 503 (or Anthropic 529) is fleet backpressure; a 429 is a budget and stays a rate limit.
  */

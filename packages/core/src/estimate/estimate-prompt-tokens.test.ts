@@ -4,7 +4,7 @@ import { estimatePromptTokens } from "./estimate-prompt-tokens.js";
 
 const user = (content: unknown) => ({ role: "user", content });
 
-describe("estimatePromptTokens: the seed's numbers (057bc71e)", () => {
+describe("estimatePromptTokens: the pinned numbers", () => {
   it.each([
     ["one user message of 'word ' x 240", { messages: [user("word ".repeat(240))] }, 302],
     ["'hi'", { messages: [user("hi")] }, 2],
@@ -29,7 +29,7 @@ describe("estimatePromptTokens: the seed's numbers (057bc71e)", () => {
     expect(estimatePromptTokens(body)).toBe(expected);
   });
 
-  it("counts UTF-8 bytes, as Rust str::len did", () => {
+  it("counts UTF-8 bytes, not UTF-16 units", () => {
     expect(estimatePromptTokens({ messages: [user("é".repeat(100))] })).toBe((200 + 8) / 4);
     expect(estimatePromptTokens({ messages: [user("😀".repeat(10))] })).toBe(Math.floor((40 + 8) / 4));
   });

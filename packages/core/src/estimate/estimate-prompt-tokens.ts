@@ -5,7 +5,7 @@ import { countResponsesChars } from "../internal/count-responses-chars.js";
 import { isRecord } from "../internal/is-record.js";
 import { utf8ByteLength } from "../internal/utf8-byte-length.js";
 
-/** The seed's characters-per-token ratio, used when no calibration is known. */
+/** Characters per token when no calibration is known: English text's usual ratio, under-counting code. */
 export const DEFAULT_CHARS_PER_TOKEN = 4;
 
 /** Options of {@link estimatePromptTokens}. */
@@ -21,7 +21,7 @@ export interface EstimatePromptTokensOptions {
  * Estimates a request's prompt tokens without a tokenizer, for fail-fast pre-validation against a
  * model's context window. It under-counts on purpose (the neuron stays the exact wall), so it must not
  * size budget holds: reserve with `promptTokensUpperBound` instead. With the default ratio it gives
- * exactly the seed's (`057bc71e`) numbers:
+ * these numbers (pinned by its tests, since clients see them in `estimated_prompt_tokens`):
  * - `messages` array: each message's text (string content, or the `text` of each part) plus 8 per
  *   message; extended to Anthropic bodies (top-level `system`, `tool_use` input JSON, `tool_result` content);
  * - else llama.cpp `/infill` fields: `input_prefix`, `input_suffix`, `input_extra` texts and `prompt`;

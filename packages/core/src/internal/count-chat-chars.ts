@@ -1,9 +1,9 @@
 import { countContentChars, PER_MESSAGE_OVERHEAD_CHARS } from "./count-content-chars.js";
 
 /**
- * Characters of a chat body: every message's content plus 8 per message (the seed's rule, exactly), and
- * an Anthropic top-level `system` (string or text blocks) counted as one more message. OpenAI bodies have
- * no top-level `system`, so their numbers stay the seed's.
+ * Characters of a chat body: every message's content plus 8 per message, and an Anthropic top-level
+ * `system` (string or text blocks) counted as one more message, so the same conversation estimates alike
+ * in both dialects.
  */
 export function countChatChars(messages: readonly unknown[], system: unknown): number {
   let chars = 0;

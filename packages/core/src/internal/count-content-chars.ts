@@ -1,7 +1,7 @@
 import { isRecord } from "./is-record.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
 
-/** Characters (UTF-8 bytes) the seed adds per message for role and formatting overhead. */
+/** Characters (UTF-8 bytes) counted per message for role and formatting overhead. */
 export const PER_MESSAGE_OVERHEAD_CHARS = 8;
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Length of a string in UTF-8 bytes, without allocating. The seed estimator counted Rust `str::len()`,
- * which is bytes, so "é" is 2 and an emoji is 4; `String.length` (UTF-16 units) would drift from it.
+ * Length of a string in UTF-8 bytes, without allocating. The prompt estimator counts bytes, so "é" is 2
+ * and an emoji is 4 (closer to how tokenizers split non-ASCII text); `String.length` counts UTF-16 units.
  */
 export function utf8ByteLength(text: string): number {
   let bytes = 0;

@@ -4,7 +4,7 @@ import { loadSpecSchema } from "../wire/load-spec.js";
 import { buildLoadSpec, qualifiedModelId } from "./build-load-spec.js";
 import { freeVramMb, selectLoadDevices } from "./select-load-devices.js";
 
-describe("qualifiedModelId (original gateway/router.rs)", () => {
+describe("qualifiedModelId", () => {
   it("qualified_id_passes_through_when_source_absent", () => {
     expect(qualifiedModelId({ id: "Qwen/Qwen3.6-27B" })).toBe("Qwen/Qwen3.6-27B");
   });
@@ -64,7 +64,7 @@ describe("selectLoadDevices", () => {
     expect(selectLoadDevices(model, gpuNode("a", [24000, 24000], { free: [1000, 20000] }))).toEqual([1]);
   });
 
-  it("takes the first GPUs meeting the floor without readings, as the original did", () => {
+  it("takes the first GPUs meeting the floor without readings", () => {
     const model = profile({ id: "m", min_device_vram_mb: 16000 });
     const node = { ...gpuNode("a", [8000, 24000, 24000]), device_health: [] };
     expect(selectLoadDevices(model, node)).toEqual([1]);

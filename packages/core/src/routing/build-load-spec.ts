@@ -14,7 +14,7 @@ export function qualifiedModelId(model: Pick<CatalogueModel, "id" | "source">): 
  * The `POST /models/load` body for a cold load of a catalogue model on a node: the qualified id, the
  * harness, where to get the weights (`uri` / `path`), `quant`, the devices from `selectLoadDevices`,
  * `tensor_parallel = min_devices` when above 1, and `context_size` / `sequences` when the catalogue sets
- * them. Absent options are null, as the original serialised them. `devices`: when the caller already chose
+ * them. Absent options are null (explicitly "the neuron decides"). `devices`: when the caller already chose
  * them with `selectLoadDevices`.
  */
 export function buildLoadSpec(

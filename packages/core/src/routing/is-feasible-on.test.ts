@@ -5,7 +5,7 @@ import { isFeasibleOn } from "./is-feasible-on.js";
 
 const twoGpuModel = profile({ id: "big", min_devices: 2, min_device_vram_mb: 24000 });
 
-describe("isFeasibleOn (original core/catalogue.rs)", () => {
+describe("isFeasibleOn", () => {
   it("feasible_when_two_devices_meet_vram_floor", () => {
     expect(isFeasibleOn(twoGpuModel, gpuNode("beast", [32000, 32000]))).toBe(true);
   });

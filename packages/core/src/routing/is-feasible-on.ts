@@ -2,7 +2,7 @@ import type { CatalogueModel } from "../config/models-catalogue.js";
 import type { FleetNode } from "../fleet/fleet-snapshot.js";
 
 /**
- * Whether a node's topology can ever hold a catalogue model (original §5.2, extended to CPU hosts):
+ * Whether a node's topology can ever hold a catalogue model (GPU hosts and CPU hosts):
  * - `pinned_on`, when non-empty, must name the node;
  * - discovery must have answered (unknown topology is never feasible);
  * - `min_devices: 0` needs no GPU and fits any node;

@@ -28,7 +28,7 @@ export interface PlanRouteOptions {
 
 /**
  * Plans where a request for `requestedModel` goes, as a pure function of one fleet snapshot
- * (original §5.1, seed `dd31c3cd`, improved):
+ * (docs/decisions/0004-capacity-aware-routing.md):
  * 1. aliases resolve first (one lookup);
  * 2. only healthy, non-draining nodes count; none → `no_healthy_nodes` (503, Retry-After 5), before any
  *    model check;

@@ -11,9 +11,10 @@ export interface ReplicaLoad {
 }
 
 /**
- * Load of one replica from its `/health` numbers; unknown load counts as idle, as the seed did, so a
- * replica that has not been polled yet stays eligible. Weighing by `max_in_flight` improves on the seed's
- * raw count: a 4-slot replica with 2 busy (0.5) beats a 1-slot replica with 1 busy (1).
+ * Load of one replica from its `/health` numbers; unknown load counts as idle, so a replica that has not
+ * been polled yet stays eligible. Weighing by `max_in_flight` rather than a raw count lets a bigger replica
+ * take more: a 4-slot replica with 2 busy (0.5) beats a 1-slot replica with 1 busy (1)
+ * (docs/decisions/0004-capacity-aware-routing.md).
  */
 export function replicaLoad(
   load: Pick<ModelLoad, "in_flight" | "queue_depth" | "max_in_flight" | "max_queue_depth"> | undefined,

@@ -59,9 +59,9 @@ export type RouteRefusal =
 /** Outcome of `planRoute`. */
 export type PlanRouteResult = { ok: true; plan: RoutePlan } | { ok: false; refusal: RouteRefusal };
 
-/** `Retry-After` when no node is healthy (the original's 5). */
+/** `Retry-After` when no node is healthy: about one poll interval, when a node may be back. */
 export const NO_HEALTHY_NODES_RETRY_AFTER_SECS = 5;
-/** `Retry-After` while the model rebuilds its device context (the original's 2). */
+/** `Retry-After` while the model rebuilds its device context, which takes seconds. */
 export const MODEL_RECOVERING_RETRY_AFTER_SECS = 2;
 /** `Retry-After` when feasible nodes are too full to evict into right now. */
 export const NO_CAPACITY_RETRY_AFTER_SECS = 5;

@@ -4,8 +4,8 @@ import { serviceUnavailable } from "../errors/server-errors.js";
 import type { RouteRefusal } from "./route-plan.js";
 
 /**
- * The client-facing error for a routing refusal, with the original's messages and codes (§5.3) and its
- * quirk fixed: a catalogue model with no feasible node is 503 `service_unavailable`, not 404.
+ * The client-facing error for a routing refusal. A catalogue model with no feasible node is 503
+ * `service_unavailable`, not 404: the model exists, the fleet just cannot hold it now.
  * - `model_not_found`: 404 `invalid_request_error` / `model_not_found`, `param: "model"`;
  * - `no_healthy_nodes`: 503 `api_error` / `service_unavailable`, Retry-After 5;
  * - `model_recovering`: 503, Retry-After 2, with `node` inside `error`;

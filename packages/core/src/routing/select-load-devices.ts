@@ -6,8 +6,8 @@ import type { FleetNode } from "../fleet/fleet-snapshot.js";
  * choose (a CPU host, `min_devices: 0`, or unknown topology). Among the GPUs meeting
  * `min_device_vram_mb`, it takes the `min_devices` with the most free VRAM when every one of them has a
  * live reading (ties by index), so a second model goes to the idle GPU instead of evicting the first;
- * without readings it takes the first in discovery order, as the original did. When too few GPUs qualify
- * it falls back to `0..min_devices`, also as the original did.
+ * without readings it takes the first in discovery order. When too few GPUs qualify it falls back to
+ * `0..min_devices`, and the neuron's own VRAM check decides.
  */
 export function selectLoadDevices(
   model: CatalogueModel,

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * `POST /models/load` body. `model_id` is a catalogue id, or with `uri` / `path` the id to register the
- * model under. `harness` is accepted for wire compatibility with the original and otherwise ignored.
+ * model under. `harness` is accepted (older cortex versions send it) and otherwise ignored.
  */
 export const loadSpecSchema = z.looseObject({
   model_id: z.string().min(1),

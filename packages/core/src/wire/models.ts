@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * Model status as a neuron reports it. Unlike the original, an unknown string is a parse error to
- * surface, not silently "loaded".
+ * Model status as a neuron reports it. An unknown string is a parse error to surface, not silently
+ * "loaded": routing to a model that is not serving would fail every request.
  */
 export const modelStatusSchema = z.enum([
   "loaded",

@@ -12,7 +12,7 @@ describe("models", () => {
     }
   });
 
-  it("refuses an unknown status instead of calling it loaded (original quirk)", () => {
+  it("refuses an unknown status instead of calling it loaded", () => {
     const result = modelListSchema.safeParse([{ id: "m", status: "warming" }]);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual([0, "status"]);
@@ -35,7 +35,7 @@ describe("models", () => {
   });
 });
 
-describe("health (original core/discovery.rs)", () => {
+describe("health", () => {
   it("health_response_without_models_field_still_deserializes", () => {
     const health = healthSchema.parse({ uptime_secs: 42, devices: [] });
     expect(health.models).toEqual([]);
@@ -103,7 +103,7 @@ describe("discovery, version and lifecycle bodies", () => {
     expect(buildInfoSchema.parse(full)).toMatchObject(full);
   });
 
-  it("accepts the original's load spec with null options, and defaults unload force to false", () => {
+  it("accepts a load spec with null options, and defaults unload force to false", () => {
     const spec = {
       model_id: "helexa:Helexa/x",
       harness: "candle",

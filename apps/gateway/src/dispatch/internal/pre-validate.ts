@@ -16,7 +16,7 @@ export interface PreValidation {
 }
 
 /**
- * Fail-fast prompt check (seed `057bc71e`, improved): estimates the prompt (calibrated by the neuron's
+ * Fail-fast prompt check, so an over-long prompt is refused before it holds a slot: estimates the prompt (calibrated by the neuron's
  * measured characters per token when one is reported) and drops candidates whose advertised context
  * (the neuron's `limit.context`, else the catalogue's) is smaller. If none is left, throws 400
  * `context_length_exceeded` with `max` and `estimated_prompt_tokens`, plus `X-Helexa-Advice` for known
