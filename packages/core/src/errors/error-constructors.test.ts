@@ -28,7 +28,7 @@ import {
   upstreamStatusError,
 } from "./server-errors.js";
 
-describe("every code of original-cortex §6 and original-neuron §9", () => {
+describe("every error code cortex and the neuron answer with", () => {
   it.each<[string, HelexaError, number, string, string | null, string | undefined]>([
     [
       "missing_model_field",
@@ -151,7 +151,7 @@ describe("every code of original-cortex §6 and original-neuron §9", () => {
   });
 });
 
-describe("envelope contract (original core/error_envelope.rs)", () => {
+describe("envelope contract", () => {
   it("body_has_standard_envelope_shape", () => {
     const { body } = renderOpenAiError(modelNotFound("m"));
     expect(Object.keys(body)).toEqual(["error"]);
@@ -215,7 +215,7 @@ describe("envelope contract (original core/error_envelope.rs)", () => {
 });
 
 describe("constructor details", () => {
-  it("context_length_exceeded uses the seed's wording when estimated and the neuron's when exact", () => {
+  it("context_length_exceeded says 'estimated at' when estimated and the neuron's count when exact", () => {
     expect(contextLengthExceeded(50, 302, true).message).toBe(
       "This model's maximum context length is 50 tokens. Your request is estimated at ~302 tokens. Please reduce the length of the messages.",
     );
