@@ -104,6 +104,27 @@ describe("the dashboard, open mode", () => {
     expect(html).not.toContain("neuron-token-xyz");
   });
 
+  it("shows a model loading with the neuron's progress", async () => {
+    const { fake, cortex, get } = await start();
+    fake.models = [...fake.models, modelInfo("cold", { status: "loading" })];
+    fake.health = {
+      ...fake.health,
+      activation: {
+        state: "ready",
+        pending: [],
+        in_progress: null,
+        completed: [],
+        failed: [],
+        progress: { model_id: "cold", phase: "downloading", fraction: 0.42 },
+      },
+    };
+    await cortex.poller.pollNode("gpu-1");
+    const html = await (await get("/ui/fleet")).text();
+    expect(html).toContain('data-model="cold" data-status="loading"');
+    expect(html).toMatch(/downloading 42%/);
+    expect(html).toContain('<progress max="1" value="0.420">');
+  });
+
   it("serves uPlot and its own script from the package, and nothing else under /ui/assets", async () => {
     const { get } = await start();
     const uplot = await get("/ui/assets/uplot.js");
@@ -186,6 +207,14 @@ describe("the dashboard with require_auth and roles", () => {
         body: new URLSearchParams({ key }),
         redirect: "manual",
       });
+    const elsewhere = await fetch(`${server.url}/ui/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      body: new URLSearchParams({ key: USER }),
+      redirect: "manual",
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.headers.get("set-cookie")).toBeNull();
     const wrong = await login("sk-wrong");
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).not.toContain("sk-wrong");

@@ -85,6 +85,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     })
     .post("/ui/login", async (c) => {
       if (entitlements === undefined) return c.redirect("/ui", 303);
+      // Another site's page must not sign this browser in with a key of its choosing.
+      if (!sameOrigin(c.req.header("origin"), c.req.header("host"))) {
+        return c.html(`<!doctype html>${<LoginPage message="Sign in from this page." />}`, 403, noStore);
+      }
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const key = typeof form.key === "string" ? form.key.trim() : "";
       try {
@@ -134,6 +138,16 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       }),
     );
   return { routes, close: () => sampler.stop() };
+}
+
+/** No `Origin` (not a browser form), or one naming this host. */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The caller's access, or the login page (401) when a key is needed and missing or wrong. */
