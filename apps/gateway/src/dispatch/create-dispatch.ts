@@ -156,11 +156,13 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let outputLimit: number | undefined;
     if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
       const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
-      reservation = await deps.entitlements.reserve(request.identity, planned.tokens, {
+      const reserved = deps.entitlements.reserve(request.identity, planned.tokens, {
         model,
         requestId,
         promptTokens: planned.promptTokens,
       });
+      // A shared ledger answers later; the in-process one at once, and dispatch then stays in this tick.
+      reservation = reserved instanceof Promise ? await reserved : reserved;
       // Anonymous callers are never limited, so their bodies go as sent.
       if (request.identity !== null) outputLimit = planned.outputLimit;
     }
