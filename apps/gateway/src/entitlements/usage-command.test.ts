@@ -192,4 +192,23 @@ describe("cortex usage", () => {
     const help = await run(["--help"]);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: cortex usage") });
   });
+
+  it("says a PostgreSQL ledger is read through GET /v1/usage, without printing its password", async () => {
+    const temp = createTempDir();
+    temps.push(temp);
+    const config = join(temp.dir, "cortex.toml");
+    writeFileSync(
+      config,
+      TOML.replace(
+        'path = "data/ledger.sqlite"',
+        'url = "postgres://cortex:pg-secret-pw@db.internal:5432/helexa"',
+      ),
+    );
+    const { code, stdout, stderr } = await run(["--config", config]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("the ledger is PostgreSQL (postgres://cortex@db.internal:5432/helexa)");
+    expect(stderr).toContain("GET /v1/usage");
+    expect(stderr).not.toContain("pg-secret-pw");
+  });
 });

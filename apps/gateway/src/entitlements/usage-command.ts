@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CortexConfig } from "@helexa/core";
 import { readCortexConfigFile } from "../config/load-cortex-config.js";
+import { redactLedgerUrl } from "../ledger-store/redact-ledger-url.js";
 import { parseSince } from "./internal/parse-since.js";
 import { buildUsageReport, renderUsageReport } from "./internal/usage-report.js";
 import { openLedger } from "./ledger.js";
@@ -75,6 +76,14 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
       io.stderr(`cortex usage: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
+  }
+  const sharedUrl = config?.ledger.url;
+  if (values.ledger === undefined && sharedUrl !== undefined) {
+    io.stderr(
+      `cortex usage: the ledger is PostgreSQL (${redactLedgerUrl(sharedUrl)}); this command reads SQLite ` +
+        "files: ask any gateway's GET /v1/usage, or query the database's requests and key_totals tables\n",
+    );
+    return 1;
   }
   const ledgerPath = values.ledger ?? resolveLedgerPath(configFile, config?.ledger.path ?? "");
   if (!existsSync(ledgerPath)) {
