@@ -169,6 +169,26 @@ describe("Claude Code -p", () => {
     }
   });
 
+  it("shows an unknown key as an authentication failure (401) and exits 1 after one request", async () => {
+    const labels = `reason="unknown_key",source="x-api-key"`;
+    const before = await readMetric(fleet.metricsUrl, "cortex_auth_failures_total", labels);
+    const run = await runClaudeCode({
+      cortexUrl: fleet.cortexUrl,
+      apiKey: "sk-not-a-key",
+      model: MODEL,
+      outputFormat: "json",
+    });
+    try {
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({ is_error: true, api_error_status: 401 });
+      expect(JSON.stringify(result)).not.toContain("sk-not-a-key");
+      expect(await readMetric(fleet.metricsUrl, "cortex_auth_failures_total", labels)).toBe(before + 1);
+    } finally {
+      await run.cleanUp();
+    }
+  });
+
   it("shows an unknown model as a model problem (404 not_found_error) and exits 1", async () => {
     const labels = `code="model_not_found"`;
     const before = await readMetric(fleet.metricsUrl, "cortex_refusals_total", labels);

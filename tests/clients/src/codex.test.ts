@@ -121,6 +121,28 @@ describe("codex exec --json", () => {
     }
   });
 
+  it("shows an unknown key's refusal (401) and fails the turn after its bounded reconnects", async () => {
+    const labels = `reason="unknown_key",source="authorization"`;
+    const before = await readMetric(fleet.metricsUrl, "cortex_auth_failures_total", labels);
+    const run = await runCodex({
+      cortexUrl: fleet.cortexUrl,
+      apiKey: "sk-not-a-key",
+      model: MODEL,
+      wireApi: "responses",
+    });
+    try {
+      expect(run.code).toBe(1);
+      const events = parseJsonLines(run.stdout) as Array<Event & { error?: { message: string } }>;
+      const failure = events.find((event) => event.type === "turn.failed")?.error?.message;
+      expect(failure).toMatch(/^unexpected status 401 Unauthorized: invalid API key/);
+      expect(failure).not.toContain("sk-not-a-key");
+      // Codex reconnects on a 401 (5 times, its stream_max_retries; it ignores x-should-retry), then stops.
+      expect(await readMetric(fleet.metricsUrl, "cortex_auth_failures_total", labels)).toBe(before + 6);
+    } finally {
+      await run.cleanUp();
+    }
+  });
+
   it("shows cortex's model-not-found message and fails the turn after one request", async () => {
     const labels = `code="model_not_found"`;
     const before = await readMetric(fleet.metricsUrl, "cortex_refusals_total", labels);

@@ -97,9 +97,18 @@ export function chainedConversationNotSupported(
   });
 }
 
-/** 401 `invalid_api_key`. The message never echoes the key. */
+/**
+ * 401 `invalid_api_key`, with `x-should-retry: false`: without it Claude Code retries a 401 up to ten times
+ * with backoff (minutes) before showing it. The message never echoes the key.
+ */
 export function invalidApiKey(message = "invalid or missing API key") {
-  return new HelexaError({ statusCode: 401, type: "authentication_error", code: "invalid_api_key", message });
+  return new HelexaError({
+    statusCode: 401,
+    type: "authentication_error",
+    code: "invalid_api_key",
+    message,
+    permanent: true,
+  });
 }
 
 /** 404 `model_not_found`. */

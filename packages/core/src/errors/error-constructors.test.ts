@@ -199,7 +199,14 @@ describe("envelope contract", () => {
   });
 
   it("permanent refusals tell SDKs not to retry (x-should-retry: false), in both dialects", () => {
-    for (const error of [insufficientQuota("x"), modelNotFound("m"), contextLengthExceeded(50, 302, true)]) {
+    // An unknown key too: Claude Code retries a 401 up to ten times with backoff unless told not to.
+    const permanent = [
+      invalidApiKey(),
+      insufficientQuota("x"),
+      modelNotFound("m"),
+      contextLengthExceeded(50, 302, true),
+    ];
+    for (const error of permanent) {
       expect(renderOpenAiError(error).headers).toEqual({ "x-should-retry": "false" });
       expect(renderAnthropicError(error).headers).toEqual({ "x-should-retry": "false" });
       expect(error.isRetryable).toBe(false);
