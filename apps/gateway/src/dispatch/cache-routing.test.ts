@@ -6,6 +6,8 @@ import {
 } from "@helexa/core";
 import { describe, expect, it } from "vitest";
 import { createTestCortex } from "../test-support/create-test-cortex.js";
+import { chatReply } from "../test-support/fake-neuron.js";
+import { createGate, waitFor } from "../test-support/gate.js";
 import { useFakeNeurons } from "../test-support/use-fake-neurons.js";
 
 const neuron = useFakeNeurons();
@@ -92,6 +94,35 @@ describe("cache-aware routing", () => {
     // node-a is now the busier one, and no poll reports what its sequences hold.
     a.health = { ...a.health, ...load(1) };
     await cortex.poller.pollOnce();
+    const next = { ...chat, messages: [...chat.messages, { role: "assistant", content: "Done." }] };
+    expect((await cortex.post("/v1/chat/completions", next)).status).toBe(200);
+    expect([a.inferenceRequests().length, b.inferenceRequests().length]).toEqual([2, 0]);
+  });
+
+  it("does not count a turn that finished since the last poll against its replica's bound", async () => {
+    const gate = createGate();
+    const a = await neuron({
+      health: load(0),
+      inference: async (request) => {
+        await gate.promise;
+        return chatReply(JSON.parse(request.body).model);
+      },
+    });
+    const b = await neuron({ health: load(0) });
+    const cortex = await createTestCortex({
+      neurons: [
+        { name: "node-a", url: a.url },
+        { name: "node-b", url: b.url },
+      ],
+      config: { routing: { strategy: "cache_aware", loadFactor: 1.25 } },
+    });
+    const first = cortex.post("/v1/chat/completions", chat);
+    await waitFor(() => a.inferenceRequests().length === 1);
+    // Polled while that turn runs (node-a full), then the turn ends before the next poll.
+    a.health = { ...a.health, ...load(2) };
+    await cortex.poller.pollOnce();
+    gate.open();
+    expect((await first).status).toBe(200);
     const next = { ...chat, messages: [...chat.messages, { role: "assistant", content: "Done." }] };
     expect((await cortex.post("/v1/chat/completions", next)).status).toBe(200);
     expect([a.inferenceRequests().length, b.inferenceRequests().length]).toEqual([2, 0]);

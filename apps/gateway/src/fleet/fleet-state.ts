@@ -129,6 +129,7 @@ export class FleetState {
       record.activation = health.activation;
       record.load = new Map(health.models.map((load) => [load.id, load]));
       record.sincePoll.clear();
+      record.finishedSincePoll.clear();
       record.loadEpoch++;
     }
     return { wasHealthy, healthy: true, error: null };
@@ -194,7 +195,10 @@ export class FleetState {
     const active = (record.active.get(model) ?? 1) - 1;
     if (active > 0) record.active.set(model, active);
     else record.active.delete(model);
-    if (ticket.epoch !== record.loadEpoch) return;
+    if (ticket.epoch !== record.loadEpoch) {
+      record.finishedSincePoll.set(model, (record.finishedSincePoll.get(model) ?? 0) + 1);
+      return;
+    }
     const pending = (record.sincePoll.get(model) ?? 1) - 1;
     if (pending > 0) record.sincePoll.set(model, pending);
     else record.sincePoll.delete(model);
@@ -206,6 +210,14 @@ export class FleetState {
     return (
       (polled === undefined ? 0 : polled.in_flight + polled.queue_depth) + (node.sincePoll.get(model) ?? 0)
     );
+  }
+
+  /**
+   * `replicaLoad` less the requests cortex sent before the last poll that have finished since: fresher
+   * (what cache-aware routing bounds on), while `replicaLoad` stays conservative until the next poll.
+   */
+  freshReplicaLoad(node: NodeState, model: string): number {
+    return Math.max(0, this.replicaLoad(node, model) - (node.finishedSincePoll.get(model) ?? 0));
   }
 
   /** This fleet's own record behind a view, or undefined for a node it no longer holds. */

@@ -29,6 +29,8 @@ export interface NodeRecord {
   sincePoll: Map<string, number>;
   /** Bumped on each `/health` poll, so requests from an older epoch do not decrement `sincePoll`. */
   loadEpoch: number;
+  /** Requests cortex dispatched before the last `/health` poll (so counted in it) that finished since. */
+  finishedSincePoll: Map<string, number>;
   /** Requests cortex has in flight per model right now (eviction never touches these). */
   active: Map<string, number>;
   /** Epoch ms of the last request routed per model (LRU eviction). */
@@ -73,6 +75,7 @@ export function createNodeRecord(options: {
     load: new Map(),
     sincePoll: new Map(),
     loadEpoch: 0,
+    finishedSincePoll: new Map(),
     active: new Map(),
     lastAccessed: new Map(),
     evictions: 0,

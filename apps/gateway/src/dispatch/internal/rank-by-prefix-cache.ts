@@ -73,18 +73,34 @@ export function createPrefixCacheRanker(
       return candidates;
     const blocks = prefixBlockHashes(request.route, request.body);
     const ranking = rankByCache(
-      candidates,
+      candidates.map((candidate) => withFreshLoad(fleet, candidate, model)),
       (node) => loadWithRouted(node, model),
       { blocks, blockChars: PREFIX_BLOCK_CHARS, session: sessionHint(request) },
       { loadFactor: settings.loadFactor },
     );
     const chosen = ranking.candidates[0];
-    if (chosen === undefined) return ranking.candidates;
+    if (chosen === undefined) return candidates;
     if (ranking.expectedCachedTokens > 0)
       metrics.cacheHitTokens.inc({ model, node: chosen.node }, ranking.expectedCachedTokens);
     if (blocks.length > 0) remember(chosen.node, model, blocks);
-    return ranking.candidates;
+    // planRoute's own candidates, in its order, behind the chosen one.
+    const first = candidates.find((candidate) => candidate.node === chosen.node) ?? chosen;
+    return [first, ...candidates.filter((candidate) => candidate !== first)];
   };
+}
+
+/**
+ * The candidate with its load less the requests this cortex sent there before the last poll that have
+ * finished since (`freshReplicaLoad`): polled numbers lag up to a poll interval, and at low load a
+ * finished turn still counted turned its conversation's next turn away from the replica holding it.
+ */
+function withFreshLoad(fleet: FleetState, candidate: RouteCandidate, model: string): RouteCandidate {
+  const node = fleet.node(candidate.node);
+  if (node === undefined) return candidate;
+  const fresh = fleet.freshReplicaLoad(node, model);
+  if (fresh >= candidate.busy) return candidate;
+  const slots = Math.max(1, node.load.get(model)?.max_in_flight ?? 1);
+  return { ...candidate, busy: fresh, score: fresh / slots };
 }
 
 /** OpenAI's `user`, Anthropic's `metadata.user_id`, or an `x-session-id` header: whichever comes first. */
