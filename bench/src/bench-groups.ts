@@ -1,4 +1,5 @@
 import type { BenchGroup } from "./bench-types.js";
+import { cacheGroup } from "./groups/cache-group.js";
 import { gatewayGroup } from "./groups/gateway-group.js";
 import { memoryGroup } from "./groups/memory-group.js";
 import { neuronGroup } from "./groups/neuron-group.js";
@@ -12,4 +13,5 @@ export const benchGroups: readonly BenchGroup[] = [
   neuronGroup,
   routingGroup,
   memoryGroup,
+  cacheGroup,
 ];
