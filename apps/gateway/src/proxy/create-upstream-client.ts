@@ -7,6 +7,7 @@ import {
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
+import type { ClientSignal } from "../dispatch/dispatch.js";
 
 /** A neuron's answer: status and headers, with the body still on the wire. */
 export interface UpstreamReply {
@@ -140,4 +141,55 @@ export function readMessage(message: IncomingMessage): Promise<Buffer> {
       if (!message.complete) reject(new Error("upstream closed the connection mid-body"));
     });
   });
+}
+
+/** One upstream request, linked to the client's signal and to a timeout. */
+export interface UpstreamCall {
+  /** Why cortex (not the client) aborted the call: "timeout" or "idle timeout". */
+  abortReason: string | null;
+  /** Aborts the request or its body, for `reason`. */
+  abort(reason: string): void;
+  /** Re-arms the timeout (after headers: the idle timeout for the body). */
+  rearm(ms: number): void;
+  /** Stops the timeout (a tapped stream keeps its own idle timer). */
+  clearTimer(): void;
+  /** Clears the timer and the client-signal listener. Idempotent. */
+  dispose(): void;
+}
+
+/** Starts the neuron request; the returned call must be disposed whatever happens. */
+export function startUpstreamCall(
+  client: UpstreamClient,
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  clientSignal: ClientSignal,
+  timeoutMs: number,
+): { call: UpstreamCall; reply: Promise<UpstreamReply> } {
+  const request = client.post(url, init.headers, init.body);
+  let timer: NodeJS.Timeout | undefined;
+  const onClientAbort = () => request.abort(new Error("client disconnected"));
+  const call: UpstreamCall = {
+    abortReason: null,
+    abort(reason) {
+      call.abortReason ??= reason;
+      request.abort(new Error(reason));
+    },
+    rearm(ms) {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => call.abort("timeout"), ms);
+      timer.unref?.();
+    },
+    clearTimer() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+    dispose() {
+      call.clearTimer();
+      clientSignal.removeEventListener("abort", onClientAbort);
+    },
+  };
+  if (clientSignal.aborted) onClientAbort();
+  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  call.rearm(timeoutMs);
+  return { call, reply: request.reply };
 }

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { pipeTapped } from "./pipe-tapped.js";
-import { type TapOptions, tapStream } from "./tap-stream.js";
+import { StreamTap, type TapOptions, type TapResult } from "./stream-tap.js";
 
 /** A reply's status and headers. */
 export interface ReplyHead {
@@ -51,3 +50,88 @@ export const webReplyWriter: ReplyWriter = {
     return new Response(bytes, head);
   },
 };
+
+/**
+ * The Node writer's stream: pipes an upstream SSE body straight into the client's Node response
+ * (no WHATWG stream in between), keeping the tail and data times the same way. Headers go out with the
+ * first chunk when it came in the same read as the upstream's headers (one write), else at once on their
+ * own: nothing is held back. Backpressure pauses the upstream; an idle upstream is cut; a failure after
+ * the headers ends the body with `errorFrame`; a client that goes away aborts the upstream.
+ */
+export function pipeTapped(
+  message: IncomingMessage,
+  outgoing: ServerResponse,
+  head: { status: number; headers: Record<string, string> },
+  options: TapOptions,
+): void {
+  const tap = new StreamTap(options);
+  const finish = (outcome: TapResult["outcome"], error: unknown = undefined) => {
+    if (!tap.finish(outcome, error)) return false;
+    message.off("data", onData);
+    outgoing.off("drain", onDrain);
+    return true;
+  };
+  const onData = (chunk: Buffer) => {
+    tap.observe(chunk);
+    if (!outgoing.write(chunk)) message.pause();
+  };
+  const onDrain = () => message.resume();
+  const fail = (error: unknown) => {
+    const text = tap.failureMessage();
+    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(text, tap.tail()));
+  };
+
+  outgoing.writeHead(head.status, head.headers);
+  const first = message.readableLength > 0 ? (message.read() as Buffer | null) : null;
+  if (first !== null) onData(first);
+  else outgoing.flushHeaders();
+  message.on("data", onData);
+  outgoing.on("drain", onDrain);
+  message.once("end", () => {
+    if (finish("ok")) outgoing.end();
+  });
+  message.once("error", fail);
+  message.once("close", () => {
+    if (!message.complete) fail(new Error("upstream closed the connection mid-body"));
+  });
+  outgoing.once("close", () => {
+    if (finish("aborted")) options.abortUpstream("client disconnected");
+  });
+}
+
+/**
+ * Passes an upstream SSE body through untouched while keeping its tail (for usage) and the first / last
+ * data times (TTFT, tokens/s). One timer per stream implements the idle cut. A client cancel aborts the
+ * upstream request.
+ */
+function tapStream(source: AsyncIterator<Uint8Array>, options: TapOptions): ReadableStream<Uint8Array> {
+  const reader = source;
+  const tap = new StreamTap(options);
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.next();
+          if (done) {
+            tap.finish("ok");
+            controller.close();
+            return;
+          }
+          tap.observe(value);
+          controller.enqueue(value);
+        } catch (error) {
+          if (!tap.finish("error", error)) return;
+          controller.enqueue(options.errorFrame(tap.failureMessage(), tap.tail()));
+          controller.close();
+        }
+      },
+      cancel(reason) {
+        tap.finish("aborted", reason);
+        options.abortUpstream("client disconnected");
+        void reader.return?.(reason)?.catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,8 +1,34 @@
-import { TailBuffer } from "./tail-buffer.js";
-import type { TapOptions, TapResult } from "./tap-stream.js";
+/** How a tapped stream ended. */
+export interface TapResult {
+  outcome: "ok" | "error" | "aborted";
+  /** The last ~64 KiB (`TapOptions.tailBytes`) of the body as text (usage lives there). */
+  tail: string;
+  /** performance.now() of the first data frame (not an SSE comment), or null. */
+  firstDataAt: number | null;
+  lastDataAt: number | null;
+  /** Chunks that carried data (not SSE comments): a rough token count when no usage was sent. */
+  dataChunks: number;
+  error: unknown;
+}
+
+export interface TapOptions {
+  /** Cut the upstream when no byte arrived for this long. */
+  idleTimeoutMs: number;
+  /** Aborts the upstream request (idle timeout, client gone). */
+  abortUpstream: (reason: string) => void;
+  /**
+   * Bytes appended when the upstream fails mid-stream, so the client sees an error event, not a cut;
+   * `tail` is what passed through last (a Responses error event continues its sequence numbers).
+   */
+  errorFrame: (message: string, tail: string) => Uint8Array;
+  /** Called exactly once. */
+  onFinish: (result: TapResult) => void;
+  /** Bytes of the body's end kept for `onFinish` (`TapResult.tail`); default 64 KiB. */
+  tailBytes?: number | undefined;
+}
 
 /**
- * What both stream pipes (`tapStream` for Responses, `pipeTapped` for Node's response) keep about a body
+ * What both stream writers (`nodeReplyWriter`, `webReplyWriter`) keep about a body
  * passing through: its tail (usage lives there), first / last data times, data chunk count, one idle timer,
  * and the single `onFinish` call.
  */
@@ -95,4 +121,34 @@ function carriesData(chunk: Uint8Array): boolean {
     }
   }
   return false;
+}
+
+const decoder = new TextDecoder();
+
+/** Keeps the last `capacity` bytes (at least) of a byte stream without copying each chunk. */
+class TailBuffer {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(private readonly capacity = 64 * 1024) {}
+
+  push(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.size += chunk.byteLength;
+    while (this.chunks.length > 1 && this.size - (this.chunks[0]?.byteLength ?? 0) >= this.capacity) {
+      this.size -= this.chunks.shift()?.byteLength ?? 0;
+    }
+  }
+
+  /** The kept bytes as text (a split UTF-8 sequence at the start decodes to U+FFFD, harmlessly). */
+  text(): string {
+    if (this.chunks.length === 1) return decoder.decode(this.chunks[0]);
+    const joined = new Uint8Array(this.size);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return decoder.decode(joined);
+  }
 }

@@ -3,11 +3,11 @@ import { upstreamError } from "@helexa/core";
 import type { Usage } from "../../entitlements/entitlements.js";
 import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
-import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
-import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
+import { readMessage, type UpstreamCall, type UpstreamReply } from "../../proxy/create-upstream-client.js";
+import { buildDownstreamHeaders } from "../../proxy/proxy-headers.js";
 import { readUsage } from "../../proxy/read-usage.js";
 import { nodeReplyWriter, type WrittenReply, webReplyWriter } from "../../proxy/reply-writer.js";
-import type { TapResult } from "../../proxy/tap-stream.js";
+import type { TapResult } from "../../proxy/stream-tap.js";
 import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import { readFinalResponse } from "../../responses/read-final-response.js";
 import type { UpstreamRoute } from "../dispatch.js";
@@ -16,8 +16,6 @@ import type { RequestUsageAnswer } from "./fetch-request-usage.js";
 import { nextSequenceNumber } from "./next-sequence-number.js";
 import type { SettleGuard } from "./settle-guard.js";
 import { recordTokens, settleFromNeuron, settleStream } from "./settle-reply.js";
-import { stampOverhead } from "./stamp-overhead.js";
-import type { UpstreamCall } from "./upstream-call.js";
 
 const TAIL_BYTES = 64 * 1024;
 /**
@@ -152,4 +150,29 @@ function withPrevious(response: Record<string, unknown>, turn: ResponsesTurn): R
   return turn.previousResponseId === null
     ? response
     : { ...response, previous_response_id: turn.previousResponseId };
+}
+
+/**
+ * `Server-Timing: cortex;dur=<ms>` and the overhead histogram: cortex's own time on this request. The
+ * window runs from the moment cortex's HTTP listener received the request (headers parsed; `startedAt`)
+ * to now, just before the response headers are written, minus every wait on a neuron: cold loads, earlier
+ * attempts, the wait for this attempt's headers and, for a body read whole, the read. It counts body
+ * reading, routing, budget checks, request building and header conversion; it leaves out the kernel and
+ * Node's HTTP parsing before the listener and the write of the response after this point.
+ */
+function stampOverhead(
+  headers: Record<string, string>,
+  context: FinishContext,
+  headersAt: number,
+  bodyReadMs = 0,
+): void {
+  const upstreamWait = headersAt - context.attemptStartedAt;
+  const overheadMs = Math.max(
+    0,
+    performance.now() - context.startedAt - context.waitedMs - upstreamWait - bodyReadMs,
+  );
+  const timing = `cortex;dur=${overheadMs.toFixed(3)}`;
+  const existing = headers["server-timing"];
+  headers["server-timing"] = existing === undefined ? timing : `${existing}, ${timing}`;
+  context.metrics.gatewayOverhead.observe({ route: context.route }, overheadMs / 1000);
 }

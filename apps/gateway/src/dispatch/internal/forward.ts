@@ -6,15 +6,18 @@ import { describeFetchError } from "../../fleet/neuron-client.js";
 import type { ClientHeaders } from "../../internal/client-headers.js";
 import type { Logger } from "../../internal/logger.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
-import { readMessage, type UpstreamClient, type UpstreamReply } from "../../proxy/create-upstream-client.js";
-import { buildDownstreamHeaders } from "../../proxy/downstream-headers.js";
-import { buildUpstreamHeaders } from "../../proxy/upstream-headers.js";
+import {
+  readMessage,
+  startUpstreamCall,
+  type UpstreamClient,
+  type UpstreamReply,
+} from "../../proxy/create-upstream-client.js";
+import { buildDownstreamHeaders, buildUpstreamHeaders } from "../../proxy/proxy-headers.js";
 import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import type { ClientSignal, UpstreamRoute } from "../dispatch.js";
 import { fetchRequestUsage } from "./fetch-request-usage.js";
 import { finishResponse } from "./finish-response.js";
 import type { SettleGuard } from "./settle-guard.js";
-import { startUpstreamCall } from "./upstream-call.js";
 
 /** Errors that mean nothing is listening there: the node is marked unhealthy at once. */
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);

@@ -1,6 +1,6 @@
 import type { Usage } from "../../entitlements/entitlements.js";
 import { readUsage } from "../../proxy/read-usage.js";
-import type { TapResult } from "../../proxy/tap-stream.js";
+import type { TapResult } from "../../proxy/stream-tap.js";
 import type { FinishContext } from "./finish-response.js";
 
 /**

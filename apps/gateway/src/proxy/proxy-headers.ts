@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Identity } from "../entitlements/entitlements.js";
 import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
 
@@ -59,6 +60,30 @@ export function buildUpstreamHeaders(
   if (identity !== null) {
     headers["x-helexa-account-id"] = identity.accountId;
     headers["x-helexa-key-id"] = identity.keyId;
+  }
+  return headers;
+}
+
+/** Never forwarded to the client: hop-by-hop headers (Node frames its own response). */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+]);
+
+/** The neuron's response headers as forwarded to the client: everything but hop-by-hop ones. */
+export function buildDownstreamHeaders(upstream: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name)) continue;
+    const value = upstream[name];
+    if (value === undefined) continue;
+    headers[name] = typeof value === "string" ? value : value.join(", ");
   }
   return headers;
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { pipeTapped } from "./pipe-tapped.js";
-import type { TapOptions, TapResult } from "./tap-stream.js";
+import { pipeTapped } from "./reply-writer.js";
+import type { TapOptions, TapResult } from "./stream-tap.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
