@@ -28,7 +28,7 @@ const helpOption: CliOption = { name: "help", short: "h", description: "show thi
 export const neuronCommands: CliCommand[] = [
   {
     name: "serve",
-    synopsis: "neuron serve --config FILE [--port N]",
+    synopsis: "neuron serve --config FILE [--port N] [--join URL --join-token SECRET]",
     summary: "start the GPU-host agent",
     positionals: [],
     options: [
@@ -38,6 +38,16 @@ export const neuronCommands: CliCommand[] = [
         short: "p",
         value: "N",
         description: "listen port, overrides the config (0 = ephemeral)",
+      },
+      {
+        name: "join",
+        value: "URL",
+        description: "register with this cortex and keep the registration alive ([join] url)",
+      },
+      {
+        name: "join-token",
+        value: "SECRET",
+        description: "cortex's [join] token ([join] token; NEURON_JOIN__TOKEN keeps it out of ps)",
       },
       helpOption,
     ],

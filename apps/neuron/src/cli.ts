@@ -99,9 +99,19 @@ async function runCli(argv: string[]): Promise<number | undefined> {
     fail("serve: --port needs a port number 0-65535", "neuron serve");
   // Loaded only for `serve`, so --help and errors answer without importing the server.
   const { serve } = await import("./main.js");
+  const joinUrl = text("join");
+  const joinToken = text("join-token");
   const code = await serve({
     configPath: configPath ?? "neuron.toml",
     ...(port === undefined ? {} : { port }),
+    ...(joinUrl === undefined && joinToken === undefined
+      ? {}
+      : {
+          join: {
+            ...(joinUrl === undefined ? {} : { url: joinUrl }),
+            ...(joinToken === undefined ? {} : { token: joinToken }),
+          },
+        }),
   });
   if (code !== undefined) process.exit(code);
   return undefined;

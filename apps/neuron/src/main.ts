@@ -53,9 +53,9 @@ export async function serve(args: ServeArguments): Promise<number | undefined> {
     availableParallelism(),
   );
   const join =
-    config.join === undefined
+    joinConfig.join === undefined
       ? undefined
-      : resolveJoinSettings(config.join, { host: config.host, authToken: config.auth_token }, hostname());
+      : resolveJoinSettings(joinConfig.join, { host: config.host, authToken: config.auth_token }, hostname());
   if (join?.ok === false) {
     process.stderr.write(`neuron: ${join.error}\n`);
     return 2;
@@ -180,18 +180,29 @@ function workerExecArgv(value: string | undefined): string[] {
   return (value ?? "").split(" ").filter((flag) => flag !== "");
 }
 
-/** `[join]` with `--join` / `--join-token` applied over it, checked again as a whole. */
+/** `[join]` with `--join` / `--join-token` applied over it, checked as a whole: url and token must be set. */
 function mergeJoinArguments(
   fromFile: NeuronJoinConfig | undefined,
   fromArguments: ServeArguments["join"],
-): { ok: true; join: NeuronJoinConfig | undefined } | { ok: false; error: string } {
-  if (fromArguments?.url === undefined && fromArguments?.token === undefined)
-    return { ok: true, join: fromFile };
-  const merged = neuronJoinConfigSchema.safeParse({ ...fromFile, ...fromArguments });
+): { ok: true; join: CompleteJoinConfig | undefined } | { ok: false; error: string } {
+  if (fromFile === undefined && fromArguments?.url === undefined && fromArguments?.token === undefined)
+    return { ok: true, join: undefined };
+  const merged = neuronJoinConfigSchema
+    .required({ url: true, token: true })
+    .safeParse({ ...fromFile, ...fromArguments });
   if (merged.success) return { ok: true, join: merged.data };
   const field = merged.error.issues[0]?.path[0];
   if (field === "token")
-    return { ok: false, error: "--join needs --join-token (or [join] token in neuron.toml)" };
-  if (field === "url") return { ok: false, error: "--join needs a cortex URL such as http://cortex:8080" };
+    return {
+      ok: false,
+      error: "--join needs --join-token (or [join] token in neuron.toml, or NEURON_JOIN__TOKEN)",
+    };
+  if (field === "url")
+    return {
+      ok: false,
+      error: "--join needs a cortex URL such as http://cortex:8080 (or [join] url in neuron.toml)",
+    };
   return { ok: false, error: `[join]: ${merged.error.issues[0]?.message ?? "invalid"}` };
 }
+
+type CompleteJoinConfig = NeuronJoinConfig & { url: string; token: string };

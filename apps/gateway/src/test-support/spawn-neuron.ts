@@ -29,6 +29,8 @@ export async function spawnTinyNeuron(options: {
   preload?: boolean;
   /** More `neuron.toml` lines, appended after `[[models]]` (tables such as `[join]`). */
   extraToml?: readonly string[];
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
   /** The neuron's `auth_token` (the readiness check sends it too). */
   authToken?: string;
   /** More `neuron serve` arguments. */
@@ -40,7 +42,7 @@ export async function spawnTinyNeuron(options: {
   await writeFile(
     config,
     [
-      'host = "127.0.0.1"',
+      `host = ${JSON.stringify(options.host ?? "127.0.0.1")}`,
       "threads = 1",
       'gpu = "cpu"',
       ...(options.authToken === undefined ? [] : [`auth_token = ${JSON.stringify(options.authToken)}`]),

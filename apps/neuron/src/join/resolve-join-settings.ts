@@ -21,7 +21,7 @@ export interface JoinSettings {
  *   and the registration would hand cortex no token to tell it from anyone else.
  */
 export function resolveJoinSettings(
-  join: NeuronJoinConfig,
+  join: NeuronJoinConfig & { url: string; token: string },
   listen: { host: string; authToken: string | undefined },
   defaultName: string,
 ): { ok: true; settings: JoinSettings } | { ok: false; error: string } {

@@ -45,10 +45,10 @@ export type NeuronModelConfig = z.infer<typeof neuronModelConfigSchema>;
 
 /** `[join]` of `neuron.toml`: register with a cortex (`--join URL --join-token SECRET` on the command line). */
 export const neuronJoinConfigSchema = z.strictObject({
-  /** A cortex's base URL; any gateway of the fleet will do. */
-  url: z.string().url(),
-  /** cortex's `[join] token`. */
-  token: z.string().min(1),
+  /** A cortex's base URL; any gateway of the fleet will do. Required, here or as `--join`. */
+  url: z.string().url().optional(),
+  /** cortex's `[join] token`. Required, here, as `--join-token` or as `NEURON_JOIN__TOKEN`. */
+  token: z.string().min(1).optional(),
   /** The URL cortex reaches this neuron at. Default: its listen address (a wildcard host needs this set). */
   advertise_url: z.string().url().optional(),
   /** Name in cortex's routing, metrics and `pinned_on`. Default: this host's name. */
