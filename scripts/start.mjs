@@ -16,12 +16,35 @@ const modelPath = join(root, ".helexa", "models", "tiny.gguf");
 const children = [];
 let stopping = false;
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) {
-    console.error(`helexa: \`${command} ${args.join(" ")}\` failed`);
-    process.exit(result.status ?? 1);
-  }
+/**
+ * Builds only what `pnpm start` runs (the two apps, the tiny-model writer and what they import), quietly:
+ * turbo's output is shown only when the build fails, and a first build says it may take a while.
+ */
+function build() {
+  const outputs = [
+    "apps/neuron/dist/cli.js",
+    "apps/gateway/dist/cli.js",
+    "packages/tiny-model/dist/index.js",
+  ];
+  if (outputs.some((path) => !existsSync(join(root, path))))
+    console.log("helexa: building (the first time takes a minute or two)...");
+  const filters = ["@helexa/neuron", "@helexa/gateway", "@helexa/tiny-model"].map(
+    (name) => `--filter=${name}`,
+  );
+  const result = spawnSync(
+    "pnpm",
+    ["--silent", "exec", "turbo", "run", "build", ...filters, "--output-logs=errors-only"],
+    {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+    },
+  );
+  if (result.status === 0) return;
+  process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+  console.error("helexa: the build failed (its output is above)");
+  process.exit(result.status ?? 1);
 }
 
 function missing(path, what) {
@@ -110,7 +133,7 @@ setInterval(() => {
   if (process.ppid !== parent && !stopping) void stop(0);
 }, 250).unref();
 
-if (!process.argv.includes("--no-build")) run("pnpm", ["--silent", "build"]);
+if (!process.argv.includes("--no-build")) build();
 if (missing("apps/neuron/dist/cli.js", "the neuron") || missing("apps/gateway/dist/cli.js", "cortex"))
   process.exit(1);
 // Written when missing or stale (a file from an older generator, before its fill-in-the-middle tokens).
