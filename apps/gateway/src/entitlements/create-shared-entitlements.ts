@@ -4,12 +4,20 @@ import { type CortexConfig, serviceUnavailable } from "@helexa/core";
 import { type Logger, silentLogger } from "../internal/logger.js";
 import type { LedgerStore } from "../ledger-store/ledger-store.js";
 import { ANONYMOUS_LABEL, type BudgetGaugeSample, type EntitlementMetrics } from "./entitlement-metrics.js";
-import type { EntitlementsWithUsage, Reservation, SettleDetails, Usage } from "./entitlements.js";
+import type {
+  EntitlementsWithUsage,
+  HoldDetails,
+  Identity,
+  Reservation,
+  SettleDetails,
+  Usage,
+} from "./entitlements.js";
 import { createAuthenticator } from "./internal/create-authenticator.js";
 import { type Budget, createKeyTable } from "./internal/key-table.js";
 import { reclaimExpiredHolds } from "./internal/reclaim-expired-holds.js";
 import { refusalError } from "./internal/refusal-error.js";
 import { toKeyUsage } from "./internal/to-key-usage.js";
+import type { KeyUsage } from "./key-usage.js";
 
 export interface CreateSharedEntitlementsOptions {
   config: CortexConfig["entitlements"];
@@ -25,6 +33,13 @@ export interface CreateSharedEntitlementsOptions {
   lookUpUsage?: (requestId: string) => Promise<Usage | undefined>;
 }
 
+/** What `createSharedEntitlements` returns: every store call answers with a promise. */
+export interface SharedEntitlements extends EntitlementsWithUsage {
+  reserve(identity: Identity | null, tokens: number, hold?: HoldDetails): Promise<Reservation>;
+  usageFor(identity: Identity): Promise<KeyUsage>;
+  dispose(): Promise<void>;
+}
+
 const UNCAPPED: Budget = { hardCap: null, window: { kind: "balance" } };
 
 /**
@@ -36,7 +51,7 @@ const UNCAPPED: Budget = { hardCap: null, window: { kind: "balance" } };
  */
 export async function createSharedEntitlements(
   options: CreateSharedEntitlementsOptions,
-): Promise<EntitlementsWithUsage> {
+): Promise<SharedEntitlements> {
   const { config, store, leaseMs } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? silentLogger;
