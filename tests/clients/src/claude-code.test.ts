@@ -36,7 +36,7 @@ type Event = Record<string, unknown> & { type?: string };
 type StreamEvent = { type: string; [field: string]: unknown };
 
 describe("Claude Code -p", () => {
-  it("streams one turn (stream-json with partial messages): Bash call, its result sent back, final text, usage", async () => {
+  it("streams one turn (stream-json with partial messages): Bash call, its result sent back, final text, usage; then continues it (--resume, json output)", async () => {
     const before = { requests: await requests(), completion: await completionTokens() };
     const run = await runClaudeCode({
       cortexUrl: fleet.cortexUrl,
@@ -101,45 +101,41 @@ describe("Claude Code -p", () => {
 
       const result = events.find((event) => event.type === "result");
       expect(result).toMatchObject({ subtype: "success", is_error: false, num_turns: 2, result: FINAL_TEXT });
-      const usage = result?.usage as { input_tokens: number; output_tokens: number };
-      expect(usage.output_tokens).toBeGreaterThan(0);
-
-      // Both requests reached cortex and were charged.
-      expect(await requests()).toBe(before.requests + 2);
-      expect(await completionTokens()).toBeGreaterThan(before.completion);
-    } finally {
-      await run.cleanUp();
-    }
-  });
-
-  it("prints the same turn as one JSON result (--output-format json)", async () => {
-    const before = await requests();
-    const run = await runClaudeCode({
-      cortexUrl: fleet.cortexUrl,
-      apiKey: API_KEY,
-      model: MODEL,
-      outputFormat: "json",
-    });
-    try {
-      expect(run.code, `${run.stderr}\n${run.stdout.slice(-4000)}`).toBe(0);
-      const result = JSON.parse(run.stdout) as Record<string, unknown>;
-      expect(result).toMatchObject({
-        type: "result",
-        subtype: "success",
-        is_error: false,
-        num_turns: 2,
-        result: FINAL_TEXT,
-      });
-      const usage = result.usage as {
+      const usage = result?.usage as {
         input_tokens: number;
         output_tokens: number;
         cache_read_input_tokens: number;
       };
-      // The neuron reuses the previous run's prompt prefix; Claude Code adds cached and fresh input.
-      expect(usage.input_tokens + usage.cache_read_input_tokens).toBeGreaterThan(1000);
       expect(usage.output_tokens).toBeGreaterThan(0);
-      expect(await readFile(join(run.workFolder, PROOF_FILE), "utf8")).toBe(`${PROOF_TEXT}\n`);
-      expect(await requests()).toBe(before + 2);
+      // The second request's prompt starts with the first's, which the neuron kept: reported as cache reads.
+      expect(usage.cache_read_input_tokens).toBeGreaterThan(1000);
+
+      // Both requests reached cortex and were charged.
+      expect(await requests()).toBe(before.requests + 2);
+      expect(await completionTokens()).toBeGreaterThan(before.completion);
+
+      // A second turn of the same session, printed as one JSON result: its history holds the tool's output,
+      // so the model answers at once.
+      const resumed = await runClaudeCode({
+        cortexUrl: fleet.cortexUrl,
+        apiKey: API_KEY,
+        model: MODEL,
+        outputFormat: "json",
+        prompt: "Say it once more.",
+        resume: { sessionId: result?.session_id as string, after: run },
+      });
+      expect(resumed.code, `${resumed.stderr}\n${resumed.stdout.slice(-4000)}`).toBe(0);
+      const again = JSON.parse(resumed.stdout) as Record<string, unknown>;
+      expect(again).toMatchObject({
+        type: "result",
+        subtype: "success",
+        is_error: false,
+        num_turns: 1,
+        result: FINAL_TEXT,
+        session_id: result?.session_id,
+      });
+      expect((again.usage as { output_tokens: number }).output_tokens).toBeGreaterThan(0);
+      expect(await requests()).toBe(before.requests + 3);
     } finally {
       await run.cleanUp();
     }

@@ -28,7 +28,7 @@ type Event = { type: string; item?: Record<string, unknown>; usage?: Record<stri
 const modelLabels = `model="${MODEL}",node="local"`;
 
 describe("codex exec --json", () => {
-  it("runs one turn over wire_api = responses: exec_command call, its output sent back, final text, usage", async () => {
+  it("runs one turn over wire_api = responses (exec_command call, its output sent back, final text, usage), then resumes it", async () => {
     const before = {
       requests: await readMetric(fleet.metricsUrl, "cortex_requests_total", modelLabels),
       prompt: await readMetric(fleet.metricsUrl, "cortex_prompt_tokens_total", modelLabels),
@@ -64,6 +64,8 @@ describe("codex exec --json", () => {
       const turn = events.find((event) => event.type === "turn.completed");
       expect(turn?.usage?.input_tokens).toBeGreaterThan(1000);
       expect(turn?.usage?.output_tokens).toBeGreaterThan(0);
+      // The second request's prompt starts with the first's, which the neuron kept: reported as cached.
+      expect(turn?.usage?.cached_input_tokens).toBeGreaterThan(1000);
       // Both requests (the call, then the answer after its output) reached cortex and were charged; Codex's
       // input count is the sum of both prompts, as cortex's.
       expect(await readMetric(fleet.metricsUrl, "cortex_requests_total", modelLabels)).toBe(
@@ -79,6 +81,30 @@ describe("codex exec --json", () => {
           `key_id="main",account_id="clients",kind="completion"`,
         ),
       ).toBeGreaterThan(before.completion);
+
+      // `codex exec resume`: the thread's history holds the command's output, so the model answers at once.
+      const threadId = (events.find((event) => event.type === "thread.started") as { thread_id?: string })
+        ?.thread_id;
+      expect(threadId).toBeTruthy();
+      const resumed = await runCodex({
+        cortexUrl: fleet.cortexUrl,
+        apiKey: API_KEY,
+        model: MODEL,
+        wireApi: "responses",
+        prompt: "Say it once more.",
+        resume: { threadId: threadId as string, after: run },
+      });
+      expect(resumed.code, `${resumed.stderr}\n${resumed.stdout.slice(-4000)}`).toBe(0);
+      const again = (parseJsonLines(resumed.stdout) as Event[])
+        .filter((event) => event.type === "item.completed")
+        .map((event) => event.item);
+      expect(again.filter((item) => item?.type === "command_execution")).toEqual([]);
+      expect(again.filter((item) => item?.type === "agent_message").map((item) => item?.text)).toEqual([
+        FINAL_TEXT,
+      ]);
+      expect(await readMetric(fleet.metricsUrl, "cortex_requests_total", modelLabels)).toBe(
+        before.requests + 3,
+      );
     } finally {
       await run.cleanUp();
     }

@@ -20,10 +20,15 @@ export interface ClaudeCodeRun {
   outputFormat: "json" | "stream-json";
   /** Also print the raw stream events (`--include-partial-messages`; stream-json only). */
   partialMessages?: boolean;
+  /** Continue this session (`--resume <id>`) of an earlier run, in its HOME and working folder. */
+  resume?: { sessionId: string; after: ClaudeCodeResult };
+  /** The user's prompt; by default the request to write the proof file. */
+  prompt?: string;
 }
 
-/** A finished run and the working folder it ran in (removed by `cleanUp`). */
+/** A finished run, and the HOME and working folder it ran in (removed by `cleanUp`). */
 export interface ClaudeCodeResult extends CliRun {
+  home: string;
   workFolder: string;
   cleanUp(): Promise<void>;
 }
@@ -34,11 +39,12 @@ export interface ClaudeCodeResult extends CliRun {
  * `--allowedTools Bash` lets the Bash tool run without asking (`bypassPermissions` is refused as root).
  */
 export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResult> {
-  const home = await mkdtemp(join(tmpdir(), "helexa-claude-home-"));
-  const workFolder = await mkdtemp(join(tmpdir(), "helexa-claude-work-"));
+  const home = run.resume?.after.home ?? (await mkdtemp(join(tmpdir(), "helexa-claude-home-")));
+  const workFolder = run.resume?.after.workFolder ?? (await mkdtemp(join(tmpdir(), "helexa-claude-work-")));
   const args = [
     "-p",
-    "Write the proof file with one shell command, then say that you did.",
+    run.prompt ?? "Write the proof file with one shell command, then say that you did.",
+    ...(run.resume === undefined ? [] : ["--resume", run.resume.sessionId]),
     "--model",
     run.model,
     "--output-format",
@@ -68,6 +74,7 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
   });
   return {
     ...result,
+    home,
     workFolder,
     async cleanUp() {
       await rm(home, { recursive: true, force: true });

@@ -17,10 +17,15 @@ export interface CodexRun {
   apiKey: string;
   model: string;
   wireApi: "responses" | "chat";
+  /** Continue this thread (`exec resume <id>`) of an earlier run, in its CODEX_HOME and working folder. */
+  resume?: { threadId: string; after: CodexResult };
+  /** The user's prompt; by default the request to write the proof file. */
+  prompt?: string;
 }
 
-/** A finished run and the working folder it ran in (removed by `cleanUp`). */
+/** A finished run, and the HOME and working folder it ran in (removed by `cleanUp`). */
 export interface CodexResult extends CliRun {
+  home: string;
   workFolder: string;
   cleanUp(): Promise<void>;
 }
@@ -31,10 +36,10 @@ export interface CodexResult extends CliRun {
  * container has no landlock for Codex's own).
  */
 export async function runCodex(run: CodexRun): Promise<CodexResult> {
-  const home = await mkdtemp(join(tmpdir(), "helexa-codex-home-"));
-  const workFolder = await mkdtemp(join(tmpdir(), "helexa-codex-work-"));
+  const home = run.resume?.after.home ?? (await mkdtemp(join(tmpdir(), "helexa-codex-home-")));
+  const workFolder = run.resume?.after.workFolder ?? (await mkdtemp(join(tmpdir(), "helexa-codex-work-")));
   const codexHome = join(home, ".codex");
-  await mkdir(codexHome);
+  await mkdir(codexHome, { recursive: true });
   await writeFile(
     join(codexHome, "config.toml"),
     [
@@ -55,7 +60,8 @@ export async function runCodex(run: CodexRun): Promise<CodexResult> {
     "--skip-git-repo-check",
     "--json",
     "--dangerously-bypass-approvals-and-sandbox",
-    "Write the proof file with one shell command, then say that you did.",
+    ...(run.resume === undefined ? [] : ["resume", run.resume.threadId]),
+    run.prompt ?? "Write the proof file with one shell command, then say that you did.",
   ];
   const result = await runCli(process.execPath, args, {
     cwd: workFolder,
@@ -69,6 +75,7 @@ export async function runCodex(run: CodexRun): Promise<CodexResult> {
   });
   return {
     ...result,
+    home,
     workFolder,
     async cleanUp() {
       await rm(home, { recursive: true, force: true });
