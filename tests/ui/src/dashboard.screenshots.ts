@@ -43,7 +43,8 @@ it("takes the dashboard's screenshots", async () => {
   await page.goto(`${fleet.cortexUrl}/`);
   await page.screenshot({ path: `${OUT}login.png` });
   await page.fill('input[name="key"]', ADMIN_KEY);
-  await Promise.all([page.waitForURL(`${fleet.cortexUrl}/ui`), page.click('button[type="submit"]')]);
+  await page.click('button[type="submit"]');
+  await page.locator("header.top .who").waitFor();
   // Traffic for the charts: a request every second or so for 40 s, one refused by an unknown model.
   for (let second = 0; second < 40; second++) {
     if (second === 5) {
@@ -68,7 +69,8 @@ it("takes the dashboard's screenshots", async () => {
   const user = await userContext.newPage();
   await user.goto(`${fleet.cortexUrl}/ui`);
   await user.fill('input[name="key"]', USER_KEY);
-  await Promise.all([user.waitForURL(`${fleet.cortexUrl}/ui`), user.click('button[type="submit"]')]);
+  await user.click('button[type="submit"]');
+  await user.locator("header.top .who").waitFor();
   await user.locator(`[data-node="${NODE}"] tr[data-model="${TINY}"]`).waitFor();
   await sleep(2500);
   await user.locator("#fleet").screenshot({ path: `${OUT}fleet-user.png` });

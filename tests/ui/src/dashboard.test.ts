@@ -38,7 +38,9 @@ async function signIn(key: string): Promise<Page> {
   await page.goto(`${fleet.cortexUrl}/`);
   expect(new URL(page.url()).pathname).toBe("/ui");
   await page.fill('input[name="key"]', key);
-  await Promise.all([page.waitForURL(`${fleet.cortexUrl}/ui`), page.click('button[type="submit"]')]);
+  // The form posts to /ui/login, which sends the browser back to /ui: the signed-in header shows.
+  await page.click('button[type="submit"]');
+  await page.locator("header.top .who").waitFor({ timeout: 30_000 });
   return page;
 }
 

@@ -7,7 +7,7 @@ export function Layout(props: { title: string; children: Child; scripts?: readon
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/ui/assets/uplot.css" />
         <link rel="stylesheet" href="/ui/assets/dashboard.css" />
