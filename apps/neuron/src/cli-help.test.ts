@@ -11,10 +11,13 @@ const run = (args: string[]) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 60_000 });
 
 describe("neuron --help", () => {
-  it("lists every command", () => {
+  it("lists every command; no arguments print it to stderr and exit 2", () => {
     const result = run(["--help"]);
     expect(result.status).toBe(0);
     for (const command of neuronCommands) expect(result.stdout).toContain(command.synopsis);
+    const bare = run([]);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain("neuron serve --config FILE");
   });
 
   it.each(neuronCommands.map((command) => [command.name, command] as const))(

@@ -55,7 +55,12 @@ function parseCommand(command: CliCommand, args: string[]) {
 
 async function runCli(argv: string[]): Promise<number | undefined> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+  if (first === undefined) {
+    // No command is a usage error, as in cortex: the help goes to stderr.
+    process.stderr.write(neuronUsage());
+    return 2;
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
     const topic = first === "help" ? neuronCommands.find((command) => command.name === rest[0]) : undefined;
     process.stdout.write(topic === undefined ? neuronUsage() : commandUsage(topic));
     return 0;
