@@ -1,3 +1,4 @@
+import { HelexaError } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { heartbeatIntervalMs } from "../ipc/heartbeat-interval-ms.js";
@@ -11,9 +12,9 @@ import { echoPrompt } from "./echo-prompt.js";
 import { EventOutbox } from "./event-outbox.js";
 import { HeldEvents } from "./held-events.js";
 import { loadModelRuntime, type ModelRuntime, openLlama } from "./load-model-runtime.js";
-import { RequestRejection, toWorkerError } from "./request-rejection.js";
 import { runChatGeneration } from "./run-chat-generation.js";
 import { runCompletionGeneration } from "./run-completion-generation.js";
+import { toWorkerError } from "./to-worker-error.js";
 import { tokenBiasOf } from "./token-bias-of.js";
 
 /**
@@ -137,7 +138,7 @@ async function generate(
 
 /** A request's failure as its reply shows it; an unexpected one is logged here with its detail. */
 function requestError(error: unknown) {
-  if (!(error instanceof RequestRejection)) {
+  if (!HelexaError.is(error)) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     send({ type: "log", level: "error", message: `worker: request failed: ${detail}` });
   }
