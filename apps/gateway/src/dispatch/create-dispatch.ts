@@ -30,6 +30,7 @@ import { forward } from "./internal/forward.js";
 import { planReservation } from "./internal/plan-reservation.js";
 import { preValidate } from "./internal/pre-validate.js";
 import { createPrefixCacheRanker, type RoutingSettings } from "./internal/rank-by-prefix-cache.js";
+import type { ForwardDeps } from "./internal/request-state.js";
 import { createSettleGuard } from "./internal/settle-guard.js";
 import { buildUpstreamBody } from "./internal/upstream-body.js";
 
@@ -73,6 +74,18 @@ export interface DispatchDeps {
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { fleet, metrics, settings } = deps;
   const catalogue = fleet.catalogue;
+  // Built once: what every request's forward and finish share.
+  const forwardDeps: ForwardDeps = {
+    fleet,
+    upstream: deps.upstream,
+    metrics,
+    logger: deps.logger,
+    now: () => deps.clock.now(),
+    maxAttempts: settings.maxAttempts,
+    idleTimeoutMs: settings.upstreamIdleTimeoutMs,
+    responseTimeoutMs: settings.upstreamResponseTimeoutMs,
+    unhealthyAfterFailures: settings.unhealthyAfterFailures,
+  };
   const rankByCacheOrder = createPrefixCacheRanker(fleet, settings.routing, metrics, () => deps.clock.now());
 
   // Re-indexing reuses the last index for nodes (and model groups) that did not change since.
@@ -186,12 +199,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           waitedMs += performance.now() - waitStarted;
           candidates = loadedCandidates(replan(requested), node);
         }
-        return await forward({
-          fleet,
-          upstream: deps.upstream,
-          metrics,
-          logger: deps.logger,
-          now: () => deps.clock.now(),
+        return await forward(forwardDeps, {
           route: request.route,
           model,
           candidates,
@@ -206,10 +214,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           guard,
           startedAt,
           waitedMs,
-          maxAttempts: settings.maxAttempts,
-          idleTimeoutMs: settings.upstreamIdleTimeoutMs,
-          responseTimeoutMs: settings.upstreamResponseTimeoutMs,
-          unhealthyAfterFailures: settings.unhealthyAfterFailures,
           coldStart: cold,
           promptEstimate,
           responsesTurn: turn,

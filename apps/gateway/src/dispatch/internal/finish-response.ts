@@ -1,20 +1,15 @@
-import type { ServerResponse } from "node:http";
 import { upstreamError } from "@helexa/core";
 import type { Usage } from "../../entitlements/entitlements.js";
-import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
-import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
-import { readMessage, type UpstreamCall, type UpstreamReply } from "../../proxy/create-upstream-client.js";
+import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import { buildDownstreamHeaders } from "../../proxy/proxy-headers.js";
 import { readUsage } from "../../proxy/read-usage.js";
 import { nodeReplyWriter, type WrittenReply, webReplyWriter } from "../../proxy/reply-writer.js";
 import type { TapResult } from "../../proxy/stream-tap.js";
 import type { ResponsesTurn } from "../../responses/prepare-responses-turn.js";
 import { readFinalResponse } from "../../responses/read-final-response.js";
-import type { UpstreamRoute } from "../dispatch.js";
 import { errorFrame } from "./error-frame.js";
-import type { RequestUsageAnswer } from "./fetch-request-usage.js";
 import { nextSequenceNumber } from "./next-sequence-number.js";
-import type { SettleGuard } from "./settle-guard.js";
+import type { ForwardDeps, ReplyAttempt, RequestState } from "./request-state.js";
 import { recordTokens, settleFromNeuron, settleStream } from "./settle-reply.js";
 
 const TAIL_BYTES = 64 * 1024;
@@ -24,34 +19,6 @@ const TAIL_BYTES = 64 * 1024;
  */
 const STORED_STREAM_TAIL_BYTES = 16 * 1024 * 1024;
 
-/** Everything needed to turn the chosen neuron's answer into the client's response. */
-export interface FinishContext {
-  route: UpstreamRoute;
-  model: string;
-  node: string;
-  fleet: FleetState;
-  metrics: CortexMetrics;
-  guard: SettleGuard;
-  ticket: ReplicaTicket;
-  call: UpstreamCall;
-  /** performance.now() when cortex began the request / this attempt. */
-  startedAt: number;
-  attemptStartedAt: number;
-  /** ms spent awaiting neurons and loads before this attempt's headers. */
-  waitedMs: number;
-  idleTimeoutMs: number;
-  /** Prompt tokens to settle with when the reply carried no usage. */
-  promptEstimate: () => number;
-  /** The client's Node response, when the reply is to be written straight to it. */
-  outgoing?: ServerResponse | undefined;
-  /** Asks this neuron what the request generated (by the `x-request-id` cortex sent it); unmetered: none. */
-  lookupUsage?: (() => Promise<RequestUsageAnswer>) | undefined;
-  /** Returned to the client as `x-request-id`. */
-  clientRequestId: string;
-  /** A `/v1/responses` request with a response store: its reply is stored and echoes `previous_response_id`. */
-  responsesTurn?: ResponsesTurn | undefined;
-}
-
 /**
  * Builds the client's response from the neuron's: status and headers (minus hop-by-hop) pass through with
  * `Server-Timing: cortex;dur=<ms>`. An SSE body streams through a tap that reads usage at the end; any
@@ -59,69 +26,76 @@ export interface FinishContext {
  * releases the reservation. With `outgoing` the reply is written to it directly and the result is
  * @hono/node-server's `RESPONSE_ALREADY_SENT`; without, it is a `Response`.
  */
-export async function finishResponse(upstream: UpstreamReply, context: FinishContext): Promise<WrittenReply> {
-  const { metrics, model, node } = context;
+export async function finishResponse(
+  upstream: UpstreamReply,
+  deps: ForwardDeps,
+  request: RequestState,
+  attempt: ReplyAttempt,
+): Promise<WrittenReply> {
+  const { metrics } = deps;
+  const { model } = request;
+  const { node } = attempt;
   const labels = { model, node };
   const headersAt = performance.now();
   metrics.requests.inc(labels);
-  metrics.requestDuration.observe(labels, (headersAt - context.attemptStartedAt) / 1000);
+  metrics.requestDuration.observe(labels, (headersAt - attempt.attemptStartedAt) / 1000);
   const headers = buildDownstreamHeaders(upstream.headers);
-  headers["x-request-id"] = context.clientRequestId;
+  headers["x-request-id"] = request.clientRequestId;
   const ok = upstream.status >= 200 && upstream.status < 300;
   const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream");
-  const writer = context.outgoing === undefined ? webReplyWriter : nodeReplyWriter(context.outgoing);
+  const writer = request.outgoing === undefined ? webReplyWriter : nodeReplyWriter(request.outgoing);
 
   if (isStream && ok) {
-    context.call.clearTimer();
+    attempt.call.clearTimer();
     // What a stream cut on cortex's side is charged: settled at the finish, said in the error frame after.
     let cutCharge: Usage | undefined;
     const tapOptions = {
-      idleTimeoutMs: context.idleTimeoutMs,
-      tailBytes: context.responsesTurn?.keeps === true ? STORED_STREAM_TAIL_BYTES : undefined,
-      abortUpstream: (reason: string) => context.call.abort(reason),
+      idleTimeoutMs: deps.idleTimeoutMs,
+      tailBytes: request.responsesTurn?.keeps === true ? STORED_STREAM_TAIL_BYTES : undefined,
+      abortUpstream: (reason: string) => attempt.call.abort(reason),
       errorFrame: (message: string, tail: string) =>
-        errorFrame(context.route, message, undefined, nextSequenceNumber(tail), cutCharge),
+        errorFrame(request.route, message, undefined, nextSequenceNumber(tail), cutCharge),
       onFinish: (result: TapResult) => {
-        cutCharge = settleStream(result, context);
-        if (result.outcome === "ok" && context.responsesTurn !== undefined) {
+        cutCharge = settleStream(result, deps, request, attempt);
+        if (result.outcome === "ok" && request.responsesTurn !== undefined) {
           const final = readFinalResponse(result.tail);
-          if (final !== null) context.responsesTurn.record(withPrevious(final, context.responsesTurn));
+          if (final !== null) request.responsesTurn.record(withPrevious(final, request.responsesTurn));
         }
       },
     };
-    stampOverhead(headers, context, headersAt);
+    stampOverhead(headers, deps, request, attempt, headersAt);
     return writer.stream(upstream.message, { status: upstream.status, headers }, tapOptions);
   }
 
-  context.call.rearm(context.idleTimeoutMs);
+  attempt.call.rearm(deps.idleTimeoutMs);
   let bytes: Buffer | Uint8Array;
   try {
     bytes = await readMessage(upstream.message);
   } catch (error) {
-    context.call.dispose();
-    context.fleet.finishRequest(context.ticket);
+    attempt.call.dispose();
+    deps.fleet.finishRequest(attempt.ticket);
     metrics.requestErrors.inc(labels);
     // The neuron may have generated the whole answer by now: charge what it says it made.
-    settleFromNeuron(context, context.call.abortReason === null ? "aborted" : "error", null);
+    settleFromNeuron(deps, request, attempt, attempt.call.abortReason === null ? "aborted" : "error", null);
     throw upstreamError("failed to read the upstream response", "upstream_connection_error", error);
   }
   const bodyRead = performance.now();
-  context.call.dispose();
-  context.fleet.finishRequest(context.ticket);
+  attempt.call.dispose();
+  deps.fleet.finishRequest(attempt.ticket);
   if (ok) {
     // Usage keys and numbers are ASCII, which latin1 keeps byte for byte (no UTF-8 validation needed).
     const usage = readUsage(bytes.toString("latin1", Math.max(0, bytes.byteLength - TAIL_BYTES)));
-    recordTokens(context, usage);
-    context.guard.settle(
-      usage ?? { promptTokens: context.promptEstimate(), completionTokens: 0 },
+    recordTokens(deps, request, attempt, usage);
+    request.guard.settle(
+      usage ?? { promptTokens: request.promptEstimate(), completionTokens: 0 },
       node,
       "ok",
     );
-    if (context.responsesTurn !== undefined) bytes = recordWhole(bytes, context.responsesTurn, headers);
+    if (request.responsesTurn !== undefined) bytes = recordWhole(bytes, request.responsesTurn, headers);
   } else {
-    context.guard.release(node, "error");
+    request.guard.release(node, "error");
   }
-  stampOverhead(headers, context, headersAt, bodyRead - headersAt);
+  stampOverhead(headers, deps, request, attempt, headersAt, bodyRead - headersAt);
   return writer.whole({ status: upstream.status, headers }, bytes);
 }
 
@@ -162,17 +136,19 @@ function withPrevious(response: Record<string, unknown>, turn: ResponsesTurn): R
  */
 function stampOverhead(
   headers: Record<string, string>,
-  context: FinishContext,
+  deps: ForwardDeps,
+  request: RequestState,
+  attempt: ReplyAttempt,
   headersAt: number,
   bodyReadMs = 0,
 ): void {
-  const upstreamWait = headersAt - context.attemptStartedAt;
+  const upstreamWait = headersAt - attempt.attemptStartedAt;
   const overheadMs = Math.max(
     0,
-    performance.now() - context.startedAt - context.waitedMs - upstreamWait - bodyReadMs,
+    performance.now() - request.startedAt - request.waitedMs - upstreamWait - bodyReadMs,
   );
   const timing = `cortex;dur=${overheadMs.toFixed(3)}`;
   const existing = headers["server-timing"];
   headers["server-timing"] = existing === undefined ? timing : `${existing}, ${timing}`;
-  context.metrics.gatewayOverhead.observe({ route: context.route }, overheadMs / 1000);
+  deps.metrics.gatewayOverhead.observe({ route: request.route }, overheadMs / 1000);
 }
