@@ -1,4 +1,4 @@
-import { contextLengthExceeded, HelexaError } from "@helexa/core";
+import { contextLengthExceeded, invalidRequest } from "@helexa/core";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
@@ -47,13 +47,7 @@ export class FakeBackend implements ModelBackend {
           ? request.prompt
           : "";
     if (text.includes("REFUSE")) {
-      throw new HelexaError({
-        statusCode: 400,
-        type: "invalid_request_error",
-        code: null,
-        message: "refused by engine",
-        param: "messages",
-      });
+      throw invalidRequest("refused by engine", "messages");
     }
     const tokens = this.script.count?.(request) ?? Math.max(1, Math.ceil(text.length / 4));
     return { promptTokens: tokens, characters: text.length, textTokens: tokens };
@@ -111,12 +105,7 @@ export function fakeFactory(script: FakeScript = {}): BackendFactory & { created
   const created: FakeBackend[] = [];
   const factory = async (spec: Parameters<BackendFactory>[0]) => {
     if (spec.source.kind === "path" && spec.source.path.includes("missing")) {
-      throw new HelexaError({
-        statusCode: 400,
-        type: "invalid_request_error",
-        code: "model_load_failed",
-        message: "no such file",
-      });
+      throw invalidRequest("no such file", null, "model_load_failed");
     }
     const backend = new FakeBackend(script, spec.sequences);
     created.push(backend);
