@@ -14,6 +14,11 @@ export interface Identity {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /**
+   * The part of `promptTokens` the neuron reused from its KV state (`cached_tokens`), when the reply said.
+   * Counted into `cortex_cached_prompt_tokens_total` only; billing and the ledger ignore it.
+   */
+  cachedTokens?: number;
 }
 
 /** What the ledger records about a settled request besides its usage. */

@@ -21,6 +21,8 @@ export interface CortexMetrics {
   refusals: Counter<"code">;
   /** Prompt tokens expected to be cached where cache-aware routing sent a request. */
   cacheHitTokens: Counter<ModelNode>;
+  /** Prompt tokens the neuron reused from its KV state, as its reply's usage said (`cached_tokens`). */
+  cachedPromptTokens: Counter<ModelNode>;
 }
 
 /**
@@ -117,6 +119,12 @@ export function createCortexMetrics(registry: Registry, fleet: FleetState): Cort
     cacheHitTokens: new Counter({
       name: "cortex_route_cache_hit_tokens_total",
       help: "Prompt tokens expected to be in the KV state of the replica cache-aware routing chose (over cortex_prompt_tokens_total: the expected hit ratio).",
+      labelNames: modelNode,
+      registers,
+    }),
+    cachedPromptTokens: new Counter({
+      name: "cortex_cached_prompt_tokens_total",
+      help: "Prompt tokens neurons reported reused from KV state (usage cached_tokens; over cortex_prompt_tokens_total: the actual hit ratio).",
       labelNames: modelNode,
       registers,
     }),

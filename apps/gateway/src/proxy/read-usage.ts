@@ -3,18 +3,26 @@ import type { Usage } from "../entitlements/entitlements.js";
 /**
  * Token usage from the tail of a reply (a JSON body or an SSE stream): the last integer after
  * `"prompt_tokens"` / `"completion_tokens"` (chat, completions), else after `"input_tokens"` /
- * `"output_tokens"` (Responses). The quoted keys never match `*_details`. Null when no usage was sent.
+ * `"output_tokens"` (Responses). The quoted keys never match `*_details`. `cachedTokens` is the last
+ * `"cached_tokens"` (in `prompt_tokens_details` / `input_tokens_details`), at most the prompt, and absent
+ * when the reply did not say. Null when no usage was sent.
  */
 export function readUsage(text: string): Usage | null {
   const prompt = lastIntegerAfter(text, '"prompt_tokens"');
   const completion = lastIntegerAfter(text, '"completion_tokens"');
   if (prompt !== null || completion !== null) {
-    return { promptTokens: prompt ?? 0, completionTokens: completion ?? 0 };
+    return withCached(text, { promptTokens: prompt ?? 0, completionTokens: completion ?? 0 });
   }
   const input = lastIntegerAfter(text, '"input_tokens"');
   const output = lastIntegerAfter(text, '"output_tokens"');
-  if (input !== null || output !== null) return { promptTokens: input ?? 0, completionTokens: output ?? 0 };
+  if (input !== null || output !== null)
+    return withCached(text, { promptTokens: input ?? 0, completionTokens: output ?? 0 });
   return null;
+}
+
+function withCached(text: string, usage: Usage): Usage {
+  const cached = lastIntegerAfter(text, '"cached_tokens"');
+  return cached === null ? usage : { ...usage, cachedTokens: Math.min(cached, usage.promptTokens) };
 }
 
 function lastIntegerAfter(text: string, key: string): number | null {
