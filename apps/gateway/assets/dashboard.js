@@ -37,6 +37,15 @@
         ["tokens_out_per_s", " out"],
       ],
     },
+    {
+      id: "cache",
+      title: "Prompt cache hit ratio",
+      fields: [
+        ["cache_hit_ratio", " hit"],
+        ["expected_cache_hit_ratio", " expected"],
+      ],
+      percent: true,
+    },
   ];
 
   /** Replaces a section's body with a fresh server-rendered fragment; a 401 reloads (the login page). */
@@ -138,6 +147,18 @@
     return value === null || value === undefined ? "—" : value.toFixed(digits);
   }
 
+  /** A ratio series over the window, weighted by each interval's prompt tokens; "—" with no prompt. */
+  function windowRatio(ratios, promptRates) {
+    let prompt = 0;
+    let hits = 0;
+    ratios.forEach((ratio, index) => {
+      const rate = promptRates[index] ?? 0;
+      prompt += rate;
+      hits += (ratio ?? 0) * rate;
+    });
+    return prompt > 0 ? `${Math.round((hits / prompt) * 100)}%` : "—";
+  }
+
   function drawTotals(traffic) {
     const rows = [];
     for (const [model, series] of Object.entries(traffic.models)) {
@@ -159,6 +180,8 @@
         fmt(last(series.latency_p50_s), 3),
         fmt(last(series.ttft_p50_s), 3),
         `${Math.round(sum(series.tokens_in_per_s) * seconds)} / ${Math.round(sum(series.tokens_out_per_s) * seconds)}`,
+        windowRatio(series.cache_hit_ratio, series.tokens_in_per_s),
+        windowRatio(series.expected_cache_hit_ratio, series.tokens_in_per_s),
       ]) {
         const cell = document.createElement("td");
         cell.textContent = text;

@@ -49,6 +49,10 @@ export function DashboardPage(props: { access: DashboardAccess; fleet: Child; us
                 <th>Latency p50</th>
                 <th>TTFT p50</th>
                 <th>Tokens in / out</th>
+                <th title="Prompt tokens the neurons reused from KV state, over prompt tokens">Cache hit</th>
+                <th title="Prompt tokens cache-aware routing expected cached, over prompt tokens">
+                  Expected hit
+                </th>
               </tr>
             </thead>
             <tbody id="traffic-totals" />

@@ -47,6 +47,30 @@ describe("createTrafficSampler", () => {
     expect(tiny?.latency_p50_s[1]).toBeNull();
   });
 
+  it("charts the prompt-cache hit ratio, actual and expected, over each interval's prompt tokens", async () => {
+    const { metrics, sampler, advance } = setup();
+    await advance(0);
+    const a = { model: "tiny", node: "a" };
+    const b = { model: "tiny", node: "b" };
+    metrics.requests.inc(a, 2);
+    metrics.promptTokens.inc(a, 300);
+    metrics.promptTokens.inc(b, 100);
+    metrics.cachedPromptTokens.inc(a, 240);
+    metrics.cachedPromptTokens.inc(b, 60);
+    metrics.cacheHitTokens.inc(a, 200);
+    await advance(2000);
+    // Expected hits counted at dispatch, their prompt not yet settled: capped at 100 %.
+    metrics.requests.inc(a);
+    metrics.promptTokens.inc(a, 50);
+    metrics.cacheHitTokens.inc(a, 80);
+    await advance(2000);
+    metrics.requests.inc(a);
+    await advance(2000);
+    const tiny = sampler.series().models.tiny;
+    expect(tiny?.cache_hit_ratio).toEqual([0.75, 0, null]);
+    expect(tiny?.expected_cache_hit_ratio).toEqual([0.5, 1, null]);
+  });
+
   it("keeps only the window, so old traffic leaves the charts", async () => {
     const { metrics, sampler, advance } = setup();
     await advance(0);

@@ -41,6 +41,8 @@ interface Delta {
   errors: number;
   promptTokens: number;
   completionTokens: number;
+  cachedTokens: number;
+  expectedCachedTokens: number;
   duration: Bucket[];
   ttft: Bucket[];
 }
@@ -121,9 +123,20 @@ function difference(current: ModelTotals, before: ModelTotals | undefined): Delt
     errors: minus(current.errors, before?.errors),
     promptTokens: minus(current.promptTokens, before?.promptTokens),
     completionTokens: minus(current.completionTokens, before?.completionTokens),
+    cachedTokens: minus(current.cachedTokens, before?.cachedTokens),
+    expectedCachedTokens: minus(current.expectedCachedTokens, before?.expectedCachedTokens),
     duration: buckets(current.duration, before?.duration),
     ttft: buckets(current.ttft, before?.ttft),
   };
+}
+
+/**
+ * Tokens over the interval's prompt tokens, 0..1; null when no prompt tokens were counted. The expected
+ * hits are counted at dispatch and the prompt at settling, so an interval can hold one without the other:
+ * capped at 1.
+ */
+function ratioOfPrompt(tokens: number, delta: Delta): number | null {
+  return delta.promptTokens > 0 ? Math.min(1, tokens / delta.promptTokens) : null;
 }
 
 function toSeries(
@@ -155,6 +168,8 @@ function toSeries(
       ttft_p95_s: column((delta) => histogramQuantile(0.95, delta.ttft)),
       tokens_in_per_s: column((delta, seconds) => delta.promptTokens / seconds),
       tokens_out_per_s: column((delta, seconds) => delta.completionTokens / seconds),
+      cache_hit_ratio: column((delta) => ratioOfPrompt(delta.cachedTokens, delta)),
+      expected_cache_hit_ratio: column((delta) => ratioOfPrompt(delta.expectedCachedTokens, delta)),
     };
   }
   return {

@@ -7,6 +7,10 @@ export interface ModelTotals {
   errors: number;
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens the neurons reported reused from KV state (`cortex_cached_prompt_tokens_total`). */
+  cachedTokens: number;
+  /** Prompt tokens cache-aware routing expected cached (`cortex_route_cache_hit_tokens_total`). */
+  expectedCachedTokens: number;
   /** Cumulative bucket counts by upper bound (`le`, `+Inf` as Infinity). */
   duration: Map<number, number>;
   ttft: Map<number, number>;
@@ -24,6 +28,8 @@ const emptyTotals = (): ModelTotals => ({
   errors: 0,
   promptTokens: 0,
   completionTokens: 0,
+  cachedTokens: 0,
+  expectedCachedTokens: 0,
   duration: new Map(),
   ttft: new Map(),
 });
@@ -50,6 +56,8 @@ export async function readTrafficTotals(registry: Registry): Promise<TrafficTota
     ["cortex_request_errors_total", "errors"],
     ["cortex_prompt_tokens_total", "promptTokens"],
     ["cortex_completion_tokens_total", "completionTokens"],
+    ["cortex_cached_prompt_tokens_total", "cachedTokens"],
+    ["cortex_route_cache_hit_tokens_total", "expectedCachedTokens"],
   ] as const;
   for (const [name, field] of counters) {
     for (const sample of await readMetricValues(registry, name)) of(sample.labels)[field] += sample.value;

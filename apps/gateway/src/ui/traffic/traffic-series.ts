@@ -15,6 +15,16 @@ export const modelTrafficSchema = z.object({
   ttft_p95_s: series,
   tokens_in_per_s: series,
   tokens_out_per_s: series,
+  /**
+   * Prompt tokens the neurons reused from KV state over prompt tokens, 0..1 (`cortex_cached_prompt_tokens_total`
+   * over `cortex_prompt_tokens_total`); null where no prompt tokens were counted.
+   */
+  cache_hit_ratio: series,
+  /**
+   * Prompt tokens cache-aware routing expected cached over prompt tokens, 0..1
+   * (`cortex_route_cache_hit_tokens_total`; 0 with `least_busy`, which expects nothing).
+   */
+  expected_cache_hit_ratio: series,
 });
 export type ModelTraffic = z.infer<typeof modelTrafficSchema>;
 
