@@ -13,7 +13,6 @@ import { createEntitlements } from "./entitlements/create-entitlements.js";
 import { createSharedEntitlements } from "./entitlements/create-shared-entitlements.js";
 import { createEntitlementMetrics } from "./entitlements/entitlement-metrics.js";
 import type { EntitlementsWithUsage } from "./entitlements/entitlements.js";
-import { openLedger } from "./entitlements/ledger.js";
 import { lookUpLeftoverHolds } from "./entitlements/look-up-leftover-holds.js";
 import { createUsageRoutes } from "./entitlements/usage-route.js";
 import { createPoller } from "./fleet/create-poller.js";
@@ -26,7 +25,6 @@ import { createRegistrationSync, type RegistrationSync } from "./join/create-reg
 import { withJoinRoute } from "./join/with-join-route.js";
 import type { LedgerStore } from "./ledger-store/ledger-store.js";
 import { openLedgerStore } from "./ledger-store/open-ledger-store.js";
-import { createLedgerResponseStore } from "./responses/create-ledger-response-store.js";
 import type { ResponseStore } from "./responses/response-store.js";
 import { createApiServer } from "./server/create-api-server.js";
 
@@ -56,13 +54,16 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const gateway = config.gateway;
   const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" }, createStdoutDestination());
   const registry = new Registry();
-  // `[ledger] url`: one PostgreSQL for every gateway (budgets, stored responses, registrations).
-  const sharedLedger =
-    config.ledger.url === undefined
+  // The ledger store: with `[ledger] url`, one PostgreSQL for every gateway (budgets, stored responses,
+  // registrations); else the SQLite file when keys are configured; open on SQLite, none (all in memory).
+  const keyed = config.entitlements.require_auth || config.entitlements.keys.length > 0;
+  const ledgerStore =
+    config.ledger.url === undefined && !keyed
       ? undefined
       : await openLedgerStore(config.ledger, {
-          onError: (error) => logger.error({ err: error }, "shared ledger background write failed"),
+          onError: (error) => logger.error({ err: error }, "ledger background write failed"),
         });
+  const sharedLedger = ledgerStore?.kind === "postgres" ? ledgerStore : undefined;
   const entitlements = await buildEntitlements(loaded, logger, registry, sharedLedger);
   const fleet = new FleetState(config.neurons, loaded.catalogue);
   const poller = createPoller({
@@ -81,16 +82,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   ];
   if (entitlements !== undefined) extraRoutes.push(() => createUsageRoutes({ entitlements }));
   // With a ledger, stored responses live in it (a connection of its own); open, in memory (the app's default).
-  const responseStore: ResponseStore | undefined =
-    sharedLedger !== undefined
-      ? sharedLedger.responses
-      : entitlements === undefined
-        ? undefined
-        : createLedgerResponseStore(openLedger(config.ledger.path).database, {
-            retentionMs: config.ledger.responses_retention_hours * 3_600_000,
-            now: Date.now,
-            ownsDatabase: true,
-          });
+  const responseStore: ResponseStore | undefined = ledgerStore?.responses;
   const cortex = createCortexApp({
     fleet,
     fetch: globalThis.fetch,
@@ -121,7 +113,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       cortex.close();
       responseStore?.close();
       await entitlements?.dispose();
-      await sharedLedger?.close();
+      await ledgerStore?.close();
       throw listenError(error, "gateway.metrics_listen", gateway.metrics_listen);
     },
   );
@@ -133,7 +125,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   let syncTimer: NodeJS.Timeout | undefined;
   let api = cortex.app;
   if (config.join !== undefined) {
-    const store = sharedLedger?.registrations ?? createMemoryRegistrationStore();
+    const store = ledgerStore?.registrations ?? createMemoryRegistrationStore();
     const sync = createRegistrationSync({
       fleet,
       store,
@@ -173,7 +165,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       cortex.close();
       responseStore?.close();
       await entitlements?.dispose();
-      await sharedLedger?.close();
+      await ledgerStore?.close();
       throw listenError(error, "gateway.listen", gateway.listen);
     },
   );
@@ -210,7 +202,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       cortex.close();
       responseStore?.close();
       await entitlements?.dispose();
-      await sharedLedger?.close();
+      await ledgerStore?.close();
       logger.info({ event: "stopped" }, "cortex stopped");
     })();
     return stopping;

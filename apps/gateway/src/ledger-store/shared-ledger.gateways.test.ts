@@ -126,12 +126,14 @@ describe.skipIf(serverUrl === null)("three gateways on one PostgreSQL ledger", (
   }, 120_000);
 
   it("holds of a gateway SIGKILLed under load are charged by the others after its lease", async () => {
-    const { gateways, client } = await startGateways("sigkill", 1_000_000, 2);
+    // A short lease, yet long beside the survivors' renewals (every third of it) on a loaded machine.
+    const { gateways, client } = await startGateways("sigkill", 1_000_000, 5);
     const [victim, ...survivors] = gateways as [SpawnedCortex, SpawnedCortex, SpawnedCortex];
+    // Two streams on the victim, one on each survivor: as many as the neuron runs at once, so none queues.
     const streams = await Promise.all(
-      gateways.flatMap((gateway) => [0, 1].map(() => chat(gateway.url, 400, true))),
+      [victim, victim, ...survivors].map((gateway) => chat(gateway.url, 400, true)),
     );
-    expect(streams.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(streams.map((response) => response.status)).toEqual([200, 200, 200, 200]);
     const readers = streams.map((response) => (response.body as ReadableStream<Uint8Array>).getReader());
     // The victim's two streams are under way (bytes arrived) when it dies.
     for (const reader of readers.slice(0, 2)) await reader.read();
@@ -159,7 +161,7 @@ describe.skipIf(serverUrl === null)("three gateways on one PostgreSQL ledger", (
     );
     expect(rows.rows.map((row) => [row.outcome, row.n])).toEqual([
       ["aborted", 2],
-      ["ok", 4],
+      ["ok", 2],
     ]);
     const total = rows.rows.reduce((sum, row) => sum + row.tokens, 0);
     const usages = await usageOn(survivors);
@@ -167,7 +169,7 @@ describe.skipIf(serverUrl === null)("three gateways on one PostgreSQL ledger", (
     expect(usages[0]).toMatchObject({ spent: total, reserved: 0 });
     const charged = rows.rows.find((row) => row.outcome === "aborted")?.tokens;
     console.log(
-      `sigkill: 3 gateways, 6 streams, 1 killed; its 2 holds charged by the others (${charged} tokens); spent ${total} on every gateway`,
+      `sigkill: 3 gateways, 4 streams, 1 killed mid-stream; its 2 holds charged by the others (${charged} tokens); spent ${total} on every gateway`,
     );
   }, 120_000);
 });
