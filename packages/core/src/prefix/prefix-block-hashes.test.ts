@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from "./prefix-block-hashes.js";
 
@@ -71,5 +72,21 @@ describe("prefixBlockHashes", () => {
     const a = prefixBlockHashes("/v1/responses", body);
     expect(a.length).toBeGreaterThan(1);
     expect(prefixBlockHashes("/v1/responses", longer).slice(0, a.length)).toEqual(a);
+  });
+
+  it("never throws on any JSON body, and gives whole-block hashes only", () => {
+    const route = fc.constantFrom("/v1/chat/completions", "/v1/completions", "/v1/responses", "/infill");
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ messages: fc.array(fc.jsonValue()), tools: fc.jsonValue() }),
+      fc.record({ input: fc.jsonValue(), instructions: fc.jsonValue(), prompt: fc.jsonValue() }),
+    );
+    fc.assert(
+      fc.property(route, body, (chosen, value) => {
+        const hashes = prefixBlockHashes(chosen, value, 16);
+        for (const hash of hashes) expect(hash).toMatch(/^[0-9a-f]{14}$/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
