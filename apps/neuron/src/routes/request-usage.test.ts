@@ -27,7 +27,11 @@ const ask = { model: "tiny", temperature: 0, messages: [{ role: "user", content:
 interface Lookup {
   request_id: string;
   state: string;
-  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details: { cached_tokens: number };
+  } | null;
 }
 
 async function lookup(id: string, waitMs = 0): Promise<{ status: number; body: Lookup }> {
@@ -43,14 +47,32 @@ describe("request usage lookup", () => {
       { ...ask, max_tokens: 12 },
       { headers },
     );
-    const body = (await reply.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    const body = (await reply.json()) as { usage: Lookup["usage"] & object };
     const found = await lookup("req-whole-1");
     expect(found.status).toBe(200);
     expect(found.body).toEqual({
       request_id: "req-whole-1",
       state: "finished",
-      usage: { prompt_tokens: body.usage.prompt_tokens, completion_tokens: body.usage.completion_tokens },
+      usage: {
+        prompt_tokens: body.usage.prompt_tokens,
+        completion_tokens: body.usage.completion_tokens,
+        prompt_tokens_details: { cached_tokens: body.usage.prompt_tokens_details.cached_tokens },
+      },
     });
+  });
+
+  it("reports the prompt tokens a request reused from the sequence's KV state, as its reply did", async () => {
+    const headers = { ...auth, "x-request-id": "req-reused-1" };
+    // The same prompt as the request before, on a model with its sequences free: the prefix is kept.
+    const reply = await postJson(
+      `${neuron.url}/v1/chat/completions`,
+      { ...ask, max_tokens: 12 },
+      { headers },
+    );
+    const body = (await reply.json()) as { usage: Lookup["usage"] & object };
+    const found = await lookup("req-reused-1");
+    expect(body.usage.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
+    expect(found.body.usage?.prompt_tokens_details).toEqual(body.usage.prompt_tokens_details);
   });
 
   it("reports the tokens an abandoned stream generated before the abort", async () => {

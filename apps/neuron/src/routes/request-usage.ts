@@ -12,7 +12,8 @@ export const MAX_USAGE_WAIT_MS = 30_000;
  * `GET /v1/requests/{id}/usage?wait_ms=N`: the final usage of a recent request that carried
  * `x-request-id: {id}` (behind `auth_token` like every inference route). Cortex asks after a stream ends
  * without usage in it, or after the client abandoned it, so it bills what was generated.
- * `{request_id, state: "finished", usage: {prompt_tokens, completion_tokens} | null}`, or `state:
+ * `{request_id, state: "finished", usage: {prompt_tokens, completion_tokens, prompt_tokens_details:
+ * {cached_tokens}} | null}` (the reused prompt tokens, for cortex's hit ratio), or `state:
  * "running"` when it had not finished within `wait_ms` (default 0, at most 30 000); 404 when unknown.
  */
 export function requestUsageRoutes(deps: NeuronAppDeps): Hono {
@@ -45,7 +46,11 @@ export function requestUsageRoutes(deps: NeuronAppDeps): Hono {
 function toWireUsage(usage: GenerationUsage | null) {
   return usage === null
     ? null
-    : { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens };
+    : {
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        prompt_tokens_details: { cached_tokens: usage.cachedTokens },
+      };
 }
 
 /** The usage hooks of one inference request (no-ops without a valid `x-request-id`). */
