@@ -50,14 +50,22 @@ async function lookupOnce(
     }
     const body = (await response.json()) as {
       state?: unknown;
-      usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+      usage?: {
+        prompt_tokens?: unknown;
+        completion_tokens?: unknown;
+        prompt_tokens_details?: { cached_tokens?: unknown } | null;
+      } | null;
     };
     if (body.state === "running") return "running";
     if (body.state !== "finished" || body.usage == null) return null;
     const prompt = body.usage.prompt_tokens;
     const completion = body.usage.completion_tokens;
     if (typeof prompt !== "number" || typeof completion !== "number") return null;
-    return { state: "finished", usage: { promptTokens: prompt, completionTokens: completion } };
+    const usage: Usage = { promptTokens: prompt, completionTokens: completion };
+    const cached = body.usage.prompt_tokens_details?.cached_tokens;
+    if (typeof cached === "number" && Number.isInteger(cached) && cached >= 0)
+      usage.cachedTokens = Math.min(cached, prompt);
+    return { state: "finished", usage };
   } catch {
     return null;
   }

@@ -86,4 +86,5 @@ export function recordTokens(
   const labels = { model: request.model, node: attempt.node };
   if (usage.promptTokens > 0) deps.metrics.promptTokens.inc(labels, usage.promptTokens);
   if (usage.completionTokens > 0) deps.metrics.completionTokens.inc(labels, usage.completionTokens);
+  if (usage.cachedTokens) deps.metrics.cachedPromptTokens.inc(labels, usage.cachedTokens);
 }
