@@ -78,6 +78,8 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
   const chatWrapper = resolveChatWrapper(model);
   const hostBytes = spec.hostStateBytes ?? 0;
   const hostStates = hostBytes > 0 ? new HostStateCache(hostBytes) : undefined;
+  // A worker ends by process.exit when its supervisor goes (no dispose then): its kept states go with it.
+  if (hostStates !== undefined) process.once("exit", () => hostStates.dispose());
   const pool = new SequencePool(context, chatWrapper, {
     hostStates,
     onHeld: (held) => report({ type: "prefix-cache", sequences: held.map(summarizePrefixBlocks) }),
