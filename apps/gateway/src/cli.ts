@@ -107,16 +107,7 @@ async function main(argv: string[]): Promise<number> {
 /** `cortex status`: the table on stdout; each problem (cortex unreachable, a neuron down) on stderr, exit 1. */
 async function runStatus(flag: (name: string) => string | undefined): Promise<number> {
   const url = flag("url") ?? process.env.CORTEX_URL ?? "http://127.0.0.1:31313";
-  const configPath = flag("config") ?? (existsSync("cortex.toml") ? "cortex.toml" : undefined);
-  const endpoints =
-    configPath === undefined
-      ? {}
-      : Object.fromEntries(
-          readCortexConfigFile(configPath, process.env).neurons.map((neuron) => [
-            neuron.name,
-            neuron.endpoint,
-          ]),
-        );
+  const endpoints = neuronEndpoints(flag("config"));
   const report = await statusReport({ url, key: flag("key") ?? process.env.CORTEX_API_KEY, endpoints });
   if (!report.ok) {
     process.stderr.write(`cortex status: ${report.error}\n`);
@@ -128,6 +119,24 @@ async function runStatus(flag: (name: string) => string | undefined): Promise<nu
     `cortex status: degraded: ${report.problems.length} neuron${report.problems.length === 1 ? "" : "s"} down\n${report.problems.map((problem) => `  ${problem}\n`).join("")}`,
   );
   return 1;
+}
+
+/**
+ * Neuron name → endpoint from `--config` (whose errors are the caller's to fix: they propagate), else from
+ * `./cortex.toml` when it exists and reads cleanly; status works without either.
+ */
+function neuronEndpoints(configPath: string | undefined): Record<string, string> {
+  const read = (path: string) =>
+    Object.fromEntries(
+      readCortexConfigFile(path, process.env).neurons.map((neuron) => [neuron.name, neuron.endpoint]),
+    );
+  if (configPath !== undefined) return read(configPath);
+  if (!existsSync("cortex.toml")) return {};
+  try {
+    return read("cortex.toml");
+  } catch {
+    return {};
+  }
 }
 
 main(process.argv.slice(2)).then(
