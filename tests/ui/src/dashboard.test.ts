@@ -76,6 +76,10 @@ describe("the dashboard in chromium", () => {
       );
       expect(await page.locator("#chart-rps canvas").count()).toBeGreaterThan(0);
       expect(await page.locator("#chart-latency canvas").count()).toBeGreaterThan(0);
+      expect(await page.locator("#chart-cache canvas").count()).toBeGreaterThan(0);
+      // The totals row has a cell per column, the two prompt-cache ratios included.
+      expect(await row.locator("td").count()).toBe(await page.locator(".traffic-totals thead th").count());
+      expect(await page.locator(".traffic-totals thead").textContent()).toContain("Expected hit");
       await page.locator('#usage-body tr[data-key="alice"]').waitFor();
       expect(await page.content()).not.toContain(ADMIN_KEY);
     } catch (error) {
