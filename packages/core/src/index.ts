@@ -175,6 +175,7 @@ export {
 } from "./routing/route-plan.js";
 export { routeRefusalToError } from "./routing/route-refusal-to-error.js";
 export { freeVramMb, selectLoadDevices } from "./routing/select-load-devices.js";
+export { credentialFreeUrlSchema, hasUrlCredentials } from "./wire/credential-free-url-schema.js";
 export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
 export { exceedsJsonDepth, maxJsonSchemaDepth } from "./wire/exceeds-json-depth.js";
 export {
@@ -221,5 +222,6 @@ export {
   modelListSchema,
   modelStatusSchema,
 } from "./wire/models.js";
+export { redactUrlCredentials } from "./wire/redact-url-credentials.js";
 export { logitBiasSchema, samplingRangeFields } from "./wire/sampling-range-fields.js";
 export { type BuildInfo, buildInfoSchema } from "./wire/version.js";

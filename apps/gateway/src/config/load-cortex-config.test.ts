@@ -108,6 +108,26 @@ describe("loadCortexConfig refuses config mistakes", () => {
     );
   });
 
+  it("refuses a neuron endpoint with user:password@, naming file, line and auth_token, never the password", async () => {
+    const path = await writeConfig({
+      "cortex.toml": MINIMAL.replace("http://127.0.0.1:13131", "http://admin:hunter2-secret@127.0.0.1:13131"),
+    });
+    const error = await loadCortexConfig(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain(`${path}: neurons[0].endpoint: must not carry credentials`);
+    expect(message).toContain("auth_token");
+    expect(message).toContain("(line 8)");
+    expect(message).not.toContain("hunter2");
+    const fromEnv = await loadCortexConfig(await writeConfig({ "cortex.toml": MINIMAL }), {
+      CORTEX_NEURONS: '[{"name":"a","endpoint":"http://u:hunter2-secret@127.0.0.1:1"}]',
+    }).catch((caught: unknown) => (caught as Error).message);
+    expect(fromEnv).toMatch(
+      /^invalid config:\n {2}CORTEX_NEURONS: neurons\[0\]\.endpoint: must not carry credentials/,
+    );
+    expect(fromEnv).not.toContain("hunter2");
+  });
+
   it("refuses an unknown key in the catalogue", async () => {
     const path = await writeConfig({
       "cortex.toml": `models_config = "models.toml"\n${MINIMAL}`,

@@ -62,6 +62,28 @@ describe("poller", () => {
     expect(node.healthy).toBe(true);
   });
 
+  it("a node whose URL carries user:password@ (one the config would refuse) fails its poll without the password in the error", async () => {
+    const fleet = new FleetState([{ name: "creds", endpoint: "http://admin:hunter2-secret@127.0.0.1:9" }], {
+      models: [],
+      aliases: {},
+    });
+    const poller = createPoller({
+      fleet,
+      fetch: globalThis.fetch,
+      logger: silentLogger,
+      intervalMs: 60_000,
+      timeoutMs: 2_000,
+      unhealthyAfterFailures: 1,
+      now: Date.now,
+    });
+    await poller.pollOnce();
+    const node = fleet.node("creds");
+    expect(node?.healthy).toBe(false);
+    expect(node?.lastError).toContain("includes credentials");
+    expect(node?.lastError).toContain("http://127.0.0.1:9/models");
+    expect(node?.lastError).not.toContain("hunter2");
+  });
+
   it("marks a node whose process is gone unhealthy", async () => {
     const { neuron, poller, node } = await setup({}, 1);
     await poller.pollOnce();

@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from "@helexa/core";
 import type { z } from "zod";
 import type { NodeState } from "./node-state.js";
 
@@ -83,8 +84,12 @@ async function callNeuron<S extends z.ZodType>(
   return { ok: true, value: parsed.data };
 }
 
-/** A short reason for a failed fetch, without URLs that could carry credentials. */
+/** A short reason for a failed fetch; a URL in it loses any `user:password@` (fetch quotes the URL whole). */
 export function describeFetchError(error: unknown): string {
+  return redactUrlCredentials(fetchErrorReason(error));
+}
+
+function fetchErrorReason(error: unknown): string {
   if (!(error instanceof Error)) return "request failed";
   if (error.name === "TimeoutError") return "timed out";
   if (error.name === "AbortError") return "aborted";

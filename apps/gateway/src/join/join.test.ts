@@ -112,6 +112,22 @@ describe("POST /v1/join", () => {
     expect(fleet.node("static-1")).toBe(before);
   });
 
+  it("400 at param url for a URL with user:password@, echoing no password; nothing is registered", async () => {
+    const { fleet, post } = gateway(createMemoryRegistrationStore(), clock);
+    const response = await post("/v1/join", {
+      ...registration,
+      url: "http://gpu:hunter2-secret@10.0.0.7:13131",
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).not.toContain("hunter2");
+    expect((JSON.parse(text) as { error: { param: string; message: string } }).error).toMatchObject({
+      param: "url",
+      message: expect.stringContaining("auth_token"),
+    });
+    expect(fleet.node("gpu-7")).toBeUndefined();
+  });
+
   it("413 for a body far larger than a registration", async () => {
     const { post } = gateway(createMemoryRegistrationStore(), clock);
     const response = await post("/v1/join", { ...registration, auth_token: "x".repeat(20_000) });

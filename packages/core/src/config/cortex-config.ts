@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { credentialFreeUrlSchema } from "../wire/credential-free-url-schema.js";
 
 const hostPortSchema = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, "expected host:port");
 
@@ -38,7 +39,8 @@ export type ApiKeyConfig = z.infer<typeof apiKeyConfigSchema>;
 /** One `[[neurons]]` entry. */
 export const neuronEndpointConfigSchema = z.strictObject({
   name: z.string().min(1),
-  endpoint: z.string().url(),
+  /** Base URL; no `user:password@` (the token goes in `auth_token`). */
+  endpoint: credentialFreeUrlSchema,
   /** Sent as `Authorization: Bearer` to this neuron (its `auth_token`). */
   auth_token: z.string().min(1).optional(),
 });

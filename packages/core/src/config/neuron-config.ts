@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { credentialFreeUrlSchema } from "../wire/credential-free-url-schema.js";
 
 /** Per-model admission: `max_in_flight` is the model's `sequences`; these bound the wait. */
 export const admissionConfigSchema = z.strictObject({
@@ -50,7 +51,7 @@ export const neuronJoinConfigSchema = z.strictObject({
   /** cortex's `[join] token`. Required, here, as `--join-token` or as `NEURON_JOIN__TOKEN`. */
   token: z.string().min(1).optional(),
   /** The URL cortex reaches this neuron at. Default: its listen address (a wildcard host needs this set). */
-  advertise_url: z.string().url().optional(),
+  advertise_url: credentialFreeUrlSchema.optional(),
   /** Name in cortex's routing, metrics and `pinned_on`. Default: this host's name. */
   name: z.string().min(1).optional(),
   /** How often the registration is renewed; keep it well under cortex's `[join] ttl_ms` (default 30 s). */

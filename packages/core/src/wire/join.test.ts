@@ -18,6 +18,7 @@ describe("joinRequestSchema", () => {
     [{ name: "a b", url: "http://a:1", auth_token: null }, "name"],
     [{ name: "a", url: "ftp://a:1", auth_token: null }, "url"],
     [{ name: "a", url: "not a url", auth_token: null }, "url"],
+    [{ name: "a", url: "http://u:p@a:1", auth_token: null }, "url"],
     [{ name: "a", url: "http://a:1" }, "auth_token"],
     [{ name: "a", url: "http://a:1", auth_token: null, extra: 1 }, ""],
   ])("refuses %j at %s", (body, path) => {
@@ -50,5 +51,8 @@ describe("[join] config", () => {
     // url and token may come from the command line instead; the neuron checks the merged settings.
     expect(neuronConfigSchema.safeParse({ join: { name: "gpu-7" } }).success).toBe(true);
     expect(neuronConfigSchema.safeParse({ join: { url: "not a url" } }).success).toBe(false);
+    expect(neuronConfigSchema.safeParse({ join: { advertise_url: "http://u:p@gpu-7:1" } }).success).toBe(
+      false,
+    );
   });
 });

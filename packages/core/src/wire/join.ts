@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { credentialFreeUrlSchema } from "./credential-free-url-schema.js";
 
 /** Neuron names as `[[neurons]]` takes them; also the registration's id, so it must be safe in URLs and labels. */
 const neuronNameSchema = z
@@ -11,11 +12,11 @@ const neuronNameSchema = z
  */
 export const joinRequestSchema = z.strictObject({
   name: neuronNameSchema,
-  /** Base URL cortex polls and dispatches to (`http` or `https`, no path beyond `/`). */
-  url: z
-    .string()
-    .url()
-    .refine((value) => /^https?:\/\//i.test(value), "expected an http:// or https:// URL"),
+  /** Base URL cortex polls and dispatches to (`http` or `https`, no path beyond `/`, no `user:password@`). */
+  url: credentialFreeUrlSchema.refine(
+    (value) => /^https?:\/\//i.test(value),
+    "expected an http:// or https:// URL",
+  ),
   /** The neuron's `auth_token`, which cortex sends back as `Authorization: Bearer`; null when it runs open. */
   auth_token: z.string().min(1).nullable(),
 });
