@@ -25,6 +25,8 @@ export type { FetchFunction } from "./fleet/neuron-client.js";
 export type { NodeState } from "./fleet/node-state.js";
 export type { AppEnv } from "./internal/app-env.js";
 export type { Logger } from "./internal/logger.js";
+export type { LedgerStore } from "./ledger-store/ledger-store.js";
+export { openLedgerStore } from "./ledger-store/open-ledger-store.js";
 export { type RunningCortex, type ServeOptions, startCortex } from "./main.js";
 export { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
 export {
