@@ -100,9 +100,11 @@ describe("metering with keys on", () => {
       ).text(),
     ).at(-1);
     expect(asked?.choices).toEqual([]);
+    // The lookup also says the reused prompt tokens (metrics only: they are not billed apart).
     expect(settled.usage).toEqual({
       promptTokens: asked?.usage?.prompt_tokens,
       completionTokens: asked?.usage?.completion_tokens,
+      cachedTokens: expect.any(Number),
     });
     expect(settled.details.outcome).toBe("ok");
   });
