@@ -60,6 +60,7 @@ interface InfillReply {
   stop: boolean;
   tokens_predicted: number;
   tokens_evaluated: number;
+  tokens_cached: number;
 }
 
 describe("POST /infill through cortex", () => {
@@ -79,7 +80,11 @@ describe("POST /infill through cortex", () => {
     expect(reply.content).toBe(direct.content);
     expect(reply.tokens_predicted).toBe(8);
     const { reserve, settle } = await heldAndSettled(before);
-    expect(settle.usage).toEqual({ promptTokens: reply.tokens_evaluated, completionTokens: 8 });
+    expect(settle.usage).toEqual({
+      promptTokens: reply.tokens_evaluated,
+      completionTokens: 8,
+      cachedTokens: reply.tokens_cached,
+    });
     expect(reserve.tokens).toBeGreaterThanOrEqual(reply.tokens_evaluated + 8);
   });
 
@@ -107,7 +112,11 @@ describe("POST /infill through cortex", () => {
     const last = frames.at(-1);
     expect(last).toMatchObject({ stop: true, tokens_predicted: 6 });
     const { settle } = await heldAndSettled(before);
-    expect(settle.usage).toEqual({ promptTokens: last?.tokens_evaluated, completionTokens: 6 });
+    expect(settle.usage).toEqual({
+      promptTokens: last?.tokens_evaluated,
+      completionTokens: 6,
+      cachedTokens: last?.tokens_cached,
+    });
   });
 
   it("holds the budget for the n_predict cortex resolves, and refuses bad fields before the neuron", async () => {
@@ -134,7 +143,11 @@ describe("POST /infill through cortex", () => {
 describe("/v1/completions prompt forms through cortex", () => {
   interface Completion {
     choices: Array<{ text: string }>;
-    usage: { prompt_tokens: number; completion_tokens: number };
+    usage: {
+      prompt_tokens: number;
+      completion_tokens: number;
+      prompt_tokens_details: { cached_tokens: number };
+    };
   }
 
   it("runs a suffix as infill, echo, token-id prompts and a batch, billing each reply's usage", async () => {
@@ -157,6 +170,7 @@ describe("/v1/completions prompt forms through cortex", () => {
       expect(settle.usage).toEqual({
         promptTokens: reply.usage.prompt_tokens,
         completionTokens: reply.usage.completion_tokens,
+        cachedTokens: reply.usage.prompt_tokens_details.cached_tokens,
       });
     }
   });
