@@ -144,7 +144,7 @@ describe("shipped example configs", () => {
     expect(load("apps/neuron/neuron.example.toml", 2).threads).toBe(1);
     expect(load("apps/neuron/neuron.example.toml", 16).threads).toBe(8);
     expect(load("apps/neuron/neuron.example.toml", 16).models[0]?.path).toBe(
-      resolve(repoRoot, "apps/neuron/tiny.gguf"),
+      resolve(repoRoot, ".helexa/models/tiny.gguf"),
     );
   });
 });
