@@ -55,10 +55,11 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const logger: Logger = pino({ level: options.env.CORTEX_LOG_LEVEL ?? "info" }, createStdoutDestination());
   const registry = new Registry();
   // The ledger store: with `[ledger] url`, one PostgreSQL for every gateway (budgets, stored responses,
-  // registrations); else the SQLite file when keys are configured; open on SQLite, none (all in memory).
+  // registrations); else the SQLite file when keys are configured or neurons may join (`[join]`: gateways
+  // sharing the file share the registrations); open on SQLite without `[join]`, none (all in memory).
   const keyed = config.entitlements.require_auth || config.entitlements.keys.length > 0;
   const ledgerStore =
-    config.ledger.url === undefined && !keyed
+    config.ledger.url === undefined && !keyed && config.join === undefined
       ? undefined
       : await openLedgerStore(config.ledger, {
           onError: (error) => logger.error({ err: error }, "ledger background write failed"),
