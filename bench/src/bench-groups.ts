@@ -1,5 +1,6 @@
 import type { BenchGroup } from "./bench-types.js";
 import { cacheGroup } from "./groups/cache-group.js";
+import { fleetGroup } from "./groups/fleet-group.js";
 import { gatewayGroup } from "./groups/gateway-group.js";
 import { memoryGroup } from "./groups/memory-group.js";
 import { neuronGroup } from "./groups/neuron-group.js";
@@ -14,4 +15,5 @@ export const benchGroups: readonly BenchGroup[] = [
   routingGroup,
   memoryGroup,
   cacheGroup,
+  fleetGroup,
 ];
