@@ -65,7 +65,8 @@ export const neuronCommands: CliCommand[] = [
 Only hosts in allowed_download_hosts are used, redirects included. The file goes to models_dir as
 <name>.gguf.part until its size (and sha256, when Hugging Face lists one) is checked; a cut download is
 retried, and running the same pull again resumes it. HF_ENDPOINT names a Hugging Face mirror
-(default https://huggingface.co).`,
+(default https://huggingface.co). HF_TOKEN (a Hugging Face access token, for gated or private repos) is sent
+to that host only, never to the host a download redirects to.`,
   },
   {
     name: "models",

@@ -19,7 +19,7 @@ export interface DownloadFileOptions {
 
 export type DownloadResult =
   | { ok: true; bytes: number; resumedFrom: number; sha256?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string /** The final HTTP status, when a 4xx ended it. */; status?: number };
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
@@ -66,7 +66,8 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
     if (!response.ok) {
       await response.body?.cancel();
       const message = `${where}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-      if (response.status < 500 && response.status !== 429) return { ok: false, error: message };
+      if (response.status < 500 && response.status !== 429)
+        return { ok: false, error: message, status: response.status };
       lastProblem = message;
       continue;
     }

@@ -1,3 +1,4 @@
+import { describeHfRefusal } from "./describe-hf-refusal.js";
 import type { ModelUri } from "./parse-model-uri.js";
 
 /** Where a pull downloads from, the file name it gets in `models_dir`, and what the source says it is. */
@@ -24,12 +25,14 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /**
  * Turns a parsed URI into a download: a URL as is; `hf:` through the Hugging Face API shape at `endpoint`
  * (`/api/models/{repo}?blobs=true` lists the files, `/{repo}/resolve/main/{file}` serves one), which gives
- * the file's size and sha256. A quant that matches no file is an error listing the quants the repo has.
+ * the file's size and sha256. A quant that matches no file is an error listing the quants the repo has;
+ * a 401 or 403 says how `HF_TOKEN` would help (`hasToken`: whether `fetchFn` sends one).
  */
 export async function resolvePullSource(
   uri: ModelUri,
   endpoint: string,
   fetchFn: typeof fetch,
+  hasToken = false,
 ): Promise<PullSourceResult> {
   if (uri.kind === "url") {
     const fileName = decodeURIComponent(uri.url.pathname.split("/").pop() ?? "");
@@ -48,7 +51,13 @@ export async function resolvePullSource(
   } catch (error) {
     return { ok: false, error: `cannot reach ${base}: ${describeError(error)}` };
   }
-  if (response.status === 404 || response.status === 401)
+  const refusal = describeHfRefusal(response.status, hasToken);
+  if (refusal !== undefined)
+    return {
+      ok: false,
+      error: `hf:${uri.repo}: no such repository at ${base}, or no access (HTTP ${response.status}): ${refusal}`,
+    };
+  if (response.status === 404)
     return { ok: false, error: `hf:${uri.repo}: no such repository at ${base} (HTTP ${response.status})` };
   if (!response.ok)
     return { ok: false, error: `hf:${uri.repo}: ${base} answered HTTP ${response.status} listing the files` };

@@ -34,18 +34,22 @@ beforeEach(async () => {
   );
   server.requests.length = 0;
   server.cuts = [];
+  server.gated = {};
   delete server.redirectTo;
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-async function pull(uri: string, options: { config?: string; isTTY?: boolean } = {}) {
+async function pull(
+  uri: string,
+  options: { config?: string; isTTY?: boolean; env?: Record<string, string> } = {},
+) {
   let stdout = "";
   let stderr = "";
   const code = await runPullCommand({
     uri,
     cwd: dir,
     configPath: options.config ?? "neuron.toml",
-    env: { HF_ENDPOINT: server.url },
+    env: { HF_ENDPOINT: server.url, ...options.env },
     fetch: globalThis.fetch,
     stdout: (text) => {
       stdout += text;
@@ -144,6 +148,45 @@ describe("neuron pull", () => {
     expect(redirected.code).toBe(1);
     expect(redirected.stderr).toContain("host 'localhost' is not in allowed_download_hosts (127.0.0.1)");
     expect(server.requests.some((request) => request.path.startsWith("/files/"))).toBe(false);
+  });
+
+  it("sends HF_TOKEN to the Hugging Face host only, never to the host a download redirects to, and prints it nowhere", async () => {
+    const token = "hf_secret0123456789";
+    await writeFile(join(dir, "two.toml"), 'allowed_download_hosts = ["127.0.0.1", "localhost"]\n');
+    server.gated = { "acme/demo-GGUF": token };
+    server.redirectTo = `http://localhost:${server.port}`;
+    const result = await pull("hf:acme/demo-GGUF:Q8_0", { config: "two.toml", env: { HF_TOKEN: token } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(join(dir, "models", "demo-Q8_0.gguf"))).toEqual(otherQuant);
+    expect(server.requests.map(({ host, path, authorization }) => ({ host, path, authorization }))).toEqual([
+      { host: server.url.slice(7), path: "/api/models/acme/demo-GGUF", authorization: `Bearer ${token}` },
+      {
+        host: server.url.slice(7),
+        path: "/acme/demo-GGUF/resolve/main/demo-Q8_0.gguf",
+        authorization: `Bearer ${token}`,
+      },
+      { host: `localhost:${server.port}`, path: "/files/demo-Q8_0.gguf", authorization: undefined },
+    ]);
+    expect(result.stdout + result.stderr).not.toContain(token);
+  });
+
+  it("a gated repo without HF_TOKEN, or with a token lacking access, says so and how to fix it", async () => {
+    server.gated = { "acme/demo-GGUF": "hf_right" };
+    const none = await pull("hf:acme/demo-GGUF:Q8_0");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("HTTP 401");
+    expect(none.stderr).toContain("may be gated or private: set HF_TOKEN");
+    expect(server.requests.every((request) => request.authorization === undefined)).toBe(true);
+    const wrong = await pull("hf:acme/demo-GGUF:Q8_0", { env: { HF_TOKEN: "hf_wrong_token" } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("HTTP 403");
+    expect(wrong.stderr).toContain("HF_TOKEN has no access");
+    expect(wrong.stderr).not.toContain("hf_wrong_token");
+    expect(existsSync(join(dir, "models", "demo-Q8_0.gguf.part"))).toBe(false);
+    const garbled = await pull("hf:acme/demo-GGUF:Q8_0", { env: { HF_TOKEN: "hf_a\nb" } });
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toContain("HF_TOKEN holds spaces or control characters");
+    expect(garbled.stderr).not.toContain("hf_a");
   });
 
   it("names the quants a repo has when the one asked for does not exist", async () => {

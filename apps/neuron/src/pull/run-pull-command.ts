@@ -1,7 +1,9 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createHostGuardedFetch, type DownloadHostError } from "../engine/create-host-guarded-fetch.js";
+import { createHfTokenFetch } from "./create-hf-token-fetch.js";
 import { createProgressReporter, formatBytes } from "./create-progress-reporter.js";
+import { describeHfRefusal } from "./describe-hf-refusal.js";
 import { downloadFile } from "./download-file.js";
 import { parseModelUri } from "./parse-model-uri.js";
 import { readToolConfig } from "./read-tool-config.js";
@@ -25,7 +27,8 @@ const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
 /**
  * `neuron pull <uri>`: downloads a GGUF into `models_dir`, only from `allowed_download_hosts` (the same
- * guard as load-by-URI, redirects included), resuming a `.part` left by a cut run. Resolves with the exit
+ * guard as load-by-URI, redirects included), resuming a `.part` left by a cut run. `HF_TOKEN` goes to the
+ * Hugging Face endpoint alone (not to the CDN its downloads redirect to) and is never printed. Resolves with the exit
  * code: 0 done (or already there), 1 the download failed, 2 a usage or config error.
  */
 export async function runPullCommand(options: PullCommandOptions): Promise<number> {
@@ -41,15 +44,22 @@ export async function runPullCommand(options: PullCommandOptions): Promise<numbe
   }
   if (loaded.note !== undefined) options.stderr(`neuron pull: ${loaded.note}\n`);
   const { config } = loaded;
+  const endpoint = options.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
+  const token = options.env.HF_TOKEN?.trim() || undefined;
+  // A header cannot carry these, and fetch's complaint would quote the token.
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
+    options.stderr("neuron pull: HF_TOKEN holds spaces or control characters; set it to the token alone\n");
+    return 2;
+  }
   let refused: DownloadHostError | undefined;
-  const guarded = createHostGuardedFetch(options.fetch, config.allowed_download_hosts, (error) => {
+  const withToken = createHfTokenFetch(options.fetch, endpoint, token);
+  const guarded = createHostGuardedFetch(withToken, config.allowed_download_hosts, (error) => {
     refused ??= error;
   });
   const hosts = config.allowed_download_hosts.join(", ");
   const refusal = () =>
     `host '${refused?.host}' is not in allowed_download_hosts (${hosts}); add it to neuron.toml to download from it`;
-  const endpoint = options.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
-  const resolved = await resolvePullSource(parsedUri.uri, endpoint, guarded);
+  const resolved = await resolvePullSource(parsedUri.uri, endpoint, guarded, token !== undefined);
   if (refused !== undefined || !resolved.ok) {
     options.stderr(`neuron pull: ${refused !== undefined ? refusal() : resolved.ok ? "" : resolved.error}\n`);
     return 1;
@@ -78,7 +88,13 @@ export async function runPullCommand(options: PullCommandOptions): Promise<numbe
   });
   reporter.finish();
   if (!result.ok) {
-    options.stderr(`neuron pull: ${refused !== undefined ? refusal() : result.error}\n`);
+    const fromHf = URL.canParse(endpoint) && source.url.origin === new URL(endpoint).origin;
+    const hint =
+      fromHf && result.status !== undefined
+        ? describeHfRefusal(result.status, token !== undefined)
+        : undefined;
+    const reason = `${result.error}${hint === undefined ? "" : `: ${hint}`}`;
+    options.stderr(`neuron pull: ${refused !== undefined ? refusal() : reason}\n`);
     return 1;
   }
   const resumed = result.resumedFrom > 0 ? `, resumed at ${formatBytes(result.resumedFrom)}` : "";

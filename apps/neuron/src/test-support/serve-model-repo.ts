@@ -14,12 +14,20 @@ export interface ModelRepoServer {
   /** The server's base URL (`http://127.0.0.1:PORT`), for HF_ENDPOINT. */
   url: string;
   port: number;
-  /** Every request seen: method, path, Range header. */
-  requests: Array<{ method: string; path: string; range: string | undefined }>;
+  /** Every request seen: method, path, Range header, the Host it was sent to and its Authorization. */
+  requests: Array<{
+    method: string;
+    path: string;
+    range: string | undefined;
+    host: string | undefined;
+    authorization: string | undefined;
+  }>;
   /** Bytes after which the next file responses are cut (the socket is destroyed); one entry per response. */
   cuts: number[];
   /** When set, `resolve` answers 302 to this URL (with the path appended) instead of serving the file. */
   redirectTo?: string;
+  /** Gated repos: repo → the token its files need (`resolve` answers 401 without one, 403 with another). */
+  gated: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -34,11 +42,18 @@ export async function serveModelRepo(repos: Record<string, RepoFile[]>): Promise
     port: 0,
     requests: [],
     cuts: [],
+    gated: {},
     close: async () => undefined,
   };
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-    state.requests.push({ method: request.method ?? "GET", path, range: request.headers.range });
+    state.requests.push({
+      method: request.method ?? "GET",
+      path,
+      range: request.headers.range,
+      host: request.headers.host,
+      authorization: request.headers.authorization,
+    });
     const api = /^\/api\/models\/([^/]+\/[^/]+)$/.exec(path);
     if (api !== null) {
       const files = repos[api[1] ?? ""];
@@ -69,6 +84,15 @@ export async function serveModelRepo(repos: Record<string, RepoFile[]>): Promise
             .find((entry) => entry.name === plain[1])
         : undefined;
     if (file === undefined) return notFound(response);
+    const needed = resolve === null ? undefined : state.gated[resolve[1] ?? ""];
+    if (needed !== undefined && request.headers.authorization !== `Bearer ${needed}`) {
+      // As Hugging Face answers: 401 to no token, 403 to a token without access to the gated repo.
+      response.writeHead(request.headers.authorization === undefined ? 401 : 403, {
+        "content-type": "text/plain",
+      });
+      response.end("Access to this model is restricted");
+      return;
+    }
     if (resolve !== null && state.redirectTo !== undefined) {
       response.writeHead(302, { location: `${state.redirectTo}/files/${file.name}` });
       response.end();
