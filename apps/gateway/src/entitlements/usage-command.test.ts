@@ -193,6 +193,29 @@ describe("cortex usage", () => {
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: cortex usage") });
   });
 
+  it("without a ledger says when cortex creates one: keys configured, first start; none without keys", async () => {
+    const temp = createTempDir();
+    temps.push(temp);
+    const keyed = join(temp.dir, "cortex.toml");
+    writeFileSync(keyed, TOML);
+    const waiting = await run(["--config", keyed]);
+    expect(waiting.code).toBe(1);
+    expect(waiting.stderr).toBe(
+      `cortex usage: no ledger at ${join(temp.dir, "data", "ledger.sqlite")} yet: cortex creates it there on its first start with this config\n`,
+    );
+    const open = join(temp.dir, "open.toml");
+    writeFileSync(open, TOML.slice(0, TOML.indexOf("[[entitlements.keys]]")));
+    const keyless = await run(["--config", open]);
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toContain(`no ledger at ${join(temp.dir, "data", "ledger.sqlite")}:`);
+    expect(keyless.stderr).toContain(
+      "cortex meters usage only with [[entitlements.keys]] (or require_auth = true) in cortex.toml",
+    );
+    expect(keyless.stderr).not.toContain("first start");
+    const named = await run(["--ledger", join(temp.dir, "none.sqlite")]);
+    expect(named.stderr).toBe(`cortex usage: no ledger at ${join(temp.dir, "none.sqlite")}\n`);
+  });
+
   it("says a PostgreSQL ledger is read through GET /v1/usage, without printing its password", async () => {
     const temp = createTempDir();
     temps.push(temp);

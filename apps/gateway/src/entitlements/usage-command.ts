@@ -87,7 +87,9 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
   }
   const ledgerPath = values.ledger ?? resolveLedgerPath(configFile, config?.ledger.path ?? "");
   if (!existsSync(ledgerPath)) {
-    io.stderr(`cortex usage: no ledger at ${ledgerPath} yet (cortex creates it on first start)\n`);
+    io.stderr(
+      `cortex usage: no ledger at ${ledgerPath}${whyNoLedger(values.ledger === undefined ? config : null)}\n`,
+    );
     return 1;
   }
 
@@ -112,4 +114,18 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
   } finally {
     ledger.close();
   }
+}
+
+/**
+ * Why the config's ledger file is not there yet, in a form that stays true: cortex opens it (see `main.ts`)
+ * only when keys are configured or `[join]` is on, and meters usage only with keys. Empty for `--ledger`.
+ */
+function whyNoLedger(config: CortexConfig | null): string {
+  if (config === null) return "";
+  const keyed = config.entitlements.require_auth || config.entitlements.keys.length > 0;
+  if (keyed) return " yet: cortex creates it there on its first start with this config";
+  return (
+    ": cortex meters usage only with [[entitlements.keys]] (or require_auth = true) in cortex.toml; " +
+    "without keys it runs open and keeps no usage"
+  );
 }
