@@ -37,14 +37,16 @@ function coldPlanningFigures(budgetMs: number): Measurement[] {
   const originals = fleet.snapshot.nodes;
   let nodes = [...originals];
   let current = indexFleet({ nodes });
-  const perRequest = timePerCall((index) => {
+  const perRequestLoop = (index: number) => {
     const position = index % nodes.length;
     nodes = [...nodes];
     nodes[position] = (nodes[position] === originals[position] ? alternates : originals)[position]!;
     current = indexFleet({ nodes }, current);
     const result = planRoute(current, cold(index), fleet.catalogue, {}, { maxColdCandidates: 3 });
     return result.ok ? result.plan.candidates.length : -1;
-  }, budgetMs);
+  };
+  timePerCall(perRequestLoop, budgetMs);
+  const perRequest = timePerCall(perRequestLoop, budgetMs);
   if (full.sink <= 0 || asCortex.sink <= 0 || perRequest.sink <= 0)
     throw new Error("planRoute found no cold-load candidate in the 1000-node fleet");
   const target = {
