@@ -75,8 +75,14 @@ export async function startFleetSimulation(options: {
   }
 
   const healthyCount = async (gateway: SimulatedGateway) => {
-    const body = (await (await fetch(`${gateway.url}/health`)).json()) as { nodes: { healthy: number } };
-    return body.nodes.healthy;
+    try {
+      const body = (await (await fetch(`${gateway.url}/health`)).json()) as { nodes: { healthy: number } };
+      return body.nodes.healthy;
+    } catch (error) {
+      if (gateway.process.child.exitCode !== null)
+        throw new Error(`${gateway.process.name} exited:\n${gateway.process.recentOutput()}`);
+      throw new Error(`${gateway.process.name} /health: ${String(error)}`);
+    }
   };
 
   return {
