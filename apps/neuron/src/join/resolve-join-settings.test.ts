@@ -27,6 +27,23 @@ describe("resolveJoinSettings", () => {
     ).toBe(true);
   });
 
+  it("refuses a cortex URL or advertise_url with user:password@, naming the key and never the password", () => {
+    for (const [changed, key] of [
+      [{ url: "http://ops:hunter2-secret@127.0.0.1:8080" }, "[join] url"],
+      [{ advertise_url: "http://n:hunter2-secret@127.0.0.1:13131" }, "[join] advertise_url"],
+    ] as const) {
+      const resolved = resolveJoinSettings(
+        { ...join, ...changed },
+        { host: "127.0.0.1", authToken: "x" },
+        "h",
+      );
+      expect(resolved.ok).toBe(false);
+      if (resolved.ok) continue;
+      expect(resolved.error).toContain(`${key} must not carry credentials (user:password@)`);
+      expect(resolved.error).not.toContain("hunter2");
+    }
+  });
+
   it("refuses to join a cortex on another machine, or advertise a non-loopback URL, without auth_token", () => {
     const remote = resolveJoinSettings(
       { ...join, url: "http://cortex.internal:8080" },

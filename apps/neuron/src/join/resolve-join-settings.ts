@@ -1,4 +1,4 @@
-import type { NeuronJoinConfig } from "@helexa/core";
+import { hasUrlCredentials, type NeuronJoinConfig } from "@helexa/core";
 import { isLoopbackHost } from "../config/is-loopback-host.js";
 
 /** What the heartbeat needs, checked. */
@@ -14,6 +14,8 @@ export interface JoinSettings {
 
 /**
  * Checks `[join]` against where the neuron listens, before it starts:
+ * - neither URL may carry `user:password@` (fetch refuses such a URL, quoting it whole into logs): cortex
+ *   takes the `[join] token`, and this neuron's token goes in `auth_token`;
  * - a wildcard `host` (`0.0.0.0`, `::`) says nothing about which address cortex should use: it needs
  *   `advertise_url`;
  * - a neuron without `auth_token` may join only a cortex on this machine and advertise only a loopback
@@ -25,6 +27,18 @@ export function resolveJoinSettings(
   listen: { host: string; authToken: string | undefined },
   defaultName: string,
 ): { ok: true; settings: JoinSettings } | { ok: false; error: string } {
+  if (hasUrlCredentials(join.url))
+    return {
+      ok: false,
+      error:
+        "[join] url must not carry credentials (user:password@); cortex takes its [join] token (--join-token)",
+    };
+  if (join.advertise_url !== undefined && hasUrlCredentials(join.advertise_url))
+    return {
+      ok: false,
+      error:
+        "[join] advertise_url must not carry credentials (user:password@); cortex is given this neuron's auth_token",
+    };
   const wildcard = listen.host === "0.0.0.0" || listen.host === "::" || listen.host === "";
   if (wildcard && join.advertise_url === undefined) {
     return {
