@@ -172,7 +172,10 @@ export function createCortexApp(deps: AppDeps): CortexApp {
     metrics,
     coldLoader,
     serveDirect,
-    close: () => (upstream.close(), dashboard.close()),
+    close: () => {
+      upstream.close();
+      dashboard.close();
+    },
   };
 }
 

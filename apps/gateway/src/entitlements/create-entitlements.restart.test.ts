@@ -5,8 +5,8 @@ import { createManualClock, createTempDir, entitlementsConfig } from "./test-sup
 
 const temps: Array<{ cleanup: () => void }> = [];
 const opened: Entitlements[] = [];
-afterEach(() => {
-  for (const entitlements of opened.splice(0)) entitlements.dispose();
+afterEach(async () => {
+  for (const entitlements of opened.splice(0)) await entitlements.dispose();
   for (const temp of temps.splice(0)) temp.cleanup();
 });
 

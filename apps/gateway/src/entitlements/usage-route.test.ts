@@ -9,8 +9,8 @@ import { createUsageRoutes } from "./usage-route.js";
 
 const temps: Array<{ cleanup: () => void }> = [];
 const opened: Entitlements[] = [];
-afterEach(() => {
-  for (const entitlements of opened.splice(0)) entitlements.dispose();
+afterEach(async () => {
+  for (const entitlements of opened.splice(0)) await entitlements.dispose();
   for (const temp of temps.splice(0)) temp.cleanup();
 });
 

@@ -1,4 +1,4 @@
-import { generationFailed, HelexaError, serviceUnavailable } from "@helexa/core";
+import { generationFailed, serviceUnavailable } from "@helexa/core";
 import type {
   FinishReason,
   GenerationEvent,
