@@ -71,7 +71,10 @@ describe("an error's own headers", () => {
       expect(JSON.stringify(rendered.body)).not.toContain("r1");
     }
     const permanent = insufficientQuota("spent").withHeaders({ "x-helexa-advice": "a" });
-    expect(renderOpenAiError(permanent).headers).toEqual({ "x-should-retry": "false", "x-helexa-advice": "a" });
+    expect(renderOpenAiError(permanent).headers).toEqual({
+      "x-should-retry": "false",
+      "x-helexa-advice": "a",
+    });
   });
 
   it("withHeaders merges into a copy that keeps everything else", () => {
