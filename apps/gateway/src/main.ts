@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
@@ -80,7 +81,8 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     unhealthyAfterFailures: gateway.unhealthy_after_failures,
     now: Date.now,
   });
-  const appConfig = toAppConfig(config);
+  // A random order among equally loaded replicas per gateway (see DispatchSettings.tieBreakSalt).
+  const appConfig = { ...toAppConfig(config), tieBreakSalt: randomUUID() };
 
   const extraRoutes: NonNullable<AppDeps["extraRoutes"]>[number][] = [
     ({ dispatch }) => createMessagesRoutes({ dispatch, maxBodyBytes: gateway.max_body_bytes }),

@@ -49,6 +49,12 @@ export interface DispatchSettings {
   keepAliveIntervalMs: number;
   /** `[routing]`; absent = least busy. */
   routing?: RoutingSettings;
+  /**
+   * This gateway's order among equally loaded replicas (planRoute's `tieBreakSalt`): cortex picks one at
+   * random at start, so gateways sharing a fleet spread a burst instead of all sending it to the first
+   * replica by name before their next poll shows each other's load. Absent: by name.
+   */
+  tieBreakSalt?: string;
 }
 
 export interface DispatchDeps {
@@ -96,6 +102,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       evictionStrategy: settings.evictionStrategy,
       // A cold load is tried on at most this many nodes: the planner builds no more candidates than that.
       maxColdCandidates: settings.maxAttempts,
+      ...(settings.tieBreakSalt === undefined ? {} : { tieBreakSalt: settings.tieBreakSalt }),
     });
     if (result.ok) return result.plan;
     const refusal = result.refusal;

@@ -287,3 +287,32 @@ describe("planRoute: models not loaded yet on a node", () => {
     ]);
   });
 });
+
+describe("planRoute: tieBreakSalt (each gateway's own order among equal loads)", () => {
+  const idle = Array.from({ length: 20 }, (_, index) =>
+    replica(`node-${String(index).padStart(2, "0")}`, MODEL, { in_flight: 0, queue_depth: 0 }),
+  );
+  const firstWith = (salt: string, nodes: FleetNode[] = idle) => {
+    const result = planRoute({ nodes }, MODEL, [profile({ id: "unused" })], {}, { tieBreakSalt: salt });
+    return order(result);
+  };
+
+  it("the same salt gives the same order; different gateways' salts pick different first replicas", () => {
+    expect(firstWith("gateway-1")).toEqual(firstWith("gateway-1"));
+    const firsts = new Set(
+      ["g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"].map((salt) => firstWith(salt)[0]),
+    );
+    expect(firsts.size).toBeGreaterThan(1);
+    expect([...firstWith("gateway-1")].sort()).toEqual(idle.map((node) => node.name));
+  });
+
+  it("load still comes first: a busier replica is never ahead of an idler one", () => {
+    const nodes = [...idle.slice(0, 19), replica("node-19", MODEL, { in_flight: 0, queue_depth: 0 })].map(
+      (node, index) => (index < 10 ? replica(node.name, MODEL, { in_flight: 1, queue_depth: 0 }) : node),
+    );
+    for (const salt of ["a", "b", "c"]) {
+      const ranked = firstWith(salt, nodes);
+      expect(ranked.slice(0, 10).every((name) => Number(name.slice(5)) >= 10)).toBe(true);
+    }
+  });
+});

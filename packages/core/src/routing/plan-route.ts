@@ -24,6 +24,12 @@ export interface PlanRouteOptions {
    * a cold decision on a large fleet skips eviction planning whenever enough nodes fit the model now.
    */
   maxColdCandidates?: number;
+  /**
+   * Breaks ties between equally loaded replicas by a hash of this salt and the node name instead of by
+   * name alone. Each gateway passes its own (random at start), so gateways that decide between two polls
+   * spread a burst over the idle replicas instead of all picking the first by name. Default: by name.
+   */
+  tieBreakSalt?: string;
 }
 
 /**
@@ -66,7 +72,7 @@ export function planRoute(
   if (holders !== undefined) {
     const serving = routableAt(indexed, holders.serving);
     if (serving.length > 0) {
-      return { ok: true, plan: { ...names, candidates: rankReplicas(serving, model) } };
+      return { ok: true, plan: { ...names, candidates: rankReplicas(serving, model, options.tieBreakSalt) } };
     }
     const unloaded = routableAt(indexed, holders.unloaded).sort(byFreeVramThenName);
     const loading = routableAt(indexed, holders.loading);
@@ -139,8 +145,15 @@ function routableAt(indexed: IndexedFleet, positions: readonly number[]): Indexe
   return found;
 }
 
-/** Serving replicas as candidates, least busy first (they come in name order, so the sort is total). */
-function rankReplicas(replicas: readonly IndexedNode[], model: string): RouteCandidate[] {
+/**
+ * Serving replicas as candidates, least busy first; equal loads by `tieBreakSalt`'s order, then by name
+ * (they come in name order, so the sort is total either way).
+ */
+function rankReplicas(
+  replicas: readonly IndexedNode[],
+  model: string,
+  tieBreakSalt: string | undefined,
+): RouteCandidate[] {
   const candidates = replicas.map((entry): RouteCandidate => {
     const { busy, score, queueFull } = replicaLoad(entry.node.load?.find((load) => load.id === model));
     return {
@@ -153,7 +166,26 @@ function rankReplicas(replicas: readonly IndexedNode[], model: string): RouteCan
       evict: [],
     };
   });
-  return candidates.sort(compareReplicaLoad);
+  if (tieBreakSalt === undefined) return candidates.sort(compareReplicaLoad);
+  const tieRank = new Map(
+    candidates.map((candidate) => [candidate.node, saltedRank(tieBreakSalt, candidate.node)]),
+  );
+  return candidates.sort((a, b) => {
+    const byLoad = compareReplicaLoad(a, b);
+    if (a.queueFull !== b.queueFull || a.score !== b.score || a.busy !== b.busy) return byLoad;
+    return (tieRank.get(a.node) ?? 0) - (tieRank.get(b.node) ?? 0) || byLoad;
+  });
+}
+
+/** FNV-1a (32-bit) of salt and name: a per-gateway order of the nodes, the same on every call. */
+function saltedRank(salt: string, name: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${salt}\u0000${name}`;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /** A node that knows the model but is not serving it yet: the neuron loads it by its own id. */
