@@ -24,6 +24,9 @@ beforeAll(async () => {
     if (request.url === "/health") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ uptime_secs: 1, models: [] }));
+    } else if (request.url === "/bom") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(`\ufeff${JSON.stringify({ uptime_secs: 2 })}`);
     } else if (request.url === "/slow") {
       setTimeout(() => response.end("{}"), 2_000);
     } else if (request.url === "/models/load") {
@@ -71,5 +74,30 @@ describe("createHttpFetch (the poller's transport)", () => {
     expect(slow).toEqual({ ok: false, status: null, message: "timed out" });
     const refused = await fetchOverHttp("http://127.0.0.1:9/health").catch((error: unknown) => error);
     expect(describeFetchError(refused)).toBe("ECONNREFUSED");
+    const refusedPoll = await getNeuronJson(
+      fetchOverHttp,
+      node("http://127.0.0.1:9"),
+      "/health",
+      healthSchema,
+      1_000,
+    );
+    expect(refusedPoll).toEqual({ ok: false, status: null, message: "ECONNREFUSED" });
+  });
+
+  it("polls (its getText) read every reply as its fetch does", async () => {
+    // The same transport without getText: getNeuronJson goes through the Response path instead.
+    const viaResponse = (input: string | URL | Request, init?: RequestInit) => fetchOverHttp(input, init);
+    for (const [path, timeoutMs] of [
+      ["/health", 1_000],
+      ["/bom", 1_000],
+      ["/missing", 1_000],
+      ["/models/load", 1_000],
+      ["/slow", 100],
+    ] as const) {
+      const expected = await getNeuronJson(viaResponse, node(url), path, healthSchema, timeoutMs);
+      const polled = await getNeuronJson(fetchOverHttp, node(url), path, healthSchema, timeoutMs);
+      expect({ path, ...polled }).toEqual({ path, ...expected });
+    }
+    expect(seen.at(-1)).toMatchObject({ method: "GET", path: "/slow", authorization: "Bearer neuron-token" });
   });
 });

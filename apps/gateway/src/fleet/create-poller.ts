@@ -1,4 +1,5 @@
 import type { Logger } from "../internal/logger.js";
+import { createReplyMemo } from "./create-reply-memo.js";
 import type { FleetState } from "./fleet-state.js";
 import type { FetchFunction } from "./neuron-client.js";
 import { pollNode } from "./poll-node.js";
@@ -35,10 +36,11 @@ export function createPoller(options: PollerOptions): Poller {
   // What was last logged per node: the first poll of each is logged whatever it finds (a neuron that is
   // down from the start is never "healthy, then unhealthy"), then every change of state and of reason.
   const reported = new Map<string, string>();
+  const pollOptions = { fetch: options.fetch, timeoutMs: options.timeoutMs, memo: createReplyMemo() };
   const pollOne = async (name: string) => {
     const node = fleet.node(name);
     if (node === undefined) return;
-    const poll = await pollNode(node, options);
+    const poll = await pollNode(node, pollOptions);
     const outcome = fleet.recordPoll(node, poll, {
       unhealthyAfterFailures: options.unhealthyAfterFailures,
       now: options.now(),

@@ -6,12 +6,15 @@ import {
   type ModelList,
   modelListSchema,
 } from "@helexa/core";
+import type { ReplyMemo } from "./create-reply-memo.js";
 import { type FetchFunction, getNeuronJson } from "./neuron-client.js";
 import type { NodeState } from "./node-state.js";
 
 export interface PollNodeOptions {
   fetch: FetchFunction;
   timeoutMs: number;
+  /** Replies already validated: an unchanged body (a neuron's `/models`, most rounds) is not parsed again. */
+  memo?: ReplyMemo;
 }
 
 /** What one poll of a neuron read; `FleetState.recordPoll` applies it. */
@@ -36,11 +39,11 @@ export interface PollOutcome {
  * Never throws; it changes nothing (hand the result to `FleetState.recordPoll`).
  */
 export async function pollNode(node: NodeState, options: PollNodeOptions): Promise<NodePoll> {
-  const { fetch, timeoutMs } = options;
+  const { fetch, timeoutMs, memo } = options;
   const [discovery, models, health] = await Promise.all([
     node.discovery === null ? getNeuronJson(fetch, node, "/discovery", discoverySchema, timeoutMs) : null,
-    getNeuronJson(fetch, node, "/models", modelListSchema, timeoutMs),
-    getNeuronJson(fetch, node, "/health", healthSchema, timeoutMs),
+    getNeuronJson(fetch, node, "/models", modelListSchema, timeoutMs, memo),
+    getNeuronJson(fetch, node, "/health", healthSchema, timeoutMs, memo),
   ]);
   return {
     discovery: discovery?.ok ? discovery.value : null,
