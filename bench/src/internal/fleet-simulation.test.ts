@@ -31,7 +31,7 @@ describe("a simulated fleet of 200 neurons behind three gateways", () => {
 
   it("spreads a burst of held requests by load: every neuron used, none more than a few", async () => {
     const { perNeuron, statuses } = await simulation.spread(100);
-    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(perNeuron.reduce((sum, count) => sum + count, 0)).toBe(300);
     // 300 requests over 200 equally idle neurons: least-busy routing gives each one or two; three
     // gateways deciding between polls may each pick the same neuron once more, never a pile-up.
@@ -41,7 +41,7 @@ describe("a simulated fleet of 200 neurons behind three gateways", () => {
 
   it("a second burst after the first finished spreads again (finished requests no longer count)", async () => {
     const { perNeuron, statuses } = await simulation.spread(200);
-    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(Math.max(...perNeuron)).toBeLessThanOrEqual(6);
     expect(perNeuron.filter((count) => count > 0).length).toBe(200);
   }, 120_000);

@@ -16,8 +16,8 @@ export interface SimulatedGateway {
 export interface SpreadResult {
   /** Requests each neuron received during the burst, in fleet order. */
   perNeuron: number[];
-  /** Each request's HTTP status, gateway by gateway (0: no answer at all). */
-  statuses: number[];
+  /** Each request: 200, or its status and the start of its body (or why fetch failed), gateway by gateway. */
+  statuses: Array<200 | string>;
 }
 
 export interface FleetSimulation {
@@ -111,10 +111,11 @@ export async function startFleetSimulation(options: {
             }),
           }).then(
             async (response) => {
-              await response.arrayBuffer();
-              return response.status;
+              const text = await response.text();
+              // A refusal keeps its reason, so a failing spread says why.
+              return response.status === 200 ? 200 : `${response.status} ${text.slice(0, 200)}`;
             },
-            () => 0,
+            (error: unknown) => `fetch failed: ${String(error)}`,
           ),
         ),
       );
