@@ -2,6 +2,7 @@ import type { LlamaChatResponseChunk, LlamaGrammar, Token } from "node-llama-cpp
 import type { EngineChatRequest } from "../ipc/engine-request.js";
 import type { FinishReason, GenerationEvent, TokenLogprob } from "../ipc/generation-event.js";
 import { promptFieldOf } from "../ipc/prompt-field-of.js";
+import { abortable, aborted } from "./abortable.js";
 import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";
 import { callId } from "./call-id.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
@@ -16,7 +17,8 @@ import { tokenBiasOf } from "./token-bias-of.js";
 type Emit = (event: GenerationEvent) => void;
 
 /**
- * Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing).
+ * Runs one chat request on a free sequence, streaming deltas and ending with `done` (or throwing); an
+ * abort ends it with `done` (`abort`) and the usage so far, however early it came.
  * `prompt` is the request's already rendered prompt, when it was counted just before. With
  * `streamed: false` (nobody reads the deltas before the end) and a model without thought segments,
  * the text comes from the result in one delta instead of being decoded token by token (~1.5 % of the
@@ -88,7 +90,13 @@ export async function runChatGeneration(
       ...(tokenBias === undefined ? {} : { tokenBias }),
       ...(perChunk ? { onResponseChunk, onToken: onTokenLogprobs } : { onToken }),
     };
-    const result =
+    const usage = () => ({
+      promptTokens: prompt.tokens.length,
+      completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,
+      cachedTokens,
+      reasoningTokens,
+    });
+    const result = await abortable(signal, async () =>
       prompt.functions === undefined
         ? await slot.chat.generateResponse(prompt.history, { ...common, ...(grammar ? { grammar } : {}) })
         : await slot.chat.generateResponse(prompt.history, {
@@ -96,7 +104,12 @@ export async function runChatGeneration(
             functions: prompt.functions,
             documentFunctionParams: true,
             ...(request.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
-          });
+          }),
+    );
+    if (result === aborted) {
+      emit({ type: "done", finishReason: "abort", usage: usage() });
+      return;
+    }
     let finishReason = finishReasonOf(result.metadata.stopReason);
     if (forced) {
       const complete = emitForcedToolCall(result.response, emit, prompt.forcedToolNames);
@@ -119,12 +132,7 @@ export async function runChatGeneration(
       type: "done",
       finishReason,
       ...(stopSequence === undefined ? {} : { stopSequence }),
-      usage: {
-        promptTokens: prompt.tokens.length,
-        completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,
-        cachedTokens,
-        reasoningTokens,
-      },
+      usage: usage(),
     });
   } finally {
     slot.probabilities.stop();

@@ -1,6 +1,7 @@
 import type { Token } from "node-llama-cpp";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent, TokenLogprob } from "../ipc/generation-event.js";
+import { abortable, aborted } from "./abortable.js";
 import { checkPromptFits } from "./check-prompt-fits.js";
 import { type CompletionTokens, completionTokens } from "./completion-tokens.js";
 import type { ModelRuntime } from "./load-model-runtime.js";
@@ -12,7 +13,8 @@ import { toTokenLogprobs } from "./to-token-logprobs.js";
 import { tokenBiasOf } from "./token-bias-of.js";
 
 /**
- * Runs one raw-text completion on a free sequence, streaming deltas and ending with `done`. `tokens`
+ * Runs one raw-text completion on a free sequence, streaming deltas and ending with `done` (`abort` when
+ * `signal` ended it, however early). `tokens`
  * are the prompt's, when it was counted just before. With `sampling.logprobs`, each delta carries the
  * logprobs of the tokens it holds.
  */
@@ -51,30 +53,42 @@ export async function runCompletionGeneration(
       return tokens > 0 ? { tokens } : {};
     };
     const perChunk = streamed || topLogprobs !== undefined;
-    const result = await slot.completion.generateCompletionWithMeta(tokens.body, {
-      ...toSamplingOptions(request.sampling, maxTokens),
-      ...(grammar ? { grammar } : {}),
-      ...(tokenBias === undefined ? {} : { tokenBias }),
-      signal,
-      stopOnAbortSignal: true,
-      disableContextShift: true,
-      contextShiftSize: 1,
-      // Whole answers take the result's text (see runChatGeneration); an empty delta marks the first token.
-      ...(perChunk
-        ? {
-            onToken: (released: Token[]) => {
-              unsent += released.length;
-              if (topLogprobs !== undefined)
-                pending.push(
-                  ...toTokenLogprobs(runtime.model, slot.probabilities.take(released), topLogprobs),
-                );
-            },
-            onTextChunk: (text: string) => {
-              if (text !== "") emit({ type: "delta", content: text, ...takePending(), ...takeUnsent() });
-            },
-          }
-        : { onToken: once(() => emit({ type: "delta", content: "" })) }),
+    const usage = () => ({
+      promptTokens: tokens.all.length,
+      completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,
+      cachedTokens: Math.max(0, Math.min(shared, tokens.all.length - 1)),
+      reasoningTokens: 0,
     });
+    const result = await abortable(signal, () =>
+      slot.completion.generateCompletionWithMeta(tokens.body, {
+        ...toSamplingOptions(request.sampling, maxTokens),
+        ...(grammar ? { grammar } : {}),
+        ...(tokenBias === undefined ? {} : { tokenBias }),
+        signal,
+        stopOnAbortSignal: true,
+        disableContextShift: true,
+        contextShiftSize: 1,
+        // Whole answers take the result's text (see runChatGeneration); an empty delta marks the first token.
+        ...(perChunk
+          ? {
+              onToken: (released: Token[]) => {
+                unsent += released.length;
+                if (topLogprobs !== undefined)
+                  pending.push(
+                    ...toTokenLogprobs(runtime.model, slot.probabilities.take(released), topLogprobs),
+                  );
+              },
+              onTextChunk: (text: string) => {
+                if (text !== "") emit({ type: "delta", content: text, ...takePending(), ...takeUnsent() });
+              },
+            }
+          : { onToken: once(() => emit({ type: "delta", content: "" })) }),
+      }),
+    );
+    if (result === aborted) {
+      emit({ type: "done", finishReason: "abort", usage: usage() });
+      return;
+    }
     if (!perChunk && result.response !== "") emit({ type: "delta", content: result.response });
     else if (pending.length > 0) emit({ type: "delta", content: "", ...takePending() });
     const stopSequence = matchedStop(result.metadata, request.sampling.stop);
@@ -82,12 +96,7 @@ export async function runCompletionGeneration(
       type: "done",
       finishReason: finishReasonOf(result.metadata.stopReason),
       ...(stopSequence === undefined ? {} : { stopSequence }),
-      usage: {
-        promptTokens: tokens.all.length,
-        completionTokens: slot.sequence.tokenMeter.usedOutputTokens - outputBefore,
-        cachedTokens: Math.max(0, Math.min(shared, tokens.all.length - 1)),
-        reasoningTokens: 0,
-      },
+      usage: usage(),
     });
   } finally {
     slot.probabilities.stop();
