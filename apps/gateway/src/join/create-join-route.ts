@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import {
+  conflict,
   formatZodIssue,
   HelexaError,
   invalidRequest,
@@ -53,13 +54,11 @@ export function createJoinRoute(options: JoinRouteOptions): Hono<AppEnv> {
       authorize(c.req.header("authorization"));
       const request = await readBody(c.req.raw, joinRequestSchema);
       if (options.isStaticNeuron(request.name)) {
-        throw new HelexaError({
-          statusCode: 409,
-          type: "invalid_request_error",
-          code: "neuron_name_taken",
-          param: "name",
-          message: `neuron name '${request.name}' is configured in [[neurons]]; register under another name`,
-        });
+        throw conflict(
+          "neuron_name_taken",
+          `neuron name '${request.name}' is configured in [[neurons]]; register under another name`,
+          "name",
+        );
       }
       const now = options.now();
       const expiresAtMs = now + options.ttlMs;

@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from "@helexa/core";
 import type { FetchFunction } from "../fleet/neuron-client.js";
 import { formatStatus, type HealthView, type ModelView } from "./format-status.js";
 
@@ -78,14 +79,7 @@ function fleetProblems(health: HealthView, endpoints: Record<string, string>): s
 }
 
 function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
+  return redactUrlCredentials(url).replace(/\/$/, "");
 }
 
 function describeFailure(error: unknown): string {

@@ -1,4 +1,4 @@
-import { HelexaError } from "@helexa/core";
+import { conflict, HelexaError, invalidRequest } from "@helexa/core";
 
 /** 403 `admin_required`: an `/admin/*` route called without an admin key. */
 export function adminRequired() {
@@ -24,13 +24,7 @@ export function crossOriginRefused() {
 
 /** 400 for an admin request body that is not the expected JSON. */
 export function invalidAdminBody(message: string, param: string | null = null) {
-  return new HelexaError({
-    statusCode: 400,
-    type: "invalid_request_error",
-    code: "invalid_body",
-    message,
-    param,
-  });
+  return invalidRequest(message, param, "invalid_body");
 }
 
 /** 404 for a node or model the action names that cortex does not know. */
@@ -46,13 +40,7 @@ export function unknownTarget(what: "node" | "model", name: string, hint = "") {
 
 /** 409 for an action the target's state does not allow (unload what is not loaded, load what is loading). */
 export function actionConflict(message: string, param: string | null = null) {
-  return new HelexaError({
-    statusCode: 409,
-    type: "invalid_request_error",
-    code: "conflict",
-    message,
-    param,
-  });
+  return conflict("conflict", message, param);
 }
 
 /** 502 when the neuron refused or failed the action; its reason, without host paths. */
