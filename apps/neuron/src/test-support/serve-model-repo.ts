@@ -22,8 +22,14 @@ export interface ModelRepoServer {
     host: string | undefined;
     authorization: string | undefined;
   }>;
-  /** Bytes after which the next file responses are cut (the socket is destroyed); one entry per response. */
+  /** Bytes after which the next file responses are cut (the socket is ended); one entry per response. */
   cuts: number[];
+  /**
+   * Awaited before a cut with the byte offset the file has been sent up to. A client's fetch drops chunks it
+   * had received but not yet read when the connection errors, so a test that needs them on disk first waits
+   * here for them.
+   */
+  beforeCut?: (sentUpTo: number) => Promise<void>;
   /** When set, `resolve` answers 302 to this URL (with the path appended) instead of serving the file. */
   redirectTo?: string;
   /** Gated repos: repo → the token its files need (`resolve` answers 401 without one, 403 with another). */
@@ -98,7 +104,7 @@ export async function serveModelRepo(repos: Record<string, RepoFile[]>): Promise
       response.end();
       return;
     }
-    serveContent(request, response, file.content, state.cuts.shift());
+    serveContent(request, response, file.content, state.cuts.shift(), state.beforeCut);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   state.port = (server.address() as AddressInfo).port;
@@ -116,6 +122,7 @@ function serveContent(
   response: import("node:http").ServerResponse,
   content: Buffer,
   cutAfter: number | undefined,
+  beforeCut: ((sentUpTo: number) => Promise<void>) | undefined,
 ) {
   const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? "");
   const start = range ? Number(range[1]) : 0;
@@ -139,8 +146,11 @@ function serveContent(
     response.end(body);
     return;
   }
-  // Half the file, then the connection drops, as a flaky network would.
-  response.write(body.subarray(0, cutAfter), () => response.socket?.end());
+  // Part of the file, then the connection drops, as a flaky network would.
+  response.write(body.subarray(0, cutAfter), async () => {
+    await beforeCut?.(start + cutAfter);
+    response.socket?.end();
+  });
 }
 
 function notFound(response: import("node:http").ServerResponse) {
