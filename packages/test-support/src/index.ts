@@ -11,5 +11,13 @@ export {
   mutations,
 } from "./hostile-bodies.js";
 export { isGrammarFailure } from "./is-grammar-failure.js";
+export { killLeftovers } from "./kill-leftovers.js";
 export { leakPattern } from "./leak-pattern.js";
 export { schemaKeyPaths } from "./schema-key-paths.js";
+export {
+  type ListeningLine,
+  type SpawnedService,
+  type SpawnServiceOptions,
+  spawnService,
+} from "./spawn-service.js";
+export { waitFor } from "./wait-for.js";
