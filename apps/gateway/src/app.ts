@@ -24,7 +24,7 @@ import { createModelsRoute } from "./routes/models.js";
 import { otherMethods, PASS_THROUGH_ROUTES } from "./routes/route-table.js";
 import { createServePassThrough } from "./routes/serve-pass-through.js";
 import { createStoredResponsesRoute } from "./routes/stored-responses.js";
-import { createDirectProxy, type DirectListener } from "./server/create-direct-proxy.js";
+import { createDirectProxy, type DirectListener } from "./server/create-api-server.js";
 import { createDashboard } from "./ui/create-dashboard.js";
 
 /** What `createApp` needs; everything with I/O or time is injected. */

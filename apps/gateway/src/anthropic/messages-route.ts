@@ -2,8 +2,8 @@ import { errorFromUpstream, type HelexaError, upstreamError } from "@helexa/core
 import { type Context, Hono } from "hono";
 import type { Dispatch, DispatchRequest } from "../dispatch/dispatch.js";
 import type { AppEnv } from "../internal/app-env.js";
-import { arrivalTime } from "../internal/arrival-time.js";
 import { readJsonBody } from "../routes/internal/read-json-body.js";
+import { arrivalTime } from "../server/create-api-server.js";
 import { convertAnthropicRequest, parseAnthropicMessagesRequest } from "./convert-anthropic-request.js";
 import { convertChatCompletionToAnthropic } from "./convert-chat-completion-to-anthropic.js";
 import {

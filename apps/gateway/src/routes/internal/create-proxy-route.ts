@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import type { UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
-import { arrivalTime } from "../../internal/arrival-time.js";
-import { closeSignal } from "../../server/close-signal.js";
+import { arrivalTime, closeSignal } from "../../server/create-api-server.js";
 import type { ServePassThrough } from "../serve-pass-through.js";
 import { readRequestText } from "./read-json-body.js";
 

@@ -9,7 +9,7 @@ import type { Logger } from "../internal/logger.js";
 import { createGate } from "../test-support/gate.js";
 import { createRecordingEntitlements } from "../test-support/recording-entitlements.js";
 import { serveApp } from "../test-support/serve-app.js";
-import { createDirectProxy } from "./create-direct-proxy.js";
+import { createDirectProxy } from "./create-api-server.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

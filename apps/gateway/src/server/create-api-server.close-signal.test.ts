@@ -2,7 +2,7 @@ import { createServer, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { ClientSignal } from "../dispatch/dispatch.js";
-import { closeSignal } from "./close-signal.js";
+import { closeSignal } from "./create-api-server.js";
 
 /** One request to a server whose handler gets the signal; `respond` decides what the handler does. */
 async function withSignal(

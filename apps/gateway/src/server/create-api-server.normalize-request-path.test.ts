@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AppEnv } from "../internal/app-env.js";
 import { serveApp } from "../test-support/serve-app.js";
-import { normalizeRequestPath } from "./normalize-request-path.js";
+import { normalizeRequestPath } from "./create-api-server.js";
 
 describe("normalizeRequestPath", () => {
   it("keeps a canonical target as it is", () => {
