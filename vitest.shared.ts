@@ -10,6 +10,9 @@ export default defineConfig({
     include: ["src/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: a speed assumption (a PostgreSQL write-behind under CI's load
+    // can take longer). Poll as long as a test may run; the condition, not the clock, decides.
+    expect: { poll: { timeout: 30_000 } },
     reporters: ["default", "json"],
     outputFile: { json: ".test-results/vitest.json" },
   },
