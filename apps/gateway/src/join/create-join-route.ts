@@ -12,8 +12,8 @@ import type { z } from "zod";
 import { createErrorHandler } from "../errors/create-error-handler.js";
 import type { AppEnv } from "../internal/app-env.js";
 import type { Logger } from "../internal/logger.js";
-import { parseJsonBody } from "../routes/internal/parse-json-body.js";
 import { readRequestText } from "../routes/internal/read-json-body.js";
+import { parseJsonBody } from "../routes/serve-pass-through.js";
 import type { RegistrationStore } from "./registration-store.js";
 
 /** A registration body is a name, a URL and a token: anything near this size is not one. */

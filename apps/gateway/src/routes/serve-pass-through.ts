@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { invalidRequest, missingModelField } from "@helexa/core";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { ClientSignal, Dispatch, UpstreamRoute } from "../dispatch/dispatch.js";
 import type { Identity } from "../entitlements/entitlements.js";
@@ -6,7 +7,6 @@ import { errorResponse } from "../errors/error-response.js";
 import type { ClientHeaders } from "../internal/client-headers.js";
 import type { Logger } from "../internal/logger.js";
 import { checkOpenAiRequest } from "./internal/check-openai-request.js";
-import { parseJsonBody } from "./internal/parse-json-body.js";
 
 /** One request to an OpenAI pass-through route, as either adapter (Node or Hono) received it. */
 export interface PassThroughRequest {
@@ -81,4 +81,39 @@ export function createServePassThrough(deps: PassThroughDeps): ServePassThrough 
       return errorResponse(error, route, deps.logger, request.headers);
     }
   };
+}
+
+/** A request body as cortex needs it: the text (forwarded as is) and its parsed object. */
+export interface JsonBody {
+  raw: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Parses a request body that must be a JSON object, with a non-empty string `model` when `requireModel`
+ * is set. Malformed JSON is 400 `invalid_json`; JSON that is no object, or an object without a usable
+ * `model`, is 400 `missing_model_field`. `param` names `model` only when the body is an object whose
+ * `model` is wrong; otherwise no field is at fault (`param: null`).
+ */
+export function parseJsonBody(raw: string, requireModel = true): JsonBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw invalidRequest("request body is not valid JSON", null, "invalid_json");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw notAnObject("request body must be a JSON object");
+  }
+  const record = body as Record<string, unknown>;
+  if (requireModel && typeof record.model !== "string") {
+    throw missingModelField("missing 'model' field in request body (a string is required)");
+  }
+  if (requireModel && record.model === "") throw missingModelField("'model' must not be empty");
+  return { raw, body: record };
+}
+
+/** 400 `missing_model_field` (the code clients already match on) with no `param`: no field is at fault. */
+function notAnObject(message: string) {
+  return invalidRequest(message, null, "missing_model_field");
 }

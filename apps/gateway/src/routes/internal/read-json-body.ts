@@ -1,5 +1,5 @@
 import { payloadTooLarge } from "@helexa/core";
-import { type JsonBody, parseJsonBody } from "./parse-json-body.js";
+import { type JsonBody, parseJsonBody } from "../serve-pass-through.js";
 
 const decoder = new TextDecoder();
 

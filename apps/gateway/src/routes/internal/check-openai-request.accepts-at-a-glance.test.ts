@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { acceptsAtAGlance } from "./accepts-at-a-glance.js";
-import { openAiRequestSchemas } from "./openai-request-schemas.js";
+import { acceptsAtAGlance, openAiRequestSchemas } from "./check-openai-request.js";
 
 const routes = ["/v1/chat/completions", "/v1/completions", "/v1/responses", "/infill"] as const;
 

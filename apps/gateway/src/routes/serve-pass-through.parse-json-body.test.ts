@@ -1,6 +1,6 @@
 import { HelexaError } from "@helexa/core";
 import { describe, expect, it } from "vitest";
-import { parseJsonBody } from "./parse-json-body.js";
+import { parseJsonBody } from "./serve-pass-through.js";
 
 function refusal(raw: string) {
   try {
