@@ -44,12 +44,14 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+// Replies that should arrive get a 10 s bound: on a loaded CI machine a loopback reply can take over a second,
+// and only /slow (100 ms against its 2 s reply) is meant to time out.
 const node = (endpoint: string) =>
   ({ name: "n", endpoint, authToken: "neuron-token" }) as unknown as NodeState;
 
 describe("createHttpFetch (the poller's transport)", () => {
   it("GETs with the neuron's token and hands back the parsed, validated body", async () => {
-    const reply = await getNeuronJson(fetchOverHttp, node(url), "/health", healthSchema, 1_000);
+    const reply = await getNeuronJson(fetchOverHttp, node(url), "/health", healthSchema, 10_000);
     expect(reply).toMatchObject({ ok: true, value: { uptime_secs: 1, models: [] } });
     expect(seen.at(-1)).toMatchObject({
       method: "GET",
@@ -59,7 +61,7 @@ describe("createHttpFetch (the poller's transport)", () => {
   });
 
   it("POSTs a JSON body and reports a refusal with its status and body", async () => {
-    const reply = await postNeuronJson(fetchOverHttp, node(url), "/models/load", { model_id: "m" }, 1_000);
+    const reply = await postNeuronJson(fetchOverHttp, node(url), "/models/load", { model_id: "m" }, 10_000);
     expect(reply).toEqual({
       ok: false,
       status: 409,
@@ -79,7 +81,7 @@ describe("createHttpFetch (the poller's transport)", () => {
       node("http://127.0.0.1:9"),
       "/health",
       healthSchema,
-      1_000,
+      10_000,
     );
     expect(refusedPoll).toEqual({ ok: false, status: null, message: "ECONNREFUSED" });
   });
@@ -88,10 +90,10 @@ describe("createHttpFetch (the poller's transport)", () => {
     // The same transport without getText: getNeuronJson goes through the Response path instead.
     const viaResponse = (input: string | URL | Request, init?: RequestInit) => fetchOverHttp(input, init);
     for (const [path, timeoutMs] of [
-      ["/health", 1_000],
-      ["/bom", 1_000],
-      ["/missing", 1_000],
-      ["/models/load", 1_000],
+      ["/health", 10_000],
+      ["/bom", 10_000],
+      ["/missing", 10_000],
+      ["/models/load", 10_000],
       ["/slow", 100],
     ] as const) {
       const expected = await getNeuronJson(viaResponse, node(url), path, healthSchema, timeoutMs);
