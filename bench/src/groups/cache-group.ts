@@ -1,18 +1,40 @@
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { ensureTinyModel } from "@helexa/tiny-model";
+import { ensureTinyModel, type TinyModelOptions } from "@helexa/tiny-model";
 import { type BenchGroup, type Measurement, SkipGroup } from "../bench-types.js";
 import { percentile } from "../internal/percentile.js";
+import { meanNeuronTimings, readNeuronTimings } from "../internal/read-neuron-timings.js";
 import {
   type ConversationWorkload,
   runConversations,
   runUnrelated,
   type WorkloadResult,
 } from "../internal/run-conversations.js";
-import { type RunningProcess, startCacheCortex, startCacheNeuron } from "../internal/start-cache-fleet.js";
+import {
+  cacheModelId,
+  type RunningProcess,
+  startCacheCortex,
+  startCacheNeuron,
+} from "../internal/start-cache-fleet.js";
 import { hasCortex } from "../internal/start-cortex.js";
 import { hasNeuron } from "../internal/start-neuron.js";
 
 type Strategy = "least_busy" | "cache_aware";
+
+/**
+ * A generated model whose prompt evaluation dominates time to first token, as a real model's does: 256 wide,
+ * 4 blocks, f16, an 8,192-token context. On one thread of the reference CPU it evaluates a 2,300-token prompt
+ * in about 0.43 s of CPU time and a 3,300-token one in about 0.7 s (the default tiny model: about 0.1 s), and
+ * its KV state is about 4 KB a token. Six blocks would double that and not fit the group in ~12 minutes here.
+ */
+export const cacheModelOptions: TinyModelOptions = {
+  contextLength: 8192,
+  embeddingLength: 256,
+  blockCount: 4,
+  feedForwardLength: 512,
+  headCount: 4,
+  weightType: "f16",
+};
 const strategies: readonly Strategy[] = ["least_busy", "cache_aware"];
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
@@ -34,7 +56,8 @@ function summarize(result: WorkloadResult) {
 /**
  * Cache-aware against least-busy routing in the same run (docs/decisions/0007-cache-aware-routing.md):
  * agent-like conversations that resend a growing history over 2 and 4 neurons with 2 sequences each,
- * then unrelated one-turn requests for throughput. A tiny-model variant with an 8,192-token context.
+ * then unrelated one-turn requests for throughput, on {@link cacheModelOptions}. Each run's time to first token
+ * is split by the neurons' own histograms into waiting for a sequence and admission to first token.
  */
 export const cacheGroup: BenchGroup = {
   name: "cache",
@@ -43,23 +66,33 @@ export const cacheGroup: BenchGroup = {
   async setup(context) {
     if (!hasNeuron(context.root) || !hasCortex(context.root))
       throw new SkipGroup("cortex or the neuron is not built (apps/*/dist/cli.js missing)");
-    const model = await ensureTinyModel(join(context.root, ".helexa", "models", "bench-8k.gguf"), {
-      contextLength: 8192,
-    });
+    const model = await ensureTinyModel(
+      join(context.root, ".helexa", "models", "bench-prefill.gguf"),
+      cacheModelOptions,
+    );
     const workload: ConversationWorkload = context.quick
       ? { conversations: 4, turns: 3, historyChars: 1200, turnChars: 200, maxTokens: 8 }
       : { conversations: 8, turns: 6, historyChars: 2300, turnChars: 350, maxTokens: 16 };
-    const unrelated = context.quick ? { requests: 8, concurrency: 4 } : { requests: 48, concurrency: 8 };
-    const settings = { modelPath: model.path, contextSize: 8192, sequences: 2, hostMemoryMb: 256 };
+    const unrelated = context.quick
+      ? { requests: 8, concurrency: 4, promptChars: 750 }
+      : { requests: 48, concurrency: 8, promptChars: 750 };
+    const settings = {
+      modelPath: model.path,
+      contextSize: 8192,
+      sequences: 2,
+      threads: 1,
+      hostMemoryMb: 512,
+    };
     const started: RunningProcess[] = [];
     const stopAll = async () => {
       for (const running of started.reverse()) await running.process.stop(15_000);
     };
     const fleets = new Map<string, string>();
+    const neuronUrls: string[] = [];
     try {
       for (let index = 0; index < 4; index++)
         started.push(await startCacheNeuron(context.root, context.scratch, index, settings));
-      const neuronUrls = started.map((running) => running.baseUrl);
+      neuronUrls.push(...started.map((running) => running.baseUrl));
       for (const size of [2, 4]) {
         for (const strategy of strategies) {
           const cortex = await startCacheCortex(
@@ -78,22 +111,28 @@ export const cacheGroup: BenchGroup = {
       throw error;
     }
     context.note(
-      `${workload.conversations} conversations × ${workload.turns} turns, each turn resending its history (${workload.historyChars} characters of its own, about one token each on the tiny model) plus ${workload.turnChars} characters; replies of ${workload.maxTokens} tokens, greedy, streamed. Hit ratio and time to first token over turns 2–${workload.turns}; output tokens/s over the whole run. Neurons: 1 thread, ${settings.sequences} sequences of ${settings.contextSize} tokens, [prefix_cache] host_memory_mb = ${settings.hostMemoryMb}; cortex polls every 2 s. All processes share this machine's cores.`,
+      `${workload.conversations} conversations × ${workload.turns} turns, each turn resending its history (${workload.historyChars} characters of its own, about one token each with the tiny models' vocabulary) plus ${workload.turnChars} characters; replies of ${workload.maxTokens} tokens, greedy, streamed. Hit ratio and time to first token over turns 2–${workload.turns}; output tokens/s over the whole run. Model: ${cacheModelOptions.embeddingLength} wide, ${cacheModelOptions.blockCount} blocks, ff ${cacheModelOptions.feedForwardLength}, ${cacheModelOptions.weightType}. Neurons: ${settings.threads} thread, ${settings.sequences} sequences of ${settings.contextSize} tokens, [prefix_cache] host_memory_mb = ${settings.hostMemoryMb}; cortex polls every 2 s. All processes share this machine's cores. Neuron queue wait (for a free sequence) and admission to first token (counting, state restore, prefill) are the neurons' own histograms over each run, turn 1 included. Then ${unrelated.requests} unrelated one-turn requests of ${unrelated.promptChars} characters, ${unrelated.concurrency} at a time, over 4 neurons. Load average: the machine's 1-minute figure at the start and end of each round.`,
     );
     return {
       async measureRound(round) {
-        const measurements: Measurement[] = [];
+        const measurements: Measurement[] = [
+          { name: "load average (1 min) at round start", unit: "load", value: loadavg()[0]! },
+        ];
         for (const size of [2, 4]) {
           // Alternate which strategy runs first, so neither always gets the cooler machine.
           const order = round % 2 === 0 ? strategies : [...strategies].reverse();
           const figures = new Map<Strategy, ReturnType<typeof summarize>>();
+          const neurons = neuronUrls.slice(0, size);
+          const split = new Map<Strategy, ReturnType<typeof meanNeuronTimings>>();
           for (const strategy of order) {
             const baseUrl = fleets.get(`${size}-${strategy}`) as string;
             context.log(`${size} neurons, ${strategy}`);
+            const before = await readNeuronTimings(neurons, cacheModelId);
             figures.set(
               strategy,
               summarize(await runConversations(baseUrl, workload, `r${round}-${size}-${strategy}`)),
             );
+            split.set(strategy, meanNeuronTimings(before, await readNeuronTimings(neurons, cacheModelId)));
           }
           for (const strategy of strategies) {
             const figure = figures.get(strategy)!;
@@ -109,6 +148,16 @@ export const cacheGroup: BenchGroup = {
               },
               { name: `TTFT mean, turns 2+ (${label})`, unit: "ms", value: figure.ttftMean },
               { name: `TTFT p95, turns 2+ (${label})`, unit: "ms", value: figure.ttftP95 },
+              {
+                name: `neuron queue wait mean, all turns (${label})`,
+                unit: "ms",
+                value: split.get(strategy)!.queueWaitMs,
+              },
+              {
+                name: `neuron admission to first token mean, all turns (${label})`,
+                unit: "ms",
+                value: split.get(strategy)!.firstTokenMs,
+              },
               { name: `output throughput (${label})`, unit: "tok/s", value: figure.outputPerSecond },
               {
                 name: `prompt tokens per turn, turns 2+ (${label})`,
@@ -143,7 +192,7 @@ export const cacheGroup: BenchGroup = {
             baseUrl,
             unrelated.requests,
             unrelated.concurrency,
-            1500,
+            unrelated.promptChars,
             32,
             `r${round}-${strategy}`,
           );
@@ -161,6 +210,7 @@ export const cacheGroup: BenchGroup = {
           value: throughput.get("cache_aware")! / throughput.get("least_busy")!,
           target: { comparison: ">=", value: 0.9, description: "issue 16: not lower (within noise)" },
         });
+        measurements.push({ name: "load average (1 min) at round end", unit: "load", value: loadavg()[0]! });
         return measurements;
       },
       dispose: stopAll,

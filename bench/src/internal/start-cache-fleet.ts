@@ -5,13 +5,15 @@ import { neuronCliPath } from "./start-neuron.js";
 import { listeningLine, type StartedProcess, startProcess } from "./start-process.js";
 import { waitForHttp } from "./wait-for-http.js";
 
-export const cacheModelId = "bench-8k";
+export const cacheModelId = "bench-prefill";
 
 /** What the `cache` group runs on: neurons with a long-context model, and one cortex per routing setup. */
 export interface CacheFleetSettings {
   modelPath: string;
   contextSize: number;
   sequences: number;
+  /** Each neuron's `threads`: 1 on a 2-core machine, so 4 neurons share the cores instead of fighting for them. */
+  threads: number;
   /** `[prefix_cache] host_memory_mb` of each neuron. */
   hostMemoryMb: number;
 }
@@ -43,7 +45,7 @@ async function waitForChat(baseUrl: string, started: StartedProcess, what: strin
   }
 }
 
-/** Starts neuron `index` of the fleet (one thread, CPU) and waits until it answers. */
+/** Starts neuron `index` of the fleet (CPU, `settings.threads` threads) and waits until it answers. */
 export async function startCacheNeuron(
   root: string,
   scratch: string,
@@ -55,7 +57,7 @@ export async function startCacheNeuron(
     configPath,
     `port = 0
 host = "127.0.0.1"
-threads = 1
+threads = ${settings.threads}
 gpu = "cpu"
 
 [admission]
