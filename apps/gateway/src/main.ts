@@ -8,7 +8,7 @@ import { type AppDeps, createCortexApp } from "./app.js";
 import { ConfigError, type LoadedCortexConfig, loadCortexConfig } from "./config/load-cortex-config.js";
 import { listenUrl, parseListenAddress } from "./config/parse-listen-address.js";
 import { toAppConfig } from "./config/to-app-config.js";
-import { fetchRequestUsage } from "./dispatch/internal/fetch-request-usage.js";
+import { fetchRequestUsage } from "./dispatch/internal/finish-response.js";
 import { computeCost } from "./entitlements/compute-cost.js";
 import { createEntitlements } from "./entitlements/create-entitlements.js";
 import { createSharedEntitlements } from "./entitlements/create-shared-entitlements.js";

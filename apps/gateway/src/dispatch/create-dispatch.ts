@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  CANONICAL_OUTPUT_LIMIT_FIELD,
   type EvictionStrategy,
   estimatePromptTokens,
   HelexaError,
@@ -12,8 +13,7 @@ import {
   serviceUnavailable,
 } from "@helexa/core";
 import type { ColdLoader } from "../cold-load/create-cold-loader.js";
-import type { Entitlements, Reservation } from "../entitlements/entitlements.js";
-import { buildFleetSnapshot } from "../fleet/build-fleet-snapshot.js";
+import type { Entitlements, Reservation, SettleDetails, Usage } from "../entitlements/entitlements.js";
 import { describeUnhealthyNodes } from "../fleet/describe-unhealthy-nodes.js";
 import type { FleetState } from "../fleet/fleet-state.js";
 import { clientHeader } from "../internal/client-headers.js";
@@ -26,13 +26,14 @@ import type { ResponseStore } from "../responses/response-store.js";
 import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
-import { forward } from "./internal/forward.js";
-import { planReservation } from "./internal/plan-reservation.js";
-import { preValidate } from "./internal/pre-validate.js";
-import { createPrefixCacheRanker, type RoutingSettings } from "./internal/rank-by-prefix-cache.js";
-import type { ForwardDeps } from "./internal/request-state.js";
-import { createSettleGuard } from "./internal/settle-guard.js";
-import { buildUpstreamBody } from "./internal/upstream-body.js";
+import { type ForwardDeps, forward } from "./internal/forward.js";
+import {
+  buildFleetSnapshot,
+  createPrefixCacheRanker,
+  planReservation,
+  preValidate,
+  type RoutingSettings,
+} from "./internal/plan-candidates.js";
 
 /** Dispatch tuning, from `[gateway]` in `cortex.toml`. */
 export interface DispatchSettings {
@@ -264,4 +265,98 @@ function loadedCandidates(replanned: RouteCandidate[], loadedOn: string): RouteC
     { node: loadedOn, coldLoad: false, reason: "least_busy", score: 0, busy: 0, queueFull: false, evict: [] },
     ...warm,
   ];
+}
+
+/**
+ * The request text for the neuron. The client's bytes go as they came unless something must change:
+ * `model` when an alias resolved, and, when budget was reserved, the output limit it was reserved for in
+ * the route's canonical field (the neuron reads it first, so it never generates more than was held).
+ * Usage options are the client's own: metering asks the neuron for usage separately
+ * (`GET /v1/requests/{id}/usage`), so a stream carries a usage chunk only when the client asked.
+ */
+export function buildUpstreamBody(request: DispatchRequest, model: string, outputLimit?: number): string {
+  const body = withOutputLimit(request, outputLimit);
+  const unchanged = body === request.body && body.model === model;
+  if (unchanged && request.rawBody !== undefined) return request.rawBody;
+  return JSON.stringify(body.model === model ? body : { ...body, model });
+}
+
+function withOutputLimit(request: DispatchRequest, outputLimit: number | undefined): Record<string, unknown> {
+  if (outputLimit === undefined || request.route === "/v1/tokenize") return request.body;
+  const field = CANONICAL_OUTPUT_LIMIT_FIELD[request.route];
+  if (request.body[field] === outputLimit) return request.body;
+  return { ...request.body, [field]: outputLimit };
+}
+
+/** Settles or releases one budget reservation exactly once, whichever path a request ends on. */
+export interface SettleGuard {
+  /** Whether a budget hold is behind it (API keys on): only then is a request charged. */
+  readonly metered: boolean;
+  settle(usage: Usage, node: string | null, outcome: SettleDetails["outcome"]): void;
+  release(node: string | null, outcome: SettleDetails["outcome"]): void;
+  /**
+   * Settles with usage still to be learned (the neuron's record of what it generated): the hold stays
+   * until `usage` resolves; null (unknown) settles with `fallback`. Later settles and releases do nothing.
+   */
+  settleWhenKnown(
+    usage: Promise<Usage | null>,
+    fallback: Usage,
+    node: string | null,
+    outcome: SettleDetails["outcome"],
+  ): void;
+  /** What the hold would charge if nothing better is known: its prompt estimate, the rest as output. */
+  reservedUsage(promptEstimate: number): Usage;
+}
+
+const NOOP: SettleGuard = {
+  metered: false,
+  settle() {},
+  release() {},
+  settleWhenKnown(usage) {
+    usage.catch(() => {});
+  },
+  reservedUsage: (promptEstimate) => ({ promptTokens: promptEstimate, completionTokens: 0 }),
+};
+
+export function createSettleGuard(
+  entitlements: Entitlements | undefined,
+  reservation: Reservation | null,
+  model: string,
+  requestId?: string,
+): SettleGuard {
+  if (entitlements === undefined || reservation === null) return NOOP;
+  let done = false;
+  const details = (node: string | null, outcome: SettleDetails["outcome"]): SettleDetails => ({
+    model,
+    node,
+    outcome,
+    ...(requestId === undefined ? {} : { requestId }),
+  });
+  return {
+    metered: true,
+    settle(usage, node, outcome) {
+      if (done) return;
+      done = true;
+      entitlements.settle(reservation, usage, details(node, outcome));
+    },
+    release(node, outcome) {
+      if (done) return;
+      done = true;
+      entitlements.release(reservation, details(node, outcome));
+    },
+    settleWhenKnown(usage, fallback, node, outcome) {
+      if (done) {
+        usage.catch(() => {});
+        return;
+      }
+      done = true;
+      void usage
+        .catch(() => null)
+        .then((known) => entitlements.settle(reservation, known ?? fallback, details(node, outcome)));
+    },
+    reservedUsage(promptEstimate) {
+      const prompt = Math.min(reservation.tokens, Math.max(0, Math.ceil(promptEstimate)));
+      return { promptTokens: prompt, completionTokens: reservation.tokens - prompt };
+    },
+  };
 }

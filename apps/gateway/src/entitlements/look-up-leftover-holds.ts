@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { fetchRequestUsage } from "../dispatch/internal/fetch-request-usage.js";
+import { fetchRequestUsage } from "../dispatch/internal/finish-response.js";
 import type { Usage } from "./entitlements.js";
 import { openLedger } from "./ledger.js";
 

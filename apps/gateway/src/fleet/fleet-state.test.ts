@@ -1,7 +1,7 @@
 import { type FleetNode, healthSchema } from "@helexa/core";
 import { describe, expect, it } from "vitest";
+import { buildFleetSnapshot } from "../dispatch/internal/plan-candidates.js";
 import { modelInfo } from "../test-support/fake-neuron.js";
-import { buildFleetSnapshot } from "./build-fleet-snapshot.js";
 import { FleetState } from "./fleet-state.js";
 import type { NodePoll } from "./poll-node.js";
 

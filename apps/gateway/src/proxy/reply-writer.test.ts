@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { pipeTapped } from "./reply-writer.js";
-import type { TapOptions, TapResult } from "./stream-tap.js";
+import { pipeTapped, type TapOptions, type TapResult } from "./reply-writer.js";
 
 const servers: Server[] = [];
 afterEach(async () => {

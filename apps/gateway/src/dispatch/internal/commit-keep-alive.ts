@@ -1,6 +1,6 @@
 import { HelexaError, renderOpenAiError } from "@helexa/core";
 import type { UpstreamRoute } from "../dispatch.js";
-import { errorBodyFrame, errorFrame } from "./error-frame.js";
+import { errorBodyFrame, errorFrame } from "./finish-response.js";
 
 const encoder = new TextEncoder();
 const KEEP_ALIVE = encoder.encode(": cortex: loading model\n\n");

@@ -5,7 +5,7 @@ import {
   type ModelLimit,
   type ModelStatus,
 } from "@helexa/core";
-import { toFleetNode } from "../../fleet/build-fleet-snapshot.js";
+import { toFleetNode } from "../../dispatch/internal/plan-candidates.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 
 /** Where a model is, as `/v1/models` lists it. */

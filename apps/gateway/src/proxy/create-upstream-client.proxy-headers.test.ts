@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clientHeader } from "../internal/client-headers.js";
-import { buildUpstreamHeaders } from "./proxy-headers.js";
+import { buildUpstreamHeaders } from "./create-upstream-client.js";
 
 const identity = { accountId: "acct", keyId: "key-1" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorBodyFrame, errorFrame } from "./error-frame.js";
+import { errorBodyFrame, errorFrame } from "./finish-response.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextSequenceNumber } from "./next-sequence-number.js";
+import { nextSequenceNumber } from "./finish-response.js";
 
 describe("nextSequenceNumber", () => {
   it("is one past the last sequence_number in the text, 0 when there is none", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readUsage } from "./read-usage.js";
+import { readUsage } from "./reply-writer.js";
 
 describe("readUsage", () => {
   it("reads a non-streaming chat body", () => {
