@@ -59,19 +59,19 @@ export const cortexCommands: CliCommand[] = [
   },
   {
     name: "usage",
-    synopsis: "cortex usage [--config FILE] [--ledger FILE] [--since WHEN] [--json]",
+    synopsis: "cortex usage [--config FILE] [--ledger PATH|URL] [--since WHEN] [--json]",
     summary: "per-key and per-model usage from the ledger (read-only, safe while cortex runs)",
     options: [
       {
         name: "config",
         short: "c",
         value: "FILE",
-        description: "cortex.toml (default ./cortex.toml); gives the ledger path and each key's budget",
+        description: "cortex.toml (default ./cortex.toml); gives the ledger and each key's budget",
       },
       {
         name: "ledger",
-        value: "FILE",
-        description: "read this ledger file instead of the config's ledger.path",
+        value: "PATH|URL",
+        description: "read this ledger instead of the config's: an SQLite file or a postgres:// URL",
       },
       {
         name: "since",
@@ -81,6 +81,10 @@ export const cortexCommands: CliCommand[] = [
       { name: "json", description: "print JSON instead of tables" },
       helpOption,
     ],
+    details:
+      "Reads the SQLite file ([ledger] path) or the shared PostgreSQL ([ledger] url) the config names; never\n" +
+      "creates, migrates or writes one. A URL's password is never printed; CORTEX_LEDGER__URL=postgres://...\n" +
+      "overrides [ledger] url and keeps the password off the command line.",
   },
 ];
 

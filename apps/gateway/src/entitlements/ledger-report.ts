@@ -40,17 +40,6 @@ export function totalsByModel(database: Database.Database, sinceMs = 0): ModelTo
     .all(sinceMs) as ModelTotals[];
 }
 
-/** Tokens a key has spent after `sinceMs` (exclusive), as its rolling window counts them. */
-export function spentSince(database: Database.Database, keyId: string, sinceMs: number): number {
-  const row = database
-    .prepare(
-      `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens FROM requests
-       WHERE key_id = ? AND time_ms > ?`,
-    )
-    .get(keyId, sinceMs) as { tokens: number };
-  return row.tokens;
-}
-
 /** The time span and row count of the whole ledger. */
 export function ledgerSpan(database: Database.Database): {
   rows: number;

@@ -1,7 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { openLedgerStore } from "../ledger-store/open-ledger-store.js";
+import { createTestDatabase, testPostgresUrl } from "../test-support/test-postgres.js";
 import { createEntitlements } from "./create-entitlements.js";
+import type { LedgerRow } from "./ledger.js";
 import { createManualClock, createTempDir, entitlementsConfig } from "./test-support/temp-ledger.js";
 import { runUsageCommand } from "./usage-command.js";
 
@@ -215,23 +219,142 @@ describe("cortex usage", () => {
     const named = await run(["--ledger", join(temp.dir, "none.sqlite")]);
     expect(named.stderr).toBe(`cortex usage: no ledger at ${join(temp.dir, "none.sqlite")}\n`);
   });
+});
 
-  it("says a PostgreSQL ledger is read through GET /v1/usage, without printing its password", async () => {
+const postgresUrl = testPostgresUrl("usage-command");
+const T0 = 1_800_000_000_000;
+const TWO_HOURS = 7_200_000;
+const LEDGER = { path: "", lease_seconds: 30, responses_retention_hours: 1 };
+
+/** The fixture's rows, written through the store interface so SQLite and PostgreSQL hold the same ledger. */
+const ROWS: LedgerRow[] = [
+  ["alpha", "acct-a", "big", 1000, 200, 0.006, "ok", T0],
+  ["alpha", "acct-a", "small", 30, 20, 0, "ok", T0 + TWO_HOURS],
+  ["alpha", "acct-a", "small", 0, 0, 0, "error", T0 + TWO_HOURS],
+  [null, null, "small", 5, 5, 0, "ok", T0 + TWO_HOURS],
+].map(([keyId, accountId, model, promptTokens, completionTokens, costUsd, outcome, timeMs], index) => ({
+  reservationUid: `uid-${index}`,
+  requestId: `req-${index}`,
+  timeMs: timeMs as number,
+  keyId: keyId as string | null,
+  accountId: accountId as string | null,
+  model: model as string,
+  node: "n1",
+  promptTokens: promptTokens as number,
+  completionTokens: completionTokens as number,
+  costUsd: costUsd as number,
+  outcome: outcome as LedgerRow["outcome"],
+}));
+
+describe.skipIf(postgresUrl === null)("cortex usage on a PostgreSQL ledger", () => {
+  const server = postgresUrl ?? "";
+  const password = decodeURIComponent(new URL(server).password);
+  const drops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const drop of drops.splice(0)) await drop();
+  });
+  const database = async () => {
+    const created = await createTestDatabase(server);
+    drops.push(() => created.drop());
+    return created.url;
+  };
+  const fill = async (ledger: { path: string } | { url: string }) => {
+    const store = await openLedgerStore({ ...LEDGER, ...ledger });
+    for (const row of ROWS) await store.record(row);
+    await store.close();
+  };
+  const now = () => T0 + TWO_HOURS;
+
+  it("reads the [ledger] url the config names and prints what the same rows in SQLite give", async () => {
+    const url = await database();
+    await fill({ url });
     const temp = createTempDir();
     temps.push(temp);
-    const config = join(temp.dir, "cortex.toml");
-    writeFileSync(
-      config,
-      TOML.replace(
-        'path = "data/ledger.sqlite"',
-        'url = "postgres://cortex:pg-secret-pw@db.internal:5432/helexa"',
-      ),
+    const sqlitePath = join(temp.dir, "data", "ledger.sqlite");
+    await fill({ path: sqlitePath });
+    const sqliteConfig = join(temp.dir, "sqlite.toml");
+    writeFileSync(sqliteConfig, TOML);
+    const postgresConfig = join(temp.dir, "postgres.toml");
+    writeFileSync(postgresConfig, TOML.replace('path = "data/ledger.sqlite"', `url = "${url}"`));
+
+    const fromSqlite = await run(["--config", sqliteConfig], {}, now);
+    const fromPostgres = await run(["--config", postgresConfig], {}, now);
+    expect(fromPostgres.stderr).toBe("");
+    expect(fromPostgres.code).toBe(0);
+    const [header, ...body] = fromPostgres.stdout.split("\n");
+    expect(header).toMatch(/^Ledger postgres:\/\/helexa@127\.0\.0\.1:\d+\/helexa_t_\w+ \(4 rows, /);
+    expect(body).toEqual(fromSqlite.stdout.split("\n").slice(1));
+    expect(body.find((line) => line.startsWith("alpha"))?.split(/\s{2,}/)).toEqual([
+      "alpha",
+      "acct-a",
+      "3",
+      "1",
+      "1,030",
+      "220",
+      "1,250",
+      "$0.0060",
+      "rolling 3600s",
+      "50",
+      "1,000",
+    ]);
+
+    const json = await run(["--config", postgresConfig, "--json", "--since", "1h"], {}, now);
+    const sqliteJson = await run(["--config", sqliteConfig, "--json", "--since", "1h"], {}, now);
+    const report = JSON.parse(json.stdout) as { ledger: string; models: unknown[] };
+    expect(report.models).toEqual([expect.objectContaining({ model: "small", requests: 3, failed: 1 })]);
+    expect({ ...report, ledger: "" }).toEqual({ ...JSON.parse(sqliteJson.stdout), ledger: "" });
+    for (const output of [fromPostgres, json]) expect(output.stdout + output.stderr).not.toContain(password);
+  });
+
+  it("--ledger takes a postgres:// URL without a config; CORTEX_LEDGER__URL overrides the config's", async () => {
+    const url = await database();
+    await fill({ url });
+    const named = await run(["--ledger", url], {}, now);
+    expect(named).toMatchObject({ code: 0, stderr: "" });
+    expect(named.stdout).toMatch(/^alpha\s+acct-a\s+3/m);
+    expect(named.stdout).not.toContain(password);
+
+    const { configFile, entitlements } = fixture();
+    entitlements.dispose();
+    const overridden = await run(["--config", configFile], { CORTEX_LEDGER__URL: url }, now);
+    expect(overridden).toMatchObject({ code: 0, stderr: "" });
+    expect(overridden.stdout).toMatch(/^Ledger postgres:\/\/helexa@/);
+  });
+
+  it("a database cortex never opened: says so, and creates nothing there (read-only)", async () => {
+    const url = await database();
+    const result = await run(["--ledger", url]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      /^cortex usage: cannot open the ledger at postgres:\/\/helexa@127\.0\.0\.1:\d+\/helexa_t_\w+: no cortex ledger there yet: cortex creates it on its first start with this url\n$/,
     );
-    const { code, stdout, stderr } = await run(["--config", config]);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toContain("the ledger is PostgreSQL (postgres://cortex@db.internal:5432/helexa)");
-    expect(stderr).toContain("GET /v1/usage");
-    expect(stderr).not.toContain("pg-secret-pw");
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+      expect(tables.rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("a wrong password or database fails with exit 1, naming the URL without any password", async () => {
+    const url = new URL(await database());
+    url.password = "wrong-pw-6f1c";
+    const refused = await run(["--ledger", url.toString()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^cortex usage: cannot open the ledger at postgres:\/\/helexa@127\.0\.0\.1:/,
+    );
+    expect(refused.stderr).toContain("password authentication failed");
+    expect(refused.stderr).not.toContain("wrong-pw-6f1c");
+
+    const missing = new URL(server);
+    missing.pathname = "/no_such_database";
+    const absent = await run(["--ledger", missing.toString()]);
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toContain('database "no_such_database" does not exist');
+    expect(absent.stderr).not.toContain(password);
   });
 });

@@ -8,12 +8,12 @@ import type { Budget } from "../entitlements/internal/key-table.js";
 import { LEDGER_SCHEMA_VERSION } from "../entitlements/internal/ledger-schema.js";
 import type { LedgerRow } from "../entitlements/ledger.js";
 import { createTestDatabase, testPostgresUrl } from "../test-support/test-postgres.js";
-import type { LeasedHold, LedgerStore } from "./ledger-store.js";
+import type { LeasedHold, LedgerStore, OpenLedgerStoreOptions } from "./ledger-store.js";
 import { openLedgerStore } from "./open-ledger-store.js";
 
 /** One backend: how to open a store (again, on the same data) and how to fake a newer schema there. */
 interface Backend {
-  open(): Promise<LedgerStore>;
+  open(options?: OpenLedgerStoreOptions): Promise<LedgerStore>;
   bumpSchema(version: number): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -24,7 +24,7 @@ async function sqliteBackend(): Promise<Backend> {
   const folder = mkdtempSync(join(tmpdir(), "helexa-store-"));
   const path = join(folder, "ledger.sqlite");
   return {
-    open: () => openLedgerStore({ ...LEDGER, path }),
+    open: (options) => openLedgerStore({ ...LEDGER, path }, options),
     async bumpSchema(version) {
       const database = new Database(path);
       database.pragma(`user_version = ${version}`);
@@ -39,7 +39,7 @@ async function sqliteBackend(): Promise<Backend> {
 async function postgresBackend(serverUrl: string): Promise<Backend> {
   const database = await createTestDatabase(serverUrl);
   return {
-    open: () => openLedgerStore({ ...LEDGER, url: database.url }),
+    open: (options) => openLedgerStore({ ...LEDGER, url: database.url }, options),
     async bumpSchema(version) {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
@@ -115,6 +115,67 @@ describe.each(backends)("LedgerStore on %s", (_name, makeBackend) => {
       `schema version ${LEDGER_SCHEMA_VERSION + 1}; this cortex reads up to ${LEDGER_SCHEMA_VERSION}`,
     );
     cleanups.pop();
+  });
+
+  it("read-only: totals per key and model as the writer recorded them, and every write refused", async () => {
+    const { backend, store } = await setUp();
+    const first = hold(300);
+    await store.reserve({ hold: first, budget: BALANCE, nowMs: NOW });
+    await store.record(row(first, 250));
+    const failed = hold(100, { model: "Big" });
+    await store.record({ ...row(failed, 40, NOW + 5), outcome: "error", costUsd: 0.25 });
+    await store.record(row(hold(20, { keyId: null, accountId: null }), 20, NOW + 9));
+
+    const reader = await backend.open({ readonly: true });
+    cleanups.push(() => reader.close());
+    expect(await reader.totals.span()).toEqual({ rows: 3, firstMs: NOW, lastMs: NOW + 9 });
+    expect(await reader.totals.byKey(0)).toEqual([
+      {
+        keyId: "team",
+        accountId: "acct",
+        requests: 2,
+        failed: 1,
+        promptTokens: 20,
+        completionTokens: 270,
+        costUsd: 0.25,
+      },
+      {
+        keyId: null,
+        accountId: null,
+        requests: 1,
+        failed: 0,
+        promptTokens: 10,
+        completionTokens: 10,
+        costUsd: 0,
+      },
+    ]);
+    // Byte order on both stores ("Big" before "tiny"), whatever PostgreSQL's collation would say.
+    expect((await reader.totals.byModel(0)).map((totals) => [totals.model, totals.requests])).toEqual([
+      ["Big", 1],
+      ["tiny", 2],
+    ]);
+    expect((await reader.totals.byModel(NOW + 1)).map((totals) => totals.model)).toEqual(["Big", "tiny"]);
+    expect((await reader.totals.byKey(NOW + 6)).map((totals) => totals.keyId)).toEqual([null]);
+    expect(await reader.spendOf("team", BALANCE, NOW)).toMatchObject({ spent: 290, reserved: 0 });
+
+    await expect(reader.record(row(hold(5), 5))).rejects.toThrow(/read-only|readonly/);
+    await expect(reader.reserve({ hold: hold(5), budget: null, nowMs: NOW })).rejects.toThrow(
+      /read-only|readonly/,
+    );
+    await expect(reader.renewLeases("gateway-a", NOW)).rejects.toThrow(/read-only|readonly/);
+    expect(await store.totals.span()).toMatchObject({ rows: 3 });
+  });
+
+  it("read-only opens neither a missing ledger nor one at an older schema (it never migrates)", async () => {
+    const backend = await makeBackend();
+    cleanups.push(() => backend.dispose());
+    await expect(backend.open({ readonly: true })).rejects.toThrow();
+    const store = await backend.open();
+    await store.close();
+    await backend.bumpSchema(LEDGER_SCHEMA_VERSION - 1);
+    await expect(backend.open({ readonly: true })).rejects.toThrow(
+      `schema version ${LEDGER_SCHEMA_VERSION - 1}; start cortex once to upgrade it`,
+    );
   });
 
   it("grants holds up to the cap, refuses past it, and refuses a request larger than the cap", async () => {

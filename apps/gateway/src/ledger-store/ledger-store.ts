@@ -1,6 +1,7 @@
 import type { ReserveOutcome } from "../entitlements/internal/budget-book.js";
 import type { Budget } from "../entitlements/internal/key-table.js";
 import type { HoldRow, LedgerRow } from "../entitlements/ledger.js";
+import type { KeyTotals, ModelTotals } from "../entitlements/ledger-report.js";
 import type { RegistrationStore } from "../join/registration-store.js";
 import type { ResponseStore } from "../responses/response-store.js";
 
@@ -28,6 +29,26 @@ export interface KeySpend {
   newestMs: number | null;
 }
 
+/** Totals over the recorded requests, for `cortex usage` (rows at or after `sinceMs`; 0: all rows). */
+export interface LedgerTotals {
+  /** Per `(key_id, account_id)`; anonymous rows have null ids. */
+  byKey(sinceMs: number): Promise<KeyTotals[]>;
+  /** Per model, ordered by model name (byte order). */
+  byModel(sinceMs: number): Promise<ModelTotals[]>;
+  /** The whole ledger's row count and time span. */
+  span(): Promise<{ rows: number; firstMs: number | null; lastMs: number | null }>;
+}
+
+/** How to open a store: `readonly` (`cortex usage`) never migrates and refuses writes. */
+export interface OpenLedgerStoreOptions {
+  /**
+   * Open for reading only: the ledger must already exist at this build's schema version (never created or
+   * migrated), and every write fails (SQLite: a read-only handle; PostgreSQL: read-only transactions).
+   * Default false.
+   */
+  readonly?: boolean;
+}
+
 /**
  * Where cortex keeps its ledger (spend, holds, stored responses, neuron registrations): the embedded SQLite
  * file (`[ledger] path`, the default) or a PostgreSQL shared by several gateways (`[ledger] url`). Both run
@@ -51,6 +72,7 @@ export interface LedgerStore {
   expiredHolds(nowMs: number): Promise<HoldRow[]>;
   readonly responses: ResponseStore;
   readonly registrations: RegistrationStore;
+  readonly totals: LedgerTotals;
   /** Closes the connection(s); `responses.close()` leaves them to this. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import pg from "pg";
 import type { SpendEntry } from "../entitlements/internal/budget-book.js";
 import type { HoldRow, LedgerRow } from "../entitlements/ledger.js";
 import type { NeuronRegistration } from "../join/registration-store.js";
+import { createPostgresLedgerTotals } from "./internal/create-postgres-ledger-totals.js";
 import { createPostgresResponseStore } from "./internal/create-postgres-response-store.js";
 import { decideReservation } from "./internal/decide-reservation.js";
 import { preparePostgresSchema } from "./internal/prepare-postgres-schema.js";
@@ -14,6 +15,8 @@ export interface PostgresLedgerStoreOptions extends LedgerStoreOptions {
   onError?: (error: unknown) => void;
   /** Connections in the pool; default 10. */
   maxConnections?: number;
+  /** Gives up on a connection attempt after this long (`cortex usage`); default: waits as long as TCP does. */
+  connectTimeoutMs?: number;
 }
 
 /** BIGINT columns and `::bigint` sums come back as numbers (token counts and ms stay far below 2^53). */
@@ -33,6 +36,7 @@ const HOLD_COLUMNS = `reservation_uid AS "reservationUid", request_id AS "reques
  * statement and writes its hold before committing: two reservations against one key never interleave,
  * so spend + holds stays under the cap across gateways. Recording does not take the lock: it moves a
  * hold's tokens into spend in one transaction, which a reservation's single read sees whole or not at all.
+ * `readonly` (`cortex usage`): every session is a read-only transaction, and the schema is checked, not migrated.
  */
 export async function openPostgresLedgerStore(
   url: string,
@@ -40,11 +44,19 @@ export async function openPostgresLedgerStore(
 ): Promise<LedgerStore> {
   const location = redactLedgerUrl(url);
   const now = options.now ?? Date.now;
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+  const readonly = options.readonly ?? false;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types,
+    // Read-only: the server itself refuses every write of this pool's sessions.
+    ...(readonly ? { options: "-c default_transaction_read_only=on" } : {}),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
+  });
   // An idle connection the server dropped: the pool replaces it; without a listener it would crash cortex.
   pool.on("error", (error) => options.onError?.(error));
   try {
-    await preparePostgresSchema(pool, location);
+    await preparePostgresSchema(pool, location, !readonly);
   } catch (error) {
     await pool.end().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
@@ -235,6 +247,8 @@ export async function openPostgresLedgerStore(
         await pool.query("DELETE FROM neuron_registrations WHERE id = $1", [id]);
       },
     },
+
+    totals: createPostgresLedgerTotals(pool),
 
     close: () => pool.end(),
   };

@@ -1,12 +1,13 @@
 import type { SpendEntry } from "../entitlements/internal/budget-book.js";
 import type { HoldRow } from "../entitlements/ledger.js";
 import { openLedger } from "../entitlements/ledger.js";
+import { ledgerSpan, totalsByKey, totalsByModel } from "../entitlements/ledger-report.js";
 import type { NeuronRegistration } from "../join/registration-store.js";
 import { createLedgerResponseStore } from "../responses/create-ledger-response-store.js";
 import { decideReservation } from "./internal/decide-reservation.js";
-import type { KeySpend, LedgerStore, ReservationRequest } from "./ledger-store.js";
+import type { KeySpend, LedgerStore, OpenLedgerStoreOptions, ReservationRequest } from "./ledger-store.js";
 
-export interface LedgerStoreOptions {
+export interface LedgerStoreOptions extends OpenLedgerStoreOptions {
   /** How long stored responses are kept. */
   responsesRetentionMs: number;
   /** Milliseconds since the epoch; default `Date.now`. */
@@ -20,10 +21,10 @@ const HOLD_COLUMNS = `reservation_uid AS reservationUid, request_id AS requestId
  * The ledger store on the SQLite file at `path` (see `openLedger`: WAL, durable writes, migrations at
  * open). Every method finishes before it returns; the promises are already settled. `reserve` reads spend
  * and holds and writes the hold in one immediate transaction, so it is atomic even between processes
- * sharing the file.
+ * sharing the file. `readonly`: see `openLedger` (the file must exist at this build's schema version).
  */
 export function openSqliteLedgerStore(path: string, options: LedgerStoreOptions): LedgerStore {
-  const ledger = openLedger(path);
+  const ledger = openLedger(path, { readonly: options.readonly ?? false });
   const database = ledger.database;
   const now = options.now ?? Date.now;
   const windowSpend = database.prepare(
@@ -112,6 +113,11 @@ export function openSqliteLedgerStore(path: string, options: LedgerStoreOptions)
       remove: async (id) => {
         removeRegistration.run(id);
       },
+    },
+    totals: {
+      byKey: async (sinceMs) => totalsByKey(database, sinceMs),
+      byModel: async (sinceMs) => totalsByModel(database, sinceMs),
+      span: async () => ledgerSpan(database),
     },
     close: async () => ledger.close(),
   };

@@ -1,13 +1,6 @@
 import type { ApiKeyConfig } from "@helexa/core";
-import type Database from "better-sqlite3";
-import {
-  type KeyTotals,
-  ledgerSpan,
-  type ModelTotals,
-  spentSince,
-  totalsByKey,
-  totalsByModel,
-} from "../ledger-report.js";
+import type { LedgerStore } from "../../ledger-store/ledger-store.js";
+import type { KeyTotals, ModelTotals } from "../ledger-report.js";
 import { formatCount, formatTable, formatUsd } from "./format-table.js";
 import { createKeyTable } from "./key-table.js";
 
@@ -28,49 +21,54 @@ export interface UsageReport {
 const ZERO = { requests: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Totals per key (configured keys listed even without rows) and per model, with each key's budget now. */
-export function buildUsageReport(
-  database: Database.Database,
+/**
+ * Totals per key (configured keys listed even without rows) and per model, with each key's budget now:
+ * its window's spend as the store decides reservations on it (`spendOf`), SQLite or PostgreSQL alike.
+ */
+export async function buildUsageReport(
+  store: Pick<LedgerStore, "totals" | "spendOf">,
   keys: readonly ApiKeyConfig[],
   options: { sinceMs: number; nowMs: number },
-): UsageReport {
+): Promise<UsageReport> {
   const table = createKeyTable(keys);
   const byKey = new Map<string, KeyTotals>();
-  for (const row of totalsByKey(database, options.sinceMs))
+  for (const row of await store.totals.byKey(options.sinceMs))
     byKey.set(`${row.keyId}\u0000${row.accountId}`, row);
   for (const identity of table.identities) {
     const id = `${identity.keyId}\u0000${identity.accountId}`;
     if (!byKey.has(id)) byKey.set(id, { keyId: identity.keyId, accountId: identity.accountId, ...ZERO });
   }
-  const keyReports = [...byKey.values()]
-    .sort(
-      (a, b) =>
-        (a.keyId ?? "\uffff").localeCompare(b.keyId ?? "\uffff") ||
-        (a.accountId ?? "").localeCompare(b.accountId ?? ""),
-    )
-    .map((totals): KeyReport => {
-      const budget = totals.keyId === null ? undefined : table.budgets.get(totals.keyId);
-      if (budget === undefined || totals.keyId === null) return { ...totals, budget: null };
-      const window = budget.window;
-      const since =
-        window.kind === "rolling" ? options.nowMs - window.seconds * 1000 : Number.MIN_SAFE_INTEGER;
-      return {
-        ...totals,
-        budget: {
-          hardCap: budget.hardCap,
-          window: window.kind === "rolling" ? `rolling ${window.seconds}s` : "balance",
-          windowSpent: spentSince(database, totals.keyId, since),
-        },
-      };
+  const sorted = [...byKey.values()].sort(
+    (a, b) =>
+      (a.keyId ?? "\uffff").localeCompare(b.keyId ?? "\uffff") ||
+      (a.accountId ?? "").localeCompare(b.accountId ?? ""),
+  );
+  const keyReports: KeyReport[] = [];
+  for (const totals of sorted) {
+    const budget = totals.keyId === null ? undefined : table.budgets.get(totals.keyId);
+    if (budget === undefined || totals.keyId === null) {
+      keyReports.push({ ...totals, budget: null });
+      continue;
+    }
+    const window = budget.window;
+    const { spent } = await store.spendOf(totals.keyId, budget, options.nowMs);
+    keyReports.push({
+      ...totals,
+      budget: {
+        hardCap: budget.hardCap,
+        window: window.kind === "rolling" ? `rolling ${window.seconds}s` : "balance",
+        windowSpent: spent,
+      },
     });
-  const span = ledgerSpan(database);
+  }
+  const span = await store.totals.span();
   return {
     since: options.sinceMs > 0 ? iso(options.sinceMs) : null,
     rows: span.rows,
     firstAt: iso(span.firstMs),
     lastAt: iso(span.lastMs),
     keys: keyReports,
-    models: totalsByModel(database, options.sinceMs),
+    models: await store.totals.byModel(options.sinceMs),
   };
 }
 
@@ -85,7 +83,7 @@ const totalCells = (totals: KeyTotals | ModelTotals) => [
 ];
 
 /** The report as text tables for a terminal. */
-export function renderUsageReport(ledgerPath: string, report: UsageReport): string {
+export function renderUsageReport(location: string, report: UsageReport): string {
   const span =
     report.rows === 0
       ? "empty"
@@ -107,7 +105,7 @@ export function renderUsageReport(ledgerPath: string, report: UsageReport): stri
     report.models.map((model) => [model.model, ...totalCells(model)]),
   );
   return [
-    `Ledger ${ledgerPath} (${span})`,
+    `Ledger ${location} (${span})`,
     "",
     `Per key, ${scope} (WINDOW_SPENT is the budget's current spend; in-flight holds show in GET /v1/usage):`,
     keys,

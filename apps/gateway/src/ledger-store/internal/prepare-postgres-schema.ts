@@ -1,4 +1,4 @@
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import {
   checkLedgerSchemaVersion,
   LEDGER_MIGRATIONS,
@@ -12,9 +12,18 @@ const MIGRATION_LOCK = 7_101_015;
  * Brings the database up to `LEDGER_SCHEMA_VERSION` with the same migrations as the SQLite file, in one
  * transaction under an advisory lock (gateways starting together migrate once), or throws when the
  * database is newer than this build. The version lives in the one-row table `ledger_schema`.
+ * Without `migrate` (`cortex usage`) it only checks: it throws unless the ledger is there at this version.
  */
-export async function preparePostgresSchema(pool: Pool, location: string): Promise<void> {
+export async function preparePostgresSchema(pool: Pool, location: string, migrate = true): Promise<void> {
   const client = await pool.connect();
+  if (!migrate) {
+    try {
+      await checkPostgresSchema(client, location);
+      return;
+    } finally {
+      client.release();
+    }
+  }
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
@@ -47,5 +56,24 @@ export async function preparePostgresSchema(pool: Pool, location: string): Promi
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/** The read-only half of `preparePostgresSchema`: creates nothing, so it runs in a read-only session. */
+async function checkPostgresSchema(client: PoolClient, location: string): Promise<void> {
+  const table = await client.query<{ name: string | null }>(
+    "SELECT to_regclass('ledger_schema')::text AS name",
+  );
+  if (table.rows[0]?.name == null) {
+    // The caller names the location: "cannot open the ledger at …: <this>".
+    throw new Error("no cortex ledger there yet: cortex creates it on its first start with this url");
+  }
+  const found = await client.query<{ version: number | null }>(
+    "SELECT max(version) AS version FROM ledger_schema",
+  );
+  const version = found.rows[0]?.version ?? 0;
+  checkLedgerSchemaVersion(version, location);
+  if (version < LEDGER_SCHEMA_VERSION) {
+    throw new Error(`ledger ${location} is at schema version ${version}; start cortex once to upgrade it`);
   }
 }
