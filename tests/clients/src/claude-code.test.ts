@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { killLeftovers } from "@helexa/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claudeScript, PROOF_COMMAND, PROOF_FILE, PROOF_TEXT } from "./support/client-scripts.js";
 import { parseJsonLines } from "./support/parse-json-lines.js";
 import { readMetric } from "./support/read-metric.js";
 import { runClaudeCode } from "./support/run-claude-code.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import { API_KEY, CAPPED_KEY, type ClientFleet, startClientFleet } from "./support/start-client-fleet.js";
 
 // Claude Code 2.1.332 (pinned in package.json) against a real cortex + neuron: one agent turn, in which the

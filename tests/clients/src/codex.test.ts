@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { killLeftovers } from "@helexa/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codexScript, PROOF_FILE, PROOF_TEXT } from "./support/client-scripts.js";
 import { parseJsonLines } from "./support/parse-json-lines.js";
 import { readMetric } from "./support/read-metric.js";
 import { runCodex } from "./support/run-codex.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import { API_KEY, CAPPED_KEY, type ClientFleet, startClientFleet } from "./support/start-client-fleet.js";
 
 // Codex 0.171.0 (pinned in package.json) against a real cortex + neuron over the Responses API (streamed, as

@@ -1,8 +1,8 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { killLeftovers } from "@helexa/test-support";
 import { generateText, Output, stepCountIs, streamText, tool } from "ai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { petSchema, weatherArguments } from "./support/schemas.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY } from "./support/start-fleet.js";
 
 // The Vercel AI SDK (`ai`) with its OpenAI-compatible provider, unmodified, against cortex's `/v1`.

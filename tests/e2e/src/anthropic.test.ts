@@ -4,10 +4,10 @@ import type {
   Tool,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
+import { killLeftovers } from "@helexa/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { holdBusyModel } from "./support/hold-busy-model.js";
 import { weatherArguments, weatherToolParameters } from "./support/schemas.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY, TINY_BUSY } from "./support/start-fleet.js";
 
 // The official `@anthropic-ai/sdk`, unmodified, against cortex's Anthropic Messages API. Its baseURL is

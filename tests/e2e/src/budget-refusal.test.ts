@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { killLeftovers } from "@helexa/test-support";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY } from "./support/start-fleet.js";
 
 // The official SDKs, retries on, against a real cortex with keys: a budget refusal is final

@@ -1,3 +1,4 @@
+import { killLeftovers } from "@helexa/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectConforms, expectStreamConforms, type StreamKind } from "./contract/expect-conforms.js";
 import { openAiContract } from "./contract/openai-contract.js";
@@ -5,7 +6,6 @@ import { postOversized } from "./contract/post-oversized.js";
 import { readSse } from "./contract/read-sse.js";
 import { holdBusyModel } from "./support/hold-busy-model.js";
 import { petJsonSchema, weatherToolParameters } from "./support/schemas.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import {
   type Fleet,
   startFleet,

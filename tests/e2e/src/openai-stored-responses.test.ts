@@ -1,6 +1,6 @@
+import { killLeftovers } from "@helexa/test-support";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY } from "./support/start-fleet.js";
 
 // Stored responses with the official `openai` SDK against a real cortex (open mode: its in-memory store)

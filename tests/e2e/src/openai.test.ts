@@ -1,3 +1,4 @@
+import { killLeftovers } from "@helexa/test-support";
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type {
@@ -14,7 +15,6 @@ import {
   weatherArguments,
   weatherToolParameters,
 } from "./support/schemas.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import { type Fleet, startFleet, TINY, TINY_BUSY, TINY_CONTEXT } from "./support/start-fleet.js";
 
 // The official `openai` SDK, unmodified, against a real cortex in front of a real neuron on the tiny model.

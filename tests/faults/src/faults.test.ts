@@ -1,8 +1,8 @@
+import { waitFor } from "@helexa/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestOutcome } from "./support/check-reply.js";
 import { runLoad } from "./support/run-load.js";
 import { type FaultFleet, startFaultFleet } from "./support/start-fault-fleet.js";
-import { waitFor } from "./support/wait-for.js";
 
 // Two real neurons (tiny model) behind a real cortex with API keys on, under concurrent streaming and
 // whole-answer load; one fault per test, in this order (the last leaves one neuron). Every request must

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { killLeftovers } from "@helexa/test-support";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, it } from "vitest";
 import { launchChromium } from "./support/launch-chromium.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import {
   ADMIN_KEY,
   chat,

@@ -1,7 +1,7 @@
+import { killLeftovers } from "@helexa/test-support";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/launch-chromium.js";
-import { killLeftovers } from "./support/spawn-service.js";
 import {
   ADMIN_KEY,
   chat,

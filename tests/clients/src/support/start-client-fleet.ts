@@ -2,10 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
 import type { ScriptedModelOptions } from "@helexa/tiny-model";
 import { ensureTinyModel, generateScriptedModel } from "@helexa/tiny-model";
-import { type SpawnedService, spawnService } from "./spawn-service.js";
-import { waitFor } from "./wait-for.js";
 
 /** The random tiny model, served beside the scripted ones (Claude Code's small/fast model). */
 export const TINY = "tiny";
@@ -56,22 +55,22 @@ export async function startClientFleet(
       models.push({ id, path, context: SCRIPTED_CONTEXT });
     }
     await writeFile(join(folder, "neuron.toml"), neuronToml(models));
-    const neuron = await spawnService(
-      "neuron",
-      cliOf("@helexa/neuron"),
-      ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
-      { NEURON_LOG_LEVEL: "info" },
-      60_000,
-    );
+    const neuron = await spawnService({
+      name: "neuron",
+      cli: cliOf("@helexa/neuron"),
+      args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
+      env: { NEURON_LOG_LEVEL: "info" },
+      timeoutMs: 60_000,
+    });
     services.push(neuron);
     await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url));
-    const cortex = await spawnService(
-      "cortex",
-      cliOf("@helexa/gateway"),
-      ["serve", "--config", join(folder, "cortex.toml")],
-      { CORTEX_LOG_LEVEL: "info" },
-      60_000,
-    );
+    const cortex = await spawnService({
+      name: "cortex",
+      cli: cliOf("@helexa/gateway"),
+      args: ["serve", "--config", join(folder, "cortex.toml")],
+      env: { CORTEX_LOG_LEVEL: "info" },
+      timeoutMs: 60_000,
+    });
     services.push(cortex);
     const cortexUrl = cortex.listening.url;
     const ids = models.map((model) => model.id);

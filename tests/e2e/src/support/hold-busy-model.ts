@@ -1,5 +1,5 @@
+import { waitFor } from "@helexa/test-support";
 import { type Fleet, TINY_BUSY } from "./start-fleet.js";
-import { waitFor } from "./wait-for.js";
 
 /** The one sequence of `tiny-busy`, held by a long streaming request until `release()`. */
 export interface HeldSlot {

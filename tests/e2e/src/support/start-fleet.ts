@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
-import { type SpawnedService, spawnService } from "./spawn-service.js";
-import { waitFor } from "./wait-for.js";
 
 /** The model every test talks to: two sequences, default admission. */
 export const TINY = "tiny";
@@ -71,13 +70,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
     const onDemand = options.onDemandModels === true ? { folder } : undefined;
     await writeFile(join(folder, "neuron.toml"), neuronToml(model.path, options.neuronToken, onDemand));
-    const neuron = await spawnService(
-      "neuron",
-      cliOf("@helexa/neuron"),
-      ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
-      { NEURON_LOG_LEVEL: "info" },
-      60_000,
-    );
+    const neuron = await spawnService({
+      name: "neuron",
+      cli: cliOf("@helexa/neuron"),
+      args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
+      env: { NEURON_LOG_LEVEL: "info" },
+      timeoutMs: 60_000,
+    });
     services.push(neuron);
     // On-demand models need cortex's catalogue too: it loads only what it knows of.
     if (onDemand !== undefined) await writeFile(join(folder, "models.toml"), onDemandCatalogue());
@@ -86,13 +85,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       (onDemand === undefined ? "" : `models_config = "models.toml"\n\n`) +
         cortexToml(neuron.listening.url, options.apiKey, options.neuronToken, options.cappedKeys ?? []),
     );
-    const cortex = await spawnService(
-      "cortex",
-      cliOf("@helexa/gateway"),
-      ["serve", "--config", join(folder, "cortex.toml")],
-      { CORTEX_LOG_LEVEL: "info" },
-      60_000,
-    );
+    const cortex = await spawnService({
+      name: "cortex",
+      cli: cliOf("@helexa/gateway"),
+      args: ["serve", "--config", join(folder, "cortex.toml")],
+      env: { CORTEX_LOG_LEVEL: "info" },
+      timeoutMs: 60_000,
+    });
     services.push(cortex);
     const cortexUrl = cortex.listening.url;
     await waitFor(

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
-import { type SpawnedService, spawnService } from "./spawn-service.js";
-import { waitFor } from "./wait-for.js";
 
 /** The model both neurons serve. */
 export const MODEL = "tiny";
@@ -52,32 +51,34 @@ export async function startFaultFleet(): Promise<FaultFleet> {
     for (const name of ["a", "b"]) {
       const config = join(folder, `neuron-${name}.toml`);
       await writeFile(config, neuronToml(model.path));
-      const service = await spawnService(
-        `neuron-${name}`,
-        cliOf("@helexa/neuron"),
-        ["serve", "--config", config, "--port", "0"],
-        { NEURON_LOG_LEVEL: "info" },
-        120_000,
-      );
+      const service = await spawnService({
+        name: `neuron-${name}`,
+        cli: cliOf("@helexa/neuron"),
+        args: ["serve", "--config", config, "--port", "0"],
+        env: { NEURON_LOG_LEVEL: "info" },
+        timeoutMs: 120_000,
+      });
       services.push(service);
-      neurons.push({ name, url: service.url, service, model: () => modelOn(service.url) });
+      const url = service.listening.url;
+      neurons.push({ name, url, service, model: () => modelOn(url) });
     }
     await writeFile(join(folder, "cortex.toml"), cortexToml(neurons));
-    const cortex = await spawnService(
-      "cortex",
-      cliOf("@helexa/gateway"),
-      ["serve", "--config", join(folder, "cortex.toml")],
-      { CORTEX_LOG_LEVEL: "info" },
-      120_000,
-    );
+    const cortex = await spawnService({
+      name: "cortex",
+      cli: cliOf("@helexa/gateway"),
+      args: ["serve", "--config", join(folder, "cortex.toml")],
+      env: { CORTEX_LOG_LEVEL: "info" },
+      timeoutMs: 120_000,
+    });
     services.push(cortex);
+    const cortexUrl = cortex.listening.url;
     const headers = { authorization: `Bearer ${API_KEY}` };
     const fleet: FaultFleet = {
-      cortexUrl: cortex.url,
+      cortexUrl,
       headers,
       neurons,
       async usage() {
-        const response = await fetch(`${cortex.url}/v1/usage`, { headers });
+        const response = await fetch(`${cortexUrl}/v1/usage`, { headers });
         if (!response.ok) throw new Error(`GET /v1/usage: ${response.status}`);
         return (await response.json()) as { spent: number; reserved: number };
       },
@@ -90,7 +91,7 @@ export async function startFaultFleet(): Promise<FaultFleet> {
             `neuron ${neuron.name} serving ${MODEL}`,
           );
         }
-        await waitFor(() => cortexLists(cortex.url, headers), 60_000, `cortex listing ${MODEL}`);
+        await waitFor(() => cortexLists(cortexUrl, headers), 60_000, `cortex listing ${MODEL}`);
         // cortex polls every 200 ms: a few polls and it has seen every replica as it is now.
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       },

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
-import { type SpawnedService, spawnService } from "./spawn-service.js";
-import { waitFor } from "./wait-for.js";
 
 /** Preloaded on the neuron. */
 export const TINY = "tiny";
@@ -62,13 +61,12 @@ export async function startUiFleet(): Promise<UiFleet> {
         ``,
       ].join("\n"),
     );
-    const neuron = await spawnService(
-      "neuron",
-      cliOf("@helexa/neuron"),
-      ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
-      {},
-      120_000,
-    );
+    const neuron = await spawnService({
+      name: "neuron",
+      cli: cliOf("@helexa/neuron"),
+      args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
+      timeoutMs: 120_000,
+    });
     services.push(neuron);
     await writeFile(join(folder, "models.toml"), `[[models]]\nid = "${TINY_COLD}"\n`);
     await writeFile(
@@ -100,13 +98,12 @@ export async function startUiFleet(): Promise<UiFleet> {
         ``,
       ].join("\n"),
     );
-    const cortex = await spawnService(
-      "cortex",
-      cliOf("@helexa/gateway"),
-      ["serve", "--config", join(folder, "cortex.toml")],
-      {},
-      60_000,
-    );
+    const cortex = await spawnService({
+      name: "cortex",
+      cli: cliOf("@helexa/gateway"),
+      args: ["serve", "--config", join(folder, "cortex.toml")],
+      timeoutMs: 60_000,
+    });
     services.push(cortex);
     const cortexUrl = cortex.listening.url;
     await waitFor(
