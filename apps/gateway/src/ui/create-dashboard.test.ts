@@ -224,11 +224,46 @@ describe("the dashboard with require_auth and roles", () => {
     const cookie = good.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
+    // Plain HTTP on loopback: a Secure cookie would be dropped by some browsers, and the login would fail.
+    expect(cookie).not.toMatch(/;\s*Secure/i);
     const page = await get("/ui", { cookie: cookie.split(";")[0] ?? "" });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('data-node="gpu-1"');
     expect(html).not.toContain(USER);
+  });
+
+  it("marks the key cookie Secure when the browser came over HTTPS (URL, proxy's X-Forwarded-Proto, Origin)", async () => {
+    const { cortex, server } = await start({ keys: true });
+    const form = (headers: Record<string, string>) => ({
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams({ key: USER }),
+      redirect: "manual" as const,
+    });
+    const host = new URL(server.url).host;
+    const logins = [
+      // A TLS server in front of the app itself: the request URL is https.
+      await cortex.app.request("https://cortex.example/ui/login", form({})),
+      // A TLS-terminating proxy in front of cortex's plain-HTTP listener.
+      await fetch(`${server.url}/ui/login`, form({ "x-forwarded-proto": "https" })),
+      // The browser's own Origin says https (a proxy that sets no X-Forwarded-Proto).
+      await fetch(`${server.url}/ui/login`, form({ origin: `https://${host}` })),
+    ];
+    for (const login of logins) {
+      expect(login.status).toBe(303);
+      const cookie = login.headers.get("set-cookie") ?? "";
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Strict/i);
+      expect(cookie).toMatch(/;\s*Secure/i);
+    }
+    const logout = await fetch(`${server.url}/ui/logout`, {
+      method: "POST",
+      headers: { "x-forwarded-proto": "https" },
+      redirect: "manual",
+    });
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get("set-cookie")).toMatch(/Max-Age=0.*;\s*Secure/i);
   });
 
   it("shows a user key no admin action and its own usage only; refuses it on /admin with 403", async () => {

@@ -18,6 +18,7 @@ import { LoginPage } from "./pages/login-page.js";
 import { UsageSection } from "./pages/usage-section.js";
 import { readKeyUsage } from "./read-key-usage.js";
 import { serveAsset } from "./serve-asset.js";
+import { servedOverHttps } from "./served-over-https.js";
 import { createTrafficSampler } from "./traffic/create-traffic-sampler.js";
 
 export interface DashboardOptions {
@@ -102,11 +103,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         if (!HelexaError.is(error)) throw error;
         return c.html(`<!doctype html>${<LoginPage message="That key was not accepted." />}`, 401, noStore);
       }
-      setCookie(c, KEY_COOKIE, key, { httpOnly: true, sameSite: "Strict", path: "/" });
+      setCookie(c, KEY_COOKIE, key, { httpOnly: true, sameSite: "Strict", path: "/", secure: overHttps(c) });
       return c.redirect("/ui", 303);
     })
     .post("/ui/logout", (c) => {
-      deleteCookie(c, KEY_COOKIE, { path: "/" });
+      deleteCookie(c, KEY_COOKIE, { path: "/", secure: overHttps(c) });
       return c.redirect("/ui", 303);
     })
     .get("/ui/fleet", async (c) => {
@@ -148,6 +149,15 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
   } catch {
     return false;
   }
+}
+
+/** Whether the key cookie gets `Secure`: the browser came over HTTPS (see `servedOverHttps`). */
+function overHttps(c: Parameters<typeof resolveDashboardAccess>[0]): boolean {
+  return servedOverHttps({
+    url: c.req.url,
+    forwardedProto: c.req.header("x-forwarded-proto"),
+    origin: c.req.header("origin"),
+  });
 }
 
 /** The caller's access, or the login page (401) when a key is needed and missing or wrong. */
