@@ -11,7 +11,7 @@ export interface SpawnedCortex {
   metricsUrl: string;
   /** Every stdout line so far. */
   lines: string[];
-  /** SIGTERM and wait for the exit code. */
+  /** SIGTERM and wait for the exit code and the end of its output. */
   stop(): Promise<number | null>;
 }
 
@@ -26,7 +26,9 @@ export function spawnCortex(configPath: string, env: Record<string, string> = {}
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // `close`, not `exit`: a child's pipes may still hold its last lines when `exit` fires (its "stopped" line,
+  // its reason for failing), and `lines` must have them once `stop()` resolves.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       lines.push(line);
