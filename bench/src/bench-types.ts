@@ -81,6 +81,8 @@ export interface GroupSession {
 export interface BenchGroup {
   name: string;
   description: string;
+  /** Bound on one round of this group (default 10 minutes): a group whose round is minutes of CPU sets more. */
+  roundTimeoutMs?: number;
   setup(context: GroupContext): Promise<GroupSession>;
 }
 

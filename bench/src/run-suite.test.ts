@@ -93,4 +93,24 @@ describe("runSuite (smoke: the harness runs; no timing is asserted)", () => {
       { name: "y", rounds: [1, 2, 3], min: 1, median: 2, max: 3, verdict: "pass" },
     ]);
   });
+
+  it("bounds a round by the group's own round timeout, keeps the rounds before it and disposes", async () => {
+    let disposed = false;
+    const stuck: BenchGroup = {
+      name: "stuck",
+      description: "never finishes round 2",
+      roundTimeoutMs: 50,
+      setup: async () => ({
+        measureRound: (round) =>
+          round === 0 ? Promise.resolve([{ name: "z", unit: "ms", value: 1 }]) : new Promise(() => {}),
+        dispose: async () => {
+          disposed = true;
+        },
+      }),
+    };
+    const results = await runSuite({ name: "stuck", quick: true, rounds: 3, groups: [stuck], root });
+    expect(results.groups[0]!.notes).toEqual(["FAILED: round 2 took longer than 50 ms"]);
+    expect(results.groups[0]!.figures).toMatchObject([{ name: "z", rounds: [1] }]);
+    expect(disposed).toBe(true);
+  });
 });

@@ -14,7 +14,7 @@ export interface SuiteOptions {
   /** Repository root. */
   root: string;
   log?: (text: string) => void;
-  /** Bound on one round of one group; a round that takes longer fails the group. */
+  /** Bound on one round of any group, over the group's own; a round that takes longer fails the group. */
   roundTimeoutMs?: number;
 }
 
@@ -46,7 +46,7 @@ async function runGroup(group: BenchGroup, options: SuiteOptions): Promise<Group
       for (let round = 0; round < options.rounds; round += 1) {
         context.log(`round ${round + 1}/${options.rounds}`);
         globalThis.gc?.();
-        const timeout = options.roundTimeoutMs ?? 600_000;
+        const timeout = options.roundTimeoutMs ?? group.roundTimeoutMs ?? 600_000;
         rounds.push(await withTimeout(session.measureRound(round), timeout, `round ${round + 1}`));
       }
     } finally {

@@ -24,7 +24,7 @@ type Strategy = "least_busy" | "cache_aware";
 /**
  * A generated model whose prompt evaluation dominates time to first token, as a real model's does: 256 wide,
  * 4 blocks, f16, an 8,192-token context. On one thread of the reference CPU it evaluates a 2,300-token prompt
- * in about 0.43 s of CPU time and a 3,300-token one in about 0.7 s (the default tiny model: about 0.1 s), and
+ * in about 0.43 s of CPU time and a 3,300-token one in about 0.7 s (the default tiny model: 0.1 s and 0.19 s), and
  * its KV state is about 4 KB a token. Six blocks would double that and not fit the group in ~12 minutes here.
  */
 export const cacheModelOptions: TinyModelOptions = {
@@ -61,6 +61,8 @@ function summarize(result: WorkloadResult) {
  */
 export const cacheGroup: BenchGroup = {
   name: "cache",
+  // A round is minutes of prompt evaluation on 2 cores that other jobs share (about 8 at load 20).
+  roundTimeoutMs: 30 * 60_000,
   description:
     "cache-aware vs least-busy routing: 8 conversations × 6 turns over a 2,000-token history, 2 and 4 neurons × 2 sequences",
   async setup(context) {
