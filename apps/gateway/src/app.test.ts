@@ -32,7 +32,7 @@ async function cortexWith(options: FakeNeuronOptions) {
     fetch: globalThis.fetch,
     logger: silentLogger,
     intervalMs: 60_000,
-    timeoutMs: 2_000,
+    timeoutMs: 10_000,
     unhealthyAfterFailures: 2,
     now: Date.now,
   });

@@ -25,7 +25,7 @@ async function setup(options: FakeNeuronOptions = {}, unhealthyAfterFailures = 2
     fetch: globalThis.fetch,
     logger: silentLogger,
     intervalMs: 60_000,
-    timeoutMs: 2_000,
+    timeoutMs: 10_000,
     unhealthyAfterFailures,
     now: Date.now,
   });
@@ -72,7 +72,7 @@ describe("poller", () => {
       fetch: globalThis.fetch,
       logger: silentLogger,
       intervalMs: 60_000,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       unhealthyAfterFailures: 1,
       now: Date.now,
     });
@@ -175,7 +175,7 @@ describe("poller logging", () => {
       fetch: globalThis.fetch,
       logger: { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") },
       intervalMs: 60_000,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       unhealthyAfterFailures: 2,
       now: Date.now,
     });

@@ -114,7 +114,7 @@ describe("the poller over createHttpFetch", () => {
       fetch: fetchOverHttp,
       logger: silentLogger,
       intervalMs: 60_000,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       unhealthyAfterFailures: 1,
       now: Date.now,
     });
@@ -146,6 +146,8 @@ describe("the poller over createHttpFetch", () => {
     expect(polled.lastError).toBe("/models: HTTP 500");
   });
 
+  // Spawning the neuron and loading its model is inside this test: on a loaded 2-core machine that alone took
+  // over the default 60 s, so it gets the bound the real-neuron suites give their beforeAll (and more).
   it("sees a real neuron's /health change with its load on the next poll", async () => {
     const neuron = await spawnTinyNeuron({});
     try {
@@ -192,7 +194,7 @@ describe("the poller over createHttpFetch", () => {
     } finally {
       await neuron.kill();
     }
-  });
+  }, 180_000);
 });
 
 async function waitForInFlight(url: string, done: (inFlight: number) => boolean): Promise<void> {

@@ -65,7 +65,7 @@ export async function createTestCortex(options: {
     fetch,
     logger: silentLogger,
     intervalMs: 60_000,
-    timeoutMs: 2_000,
+    timeoutMs: 10_000,
     unhealthyAfterFailures: options.config?.unhealthyAfterFailures ?? TEST_APP_CONFIG.unhealthyAfterFailures,
     now: Date.now,
   });
