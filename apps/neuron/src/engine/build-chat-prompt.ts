@@ -1,4 +1,4 @@
-import { invalidRequest, templateRenderFailed } from "@helexa/core";
+import { invalidRequest, templateRenderFailed } from "@helexa/core/errors";
 import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
 import type { EngineChatRequest, EngineTool } from "../ipc/engine-request.js";
 import { convertChatHistory } from "./convert-chat-history.js";

@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import type { EngineRequest, EngineSampling } from "../ipc/engine-request.js";
 
 /**

@@ -1,4 +1,4 @@
-import { contextLengthExceeded, type PromptField } from "@helexa/core";
+import { contextLengthExceeded, type PromptField } from "@helexa/core/errors";
 import { maxPromptTokens } from "../ipc/max-prompt-tokens.js";
 
 /**

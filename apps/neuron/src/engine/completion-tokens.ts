@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import { type LlamaModel, LlamaVocabularyType, type Token } from "node-llama-cpp";
 import type { EngineCompletionRequest } from "../ipc/engine-request.js";
 import { infillTokens } from "./infill-tokens.js";

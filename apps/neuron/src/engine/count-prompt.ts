@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { WorkerCountResult } from "../ipc/worker-protocol.js";
 import { buildChatPrompt, type ChatPrompt } from "./build-chat-prompt.js";

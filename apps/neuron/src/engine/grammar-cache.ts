@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import type { Llama, LlamaGrammar } from "node-llama-cpp";
 import { withBoundedNumbers } from "./bound-json-numbers.js";
 

@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import type { LlamaModel, Token } from "node-llama-cpp";
 import type { EngineInfill } from "../ipc/engine-request.js";
 

@@ -1,4 +1,4 @@
-import { summarizePrefixBlocks } from "@helexa/core";
+import { summarizePrefixBlocks } from "@helexa/core/summarize-prefix-blocks";
 import {
   type ChatWrapper,
   getLlama,

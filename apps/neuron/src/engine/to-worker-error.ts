@@ -1,4 +1,4 @@
-import { HelexaError } from "@helexa/core";
+import { HelexaError } from "@helexa/core/errors";
 import type { WorkerError } from "../ipc/worker-protocol.js";
 
 /** What a request's reply says when the engine failed for a reason that is not the request's. */

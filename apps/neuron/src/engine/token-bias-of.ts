@@ -1,4 +1,4 @@
-import { invalidRequest } from "@helexa/core";
+import { invalidRequest } from "@helexa/core/errors";
 import { type LlamaModel, type Token, TokenBias } from "node-llama-cpp";
 import { vocabularySize } from "./vocabulary-size.js";
 

@@ -1,4 +1,4 @@
-import { HelexaError } from "@helexa/core";
+import { HelexaError } from "@helexa/core/errors";
 import type { EngineRequest } from "../ipc/engine-request.js";
 import type { GenerationEvent } from "../ipc/generation-event.js";
 import { heartbeatIntervalMs } from "../ipc/heartbeat-interval-ms.js";

@@ -1,4 +1,4 @@
-import type { PromptField } from "@helexa/core";
+import type { PromptField } from "@helexa/core/errors";
 import type { EngineRequest } from "./engine-request.js";
 
 /**
