@@ -166,6 +166,8 @@ function rankReplicas(
       evict: [],
     };
   });
+  // One replica (the common case) needs no order, and no tie-break ranks are hashed for it.
+  if (candidates.length < 2) return candidates;
   if (tieBreakSalt === undefined) return candidates.sort(compareReplicaLoad);
   const tieRank = new Map(
     candidates.map((candidate) => [candidate.node, saltedRank(tieBreakSalt, candidate.node)]),
