@@ -125,30 +125,53 @@ export function createDirectProxy(deps: DirectProxyDeps): DirectListener {
 /**
  * The client-gone signal of a request served straight from Node: aborted when its response closes before
  * it finished (the client disconnected). One `close` listener on the response serves every abort
- * listener, so no `AbortController` / `EventTarget` is built per request.
+ * listener, so no `AbortController` / `EventTarget` is built per request; the signal is one small object
+ * whose methods live on its class (nothing is allocated per request beyond it and its listener list).
  */
 export function closeSignal(outgoing: ServerResponse): ClientSignal {
-  let aborted = false;
-  let listeners: Array<() => void> = [];
-  outgoing.once("close", () => {
+  return new CloseSignal(outgoing);
+}
+
+class CloseSignal implements ClientSignal {
+  aborted = false;
+  readonly #outgoing: ServerResponse;
+  /** Most requests have one listener at a time (the upstream call's), so no array is built for it. */
+  #first: (() => void) | null = null;
+  #more: Array<() => void> | null = null;
+
+  constructor(outgoing: ServerResponse) {
+    this.#outgoing = outgoing;
+    outgoing.on("close", this.#onClose);
+  }
+
+  readonly #onClose = (): void => {
+    const outgoing = this.#outgoing;
+    outgoing.off("close", this.#onClose);
     if (outgoing.writableFinished) return;
-    aborted = true;
-    const called = listeners;
-    listeners = [];
-    for (const listener of called) listener();
-  });
-  return {
-    get aborted() {
-      return aborted;
-    },
-    addEventListener(_type, listener) {
-      if (!aborted && !listeners.includes(listener)) listeners.push(listener);
-    },
-    removeEventListener(_type, listener) {
-      const index = listeners.indexOf(listener);
-      if (index !== -1) listeners.splice(index, 1);
-    },
+    this.aborted = true;
+    const first = this.#first;
+    const more = this.#more;
+    this.#first = null;
+    this.#more = null;
+    first?.();
+    if (more !== null) for (const listener of more) listener();
   };
+
+  addEventListener(_type: "abort", listener: () => void): void {
+    if (this.aborted || this.#first === listener || this.#more?.includes(listener)) return;
+    if (this.#first === null) this.#first = listener;
+    else if (this.#more === null) this.#more = [listener];
+    else this.#more.push(listener);
+  }
+
+  removeEventListener(_type: "abort", listener: () => void): void {
+    if (this.#first === listener) {
+      this.#first = this.#more?.shift() ?? null;
+      return;
+    }
+    const index = this.#more?.indexOf(listener) ?? -1;
+    if (index !== -1) this.#more?.splice(index, 1);
+  }
 }
 
 /** UTF-8, dropping a leading byte-order mark (as lenient JSON readers do; the neuron does the same). */
@@ -192,10 +215,11 @@ export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): P
     const onClose = () => {
       if (!incoming.complete) onGone();
     };
+    // `on`, not `once`, for all four: `stop` removes them together, and `once` would wrap each one.
     incoming.on("data", onData);
-    incoming.once("end", onEnd);
-    incoming.once("error", onGone);
-    incoming.once("close", onClose);
+    incoming.on("end", onEnd);
+    incoming.on("error", onGone);
+    incoming.on("close", onClose);
   });
 }
 
