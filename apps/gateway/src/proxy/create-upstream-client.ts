@@ -1,4 +1,5 @@
 import {
+  type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingHttpHeaders,
@@ -72,59 +73,95 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
   return {
     post(url, headers, body) {
       const target = parse(url);
-      const { secure } = target;
       headers["content-length"] = String(Buffer.byteLength(body));
-      let current: ReturnType<typeof httpRequest> | undefined;
-      let aborted: Error | undefined;
-      let rejectReply: (error: Error) => void = () => {};
-      const reply = new Promise<UpstreamReply>((resolve, reject) => {
-        rejectReply = reject;
-        const send = (retried: boolean) => {
-          const requestOptions: RequestOptions = {
-            host: target.host,
-            port: target.port,
-            path: target.path,
-            method: "POST",
-            agent: secure ? https : http,
-            headers,
-          };
-          if (target.auth !== undefined) requestOptions.auth = target.auth;
-          const request = (secure ? httpsRequest : httpRequest)(requestOptions, (message) => {
-            // A body cut short (abort, neuron gone) errors here; its readers see that through their own
-            // listeners, and this one keeps a late error from becoming an uncaught exception.
-            message.on("error", ignoreLateError);
-            resolve({ status: message.statusCode ?? 502, headers: message.headers, message });
-          });
-          current = request;
-          // `on`, not `once`: a request destroyed after its first error may emit again.
-          request.on("error", (error: NodeJS.ErrnoException) => {
-            if (aborted === undefined && !retried && request.reusedSocket && error.code === "ECONNRESET") {
-              send(true);
-              return;
-            }
-            reject(aborted ?? error);
-          });
-          request.end(body);
-        };
-        send(false);
-      });
-      return {
-        reply,
-        abort(reason) {
-          if (aborted !== undefined) return;
-          aborted = reason;
-          // No error argument: the reply promise already rejects with `aborted`, and a request whose reply
-          // has finished must not re-emit the reason on a socket nobody listens to.
-          current?.destroy();
-          rejectReply(reason);
-        },
-      };
+      return new Post(target, target.secure ? https : http, headers, body);
     },
     close() {
       http.destroy();
       https.destroy();
     },
   };
+}
+
+/**
+ * One POST in flight. A class, so what each request needs is one object and two bound callbacks rather
+ * than a closure per step.
+ */
+class Post implements UpstreamRequest {
+  readonly reply: Promise<UpstreamReply>;
+  #resolve!: (reply: UpstreamReply) => void;
+  #reject!: (error: Error) => void;
+  #current: ClientRequest | undefined;
+  #aborted: Error | undefined;
+  #retried = false;
+  readonly #target: Target;
+  readonly #agent: HttpAgent;
+  readonly #headers: Record<string, string>;
+  readonly #body: string;
+
+  constructor(target: Target, agent: HttpAgent, headers: Record<string, string>, body: string) {
+    this.#target = target;
+    this.#agent = agent;
+    this.#headers = headers;
+    this.#body = body;
+    this.reply = new Promise<UpstreamReply>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#send();
+  }
+
+  #send(): void {
+    const target = this.#target;
+    const requestOptions: RequestOptions = {
+      host: target.host,
+      port: target.port,
+      path: target.path,
+      method: "POST",
+      agent: this.#agent,
+      headers: this.#headers,
+    };
+    if (target.auth !== undefined) requestOptions.auth = target.auth;
+    const request = (target.secure ? httpsRequest : httpRequest)(requestOptions, this.#onResponse);
+    this.#current = request;
+    // `on`, not `once`: a request destroyed after its first error may emit again.
+    request.on("error", this.#onError);
+    request.end(this.#body);
+  }
+
+  readonly #onResponse = (message: IncomingMessage): void => {
+    // A body cut short (abort, neuron gone) errors here; its readers see that through their own
+    // listeners, and this one keeps a late error from becoming an uncaught exception.
+    message.on("error", ignoreLateError);
+    this.#resolve({ status: message.statusCode ?? 502, headers: message.headers, message });
+  };
+
+  readonly #onError = (error: NodeJS.ErrnoException): void => {
+    const request = this.#current;
+    if (
+      this.#aborted === undefined &&
+      !this.#retried &&
+      request?.reusedSocket === true &&
+      error.code === "ECONNRESET"
+    ) {
+      // A request that failed on a reused keep-alive socket the neuron had just closed: nothing reached it.
+      request.off("error", this.#onError);
+      request.on("error", ignoreLateError);
+      this.#retried = true;
+      this.#send();
+      return;
+    }
+    this.#reject(this.#aborted ?? error);
+  };
+
+  abort(reason: Error): void {
+    if (this.#aborted !== undefined) return;
+    this.#aborted = reason;
+    // No error argument: the reply promise already rejects with `aborted`, and a request whose reply
+    // has finished must not re-emit the reason on a socket nobody listens to.
+    this.#current?.destroy();
+    this.#reject(reason);
+  }
 }
 
 /** A neuron URL, parsed once into what `http.request` needs. */
@@ -142,10 +179,11 @@ function ignoreLateError(): void {}
 export function readMessage(message: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // `on`, not `once`: each fires once for a message anyway, and `once` would wrap every listener.
     message.on("data", (chunk: Buffer) => chunks.push(chunk));
-    message.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    message.once("error", reject);
-    message.once("close", () => {
+    message.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    message.on("error", reject);
+    message.on("close", () => {
       if (!message.complete) reject(new Error("upstream closed the connection mid-body"));
     });
   });
@@ -174,32 +212,62 @@ export function startUpstreamCall(
   timeoutMs: number,
 ): { call: UpstreamCall; reply: Promise<UpstreamReply> } {
   const request = client.post(url, init.headers, init.body);
-  let timer: NodeJS.Timeout | undefined;
-  const onClientAbort = () => request.abort(new Error("client disconnected"));
-  const call: UpstreamCall = {
-    abortReason: null,
-    abort(reason) {
-      call.abortReason ??= reason;
-      request.abort(new Error(reason));
-    },
-    rearm(ms) {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => call.abort("timeout"), ms);
-      timer.unref?.();
-    },
-    clearTimer() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-    },
-    dispose() {
-      call.clearTimer();
-      clientSignal.removeEventListener("abort", onClientAbort);
-    },
-  };
-  if (clientSignal.aborted) onClientAbort();
-  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
-  call.rearm(timeoutMs);
+  const call = new LinkedCall(request, clientSignal, timeoutMs);
   return { call, reply: request.reply };
+}
+
+/** `UpstreamCall` as one object: its methods live on the class, so a request allocates no closures for them. */
+class LinkedCall implements UpstreamCall {
+  abortReason: string | null = null;
+  readonly #request: UpstreamRequest;
+  readonly #signal: ClientSignal;
+  #timer: NodeJS.Timeout | undefined;
+  #timerMs = 0;
+
+  constructor(request: UpstreamRequest, signal: ClientSignal, timeoutMs: number) {
+    this.#request = request;
+    this.#signal = signal;
+    if (signal.aborted) this.#onClientAbort();
+    else signal.addEventListener("abort", this.#onClientAbort, { once: true });
+    this.rearm(timeoutMs);
+  }
+
+  readonly #onClientAbort = (): void => {
+    this.#request.abort(new Error("client disconnected"));
+  };
+
+  readonly #onTimeout = (): void => {
+    this.abort("timeout");
+  };
+
+  abort(reason: string): void {
+    this.abortReason ??= reason;
+    this.#request.abort(new Error(reason));
+  }
+
+  rearm(ms: number): void {
+    const timer = this.#timer;
+    // Same length as the armed one: restart it in place rather than build another.
+    if (timer !== undefined && ms === this.#timerMs) {
+      timer.refresh();
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    const next = setTimeout(this.#onTimeout, ms);
+    next.unref?.();
+    this.#timer = next;
+    this.#timerMs = ms;
+  }
+
+  clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    this.#signal.removeEventListener("abort", this.#onClientAbort);
+  }
 }
 
 /** Never forwarded to a neuron: hop-by-hop, framing, compression, and the client's credentials. */
