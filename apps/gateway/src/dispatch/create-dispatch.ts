@@ -26,7 +26,7 @@ import type { ResponseStore } from "../responses/response-store.js";
 import type { Dispatch, DispatchRequest } from "./dispatch.js";
 import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
-import { type ForwardDeps, forward } from "./internal/forward.js";
+import { type ForwardDeps, forward, type RequestState } from "./internal/forward.js";
 import {
   buildFleetSnapshot,
   createPrefixCacheRanker,
@@ -126,75 +126,109 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
   };
 
-  const dispatchWithId = async (
-    original: DispatchRequest,
-    requestId: string,
-    clientRequestId: string,
-  ): Promise<Response> => {
-    let request = original;
-    let turn: ResponsesTurn | undefined;
-    if (request.route === "/v1/responses" && deps.responses !== undefined) {
-      turn = await prepareResponsesTurn(request.body, request.identity?.keyId ?? null, {
-        store: deps.responses,
-        logger: deps.logger,
-        now: () => deps.clock.now(),
-      });
-      if (turn.changed) request = { ...request, body: turn.body, rawBody: undefined };
-    }
-    const startedAt = request.startedAt ?? performance.now();
-    const requested = request.body.model;
-    if (typeof requested !== "string" || requested === "") throw missingModelField();
-    const planned = plan(requested);
-    const model = planned.model;
-    let candidates = planned.candidates;
-    const metered = request.route !== "/v1/tokenize";
-    const estimateBody = request.originalBody ?? request.body;
-    let estimate: number | null = null;
-    if (metered) {
-      try {
-        const checked = preValidate(
-          fleet,
-          model,
-          candidates,
-          estimateBody,
-          clientHeader(request.headers, "user-agent"),
-          request.route,
-        );
-        candidates = checked.candidates;
-        estimate = checked.estimate;
-      } catch (error) {
-        metrics.refusals.inc({ code: "context_length_exceeded" });
-        throw error;
+  return async function dispatch(original: DispatchRequest): Promise<Response> {
+    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back,
+    // on refusals too.
+    const requestId = randomUUID();
+    const clientRequestId = validRequestId(clientHeader(original.headers, "x-request-id")) ?? requestId;
+    try {
+      let request = original;
+      let turn: ResponsesTurn | undefined;
+      if (request.route === "/v1/responses" && deps.responses !== undefined) {
+        turn = await prepareResponsesTurn(request.body, request.identity?.keyId ?? null, {
+          store: deps.responses,
+          logger: deps.logger,
+          now: () => deps.clock.now(),
+        });
+        if (turn.changed) request = { ...request, body: turn.body, rawBody: undefined };
       }
-    }
-    // Cache-aware order among the replicas the prompt fits (the request's prefix blocks are hashed once).
-    if (metered) candidates = rankByCacheOrder(model, candidates, request);
-    const promptEstimate = () => {
-      estimate ??= estimatePromptTokens(estimateBody);
-      return estimate;
-    };
-    let reservation: Reservation | null = null;
-    let outputLimit: number | undefined;
-    if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
-      const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
-      const reserved = deps.entitlements.reserve(request.identity, planned.tokens, {
-        model,
-        requestId,
-        promptTokens: planned.promptTokens,
-      });
-      // A shared ledger answers later; the in-process one at once, and dispatch then stays in this tick.
-      reservation = reserved instanceof Promise ? await reserved : reserved;
-      // Anonymous callers are never limited, so their bodies go as sent.
-      if (request.identity !== null) outputLimit = planned.outputLimit;
-    }
-    const guard = createSettleGuard(deps.entitlements, reservation, model, requestId);
-    const stream = request.body.stream === true;
-    const cold = candidates[0]?.coldLoad === true;
+      const startedAt = request.startedAt ?? performance.now();
+      const requested = request.body.model;
+      if (typeof requested !== "string" || requested === "") throw missingModelField();
+      const planned = plan(requested);
+      const model = planned.model;
+      let candidates = planned.candidates;
+      const metered = request.route !== "/v1/tokenize";
+      const estimateBody = request.originalBody ?? request.body;
+      let estimate: number | null = null;
+      if (metered) {
+        try {
+          const checked = preValidate(
+            fleet,
+            model,
+            candidates,
+            estimateBody,
+            clientHeader(request.headers, "user-agent"),
+            request.route,
+          );
+          candidates = checked.candidates;
+          estimate = checked.estimate;
+        } catch (error) {
+          metrics.refusals.inc({ code: "context_length_exceeded" });
+          throw error;
+        }
+      }
+      // Cache-aware order among the replicas the prompt fits (the request's prefix blocks are hashed once).
+      if (metered) candidates = rankByCacheOrder(model, candidates, request);
+      const promptEstimate = () => {
+        estimate ??= estimatePromptTokens(estimateBody);
+        return estimate;
+      };
+      let reservation: Reservation | null = null;
+      let outputLimit: number | undefined;
+      if (metered && request.route !== "/v1/tokenize" && deps.entitlements !== undefined) {
+        const planned = planReservation(fleet, model, candidates, request, request.route, promptEstimate());
+        const reserved = deps.entitlements.reserve(request.identity, planned.tokens, {
+          model,
+          requestId,
+          promptTokens: planned.promptTokens,
+        });
+        // A shared ledger answers later; the in-process one at once, and dispatch then stays in this tick.
+        reservation = reserved instanceof Promise ? await reserved : reserved;
+        // Anonymous callers are never limited, so their bodies go as sent.
+        if (request.identity !== null) outputLimit = planned.outputLimit;
+      }
+      const guard = createSettleGuard(deps.entitlements, reservation, model, requestId);
+      const stream = request.body.stream === true;
+      const cold = candidates[0]?.coldLoad === true;
 
-    const serve = async (): Promise<Response> => {
-      let waitedMs = 0;
-      try {
-        if (cold) {
+      const state = (servedBy: RouteCandidate[], waitedMs: number): RequestState => ({
+        route: request.route,
+        model,
+        candidates: servedBy,
+        body: buildUpstreamBody(request, model, outputLimit),
+        requestId,
+        clientRequestId,
+        metered: reservation !== null,
+        clientHeaders: request.headers,
+        identity: request.identity,
+        signal: request.signal,
+        stream,
+        guard,
+        startedAt,
+        waitedMs,
+        coldStart: cold,
+        promptEstimate,
+        responsesTurn: turn,
+        // A stream committed to keep-alives pipes a Response into its own body.
+        outgoing: cold && stream ? undefined : request.outgoing,
+      });
+      const failed = (error: unknown): never => {
+        guard.release(null, request.signal.aborted ? "aborted" : "error");
+        throw error;
+      };
+
+      // The common case, a warm replica: forward at once, with no closure or extra async step around it.
+      if (!cold) {
+        try {
+          return await forward(forwardDeps, state(candidates, 0));
+        } catch (error) {
+          return failed(error);
+        }
+      }
+
+      const serve = async (): Promise<Response> => {
+        try {
           const waitStarted = performance.now();
           const node = await awaitColdLoad({
             coldLoader: deps.coldLoader,
@@ -204,53 +238,21 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
             waitMs: settings.coldLoadWaitMs,
             signal: request.signal,
           });
-          waitedMs += performance.now() - waitStarted;
-          candidates = loadedCandidates(replan(requested), node);
+          const waitedMs = performance.now() - waitStarted;
+          return await forward(forwardDeps, state(loadedCandidates(replan(requested), node), waitedMs));
+        } catch (error) {
+          return failed(error);
         }
-        return await forward(forwardDeps, {
+      };
+
+      if (stream) {
+        return await commitKeepAlive(serve(), {
+          afterMs: settings.keepAliveAfterMs,
+          intervalMs: settings.keepAliveIntervalMs,
           route: request.route,
-          model,
-          candidates,
-          body: buildUpstreamBody(request, model, outputLimit),
-          requestId,
-          clientRequestId,
-          metered: reservation !== null,
-          clientHeaders: request.headers,
-          identity: request.identity,
-          signal: request.signal,
-          stream,
-          guard,
-          startedAt,
-          waitedMs,
-          coldStart: cold,
-          promptEstimate,
-          responsesTurn: turn,
-          // A stream committed to keep-alives pipes a Response into its own body.
-          outgoing: cold && stream ? undefined : request.outgoing,
         });
-      } catch (error) {
-        guard.release(null, request.signal.aborted ? "aborted" : "error");
-        throw error;
       }
-    };
-
-    if (cold && stream) {
-      return commitKeepAlive(serve(), {
-        afterMs: settings.keepAliveAfterMs,
-        intervalMs: settings.keepAliveIntervalMs,
-        route: request.route,
-      });
-    }
-    return serve();
-  };
-
-  return async function dispatch(request: DispatchRequest): Promise<Response> {
-    // The neuron gets a fresh id per request (its usage is looked up by it); the client gets its own back,
-    // on refusals too.
-    const requestId = randomUUID();
-    const clientRequestId = validRequestId(clientHeader(request.headers, "x-request-id")) ?? requestId;
-    try {
-      return await dispatchWithId(request, requestId, clientRequestId);
+      return await serve();
     } catch (error) {
       throw HelexaError.is(error) ? error.withHeaders({ "x-request-id": clientRequestId }) : error;
     }

@@ -159,7 +159,7 @@ export async function forward(deps: ForwardDeps, request: RequestState): Promise
       continue;
     }
     if (request.coldStart) metrics.coldStarts.inc(labels);
-    return finishResponse(upstream, deps, request, {
+    return await finishResponse(upstream, deps, request, {
       node: node.name,
       ticket,
       call,
