@@ -167,7 +167,8 @@ describe("cortex process lifecycle", () => {
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const code = await new Promise<number | null>((resolve) => child.once("exit", (exit) => resolve(exit)));
+    // `close`, not `exit`: Node may fire `exit` while the pipe still holds the line compared below.
+    const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
     expect(code).toBe(2);
     expect(stderr).toBe(
       `cortex: cannot listen on gateway.listen = "127.0.0.1:${address.port}": address already in use\n`,
