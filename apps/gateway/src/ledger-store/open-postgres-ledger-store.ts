@@ -6,6 +6,7 @@ import { createPostgresLedgerTotals } from "./internal/create-postgres-ledger-to
 import { createPostgresResponseStore } from "./internal/create-postgres-response-store.js";
 import { decideReservation } from "./internal/decide-reservation.js";
 import { preparePostgresSchema } from "./internal/prepare-postgres-schema.js";
+import { firstFreeingSql, rollingSpendSql } from "./internal/rolling-window-sql.js";
 import type { KeySpend, LedgerStore, ReservationRequest } from "./ledger-store.js";
 import type { LedgerStoreOptions } from "./open-sqlite-ledger-store.js";
 import { redactLedgerUrl } from "./redact-ledger-url.js";
@@ -26,6 +27,9 @@ const types = {
       ? Number
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+const ROLLING_SPEND = rollingSpendSql((index) => `$${index}`);
+const FIRST_FREEING = firstFreeingSql((index) => `$${index}`);
 
 const HOLD_COLUMNS = `reservation_uid AS "reservationUid", request_id AS "requestId", time_ms AS "timeMs",
   key_id AS "keyId", account_id AS "accountId", model, tokens, prompt_tokens AS "promptTokens"`;
@@ -80,10 +84,9 @@ export async function openPostgresLedgerStore(
             [keyId],
           )
         : await client.query<KeySpend>(
-            `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)::bigint AS spent,
-               (SELECT coalesce(sum(tokens), 0) FROM holds WHERE key_id = $1)::bigint AS reserved,
-               min(time_ms) AS "oldestMs", max(time_ms) AS "newestMs"
-             FROM requests WHERE key_id = $1 AND time_ms > $2 AND prompt_tokens + completion_tokens > 0`,
+            `SELECT window_spend.spent, window_spend."oldestMs", window_spend."newestMs",
+               (SELECT coalesce(sum(tokens), 0) FROM holds WHERE key_id = $1)::bigint AS reserved
+             FROM (${ROLLING_SPEND}) AS window_spend`,
             [keyId, nowMs - window.seconds * 1000],
           );
     const row = result.rows[0];
@@ -141,12 +144,9 @@ export async function openPostgresLedgerStore(
         const { spent, reserved } = await spend(client, keyId, budget, nowMs);
         const since = budget.window.kind === "rolling" ? nowMs - budget.window.seconds * 1000 : 0;
         let entries: SpendEntry[] = [];
-        if (budget.window.kind === "rolling" && spent + reserved + hold.tokens > cap) {
-          const rows = await client.query<SpendEntry>(
-            `SELECT time_ms AS "timeMs", (prompt_tokens + completion_tokens) AS tokens FROM requests
-             WHERE key_id = $1 AND time_ms > $2 AND prompt_tokens + completion_tokens > 0 ORDER BY time_ms`,
-            [keyId, since],
-          );
+        const needed = hold.tokens - Math.max(0, cap - spent - reserved);
+        if (budget.window.kind === "rolling" && needed > 0 && hold.tokens <= cap) {
+          const rows = await client.query<SpendEntry>(FIRST_FREEING, [keyId, since, needed]);
           entries = rows.rows;
         }
         const outcome = decideReservation(budget, hold.tokens, spent, reserved, nowMs, () => entries);

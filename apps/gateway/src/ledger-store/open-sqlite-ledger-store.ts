@@ -5,6 +5,7 @@ import { ledgerSpan, totalsByKey, totalsByModel } from "../entitlements/ledger-r
 import type { NeuronRegistration } from "../join/registration-store.js";
 import { createLedgerResponseStore } from "../responses/create-ledger-response-store.js";
 import { decideReservation } from "./internal/decide-reservation.js";
+import { firstFreeingSql, rollingSpendSql } from "./internal/rolling-window-sql.js";
 import type { KeySpend, LedgerStore, OpenLedgerStoreOptions, ReservationRequest } from "./ledger-store.js";
 
 export interface LedgerStoreOptions extends OpenLedgerStoreOptions {
@@ -27,15 +28,8 @@ export function openSqliteLedgerStore(path: string, options: LedgerStoreOptions)
   const ledger = openLedger(path, { readonly: options.readonly ?? false });
   const database = ledger.database;
   const now = options.now ?? Date.now;
-  const windowSpend = database.prepare(
-    `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS spent, min(time_ms) AS oldestMs,
-       max(time_ms) AS newestMs
-     FROM requests WHERE key_id = ? AND time_ms > ? AND prompt_tokens + completion_tokens > 0`,
-  );
-  const windowEntries = database.prepare(
-    `SELECT time_ms AS timeMs, prompt_tokens + completion_tokens AS tokens FROM requests
-     WHERE key_id = ? AND time_ms > ? AND prompt_tokens + completion_tokens > 0 ORDER BY time_ms`,
-  );
+  const windowSpend = database.prepare(rollingSpendSql(() => "?"));
+  const firstFreeing = database.prepare(firstFreeingSql(() => "?"));
   const reservedFor = database.prepare(
     "SELECT coalesce(sum(tokens), 0) AS reserved FROM holds WHERE key_id = ?",
   );
@@ -85,7 +79,7 @@ export function openSqliteLedgerStore(path: string, options: LedgerStoreOptions)
         spent,
         reserved,
         nowMs,
-        () => windowEntries.all(keyId, since) as SpendEntry[],
+        (needed) => firstFreeing.all(keyId, since, needed) as SpendEntry[],
       );
       if (!outcome.ok) return outcome;
     }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /** The schema version this build writes (`PRAGMA user_version` in SQLite, `ledger_schema` in PostgreSQL). */
-export const LEDGER_SCHEMA_VERSION = 4;
+export const LEDGER_SCHEMA_VERSION = 5;
 
 /** One schema step, written for both stores so a version number means the same tables in each. */
 export interface LedgerMigration {
@@ -25,6 +25,10 @@ export interface LedgerMigration {
  * that took it and until when it renews it; NULL: the single SQLite process, charged at its next start),
  * so holds of a gateway that died are charged by the others; `neuron_registrations`, the neurons that joined
  * by themselves.
+ *
+ * v5. A rolling window's spend is read on every reservation of its key: the index on `(key_id, time_ms)` now
+ * carries the token columns too, so that read never touches the table (SQLite: a covering index; PostgreSQL:
+ * an index-only scan, `INCLUDE`), and a key with tens of thousands of rows in its window stays cheap.
  */
 export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
   {
@@ -152,6 +156,12 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
      registered_ms BIGINT NOT NULL,
      expires_ms BIGINT NOT NULL
    );`,
+  },
+  {
+    sqlite: `CREATE INDEX requests_key_spend ON requests (key_id, time_ms, prompt_tokens, completion_tokens);
+   DROP INDEX IF EXISTS requests_key_time;`,
+    postgres: `CREATE INDEX requests_key_spend ON requests (key_id, time_ms) INCLUDE (prompt_tokens, completion_tokens);
+   DROP INDEX IF EXISTS requests_key_time;`,
   },
 ];
 

@@ -4,7 +4,9 @@ import type { Budget } from "../../entitlements/internal/key-table.js";
 /**
  * Whether `tokens` more fit under the cap beside `spent` and `reserved` (every gateway's holds), with the
  * same refusals as the in-process budget book. `spendInWindow` (rolling windows, oldest first) is read
- * only when refusing, to say when enough frees.
+ * only when refusing, to say when `needed` tokens will have freed: it may stop at the entry where its
+ * running total reaches `needed`, or give that whole prefix as one entry at that entry's time (what
+ * `firstFreeingSql` reads), since only the time at which the total reaches `needed` matters.
  */
 export function decideReservation(
   budget: Budget,
@@ -12,7 +14,7 @@ export function decideReservation(
   spent: number,
   reserved: number,
   nowMs: number,
-  spendInWindow: () => SpendEntry[],
+  spendInWindow: (needed: number) => SpendEntry[],
 ): ReserveOutcome {
   const cap = budget.hardCap;
   if (cap === null) return { ok: true };
@@ -24,7 +26,7 @@ export function decideReservation(
   const windowMs = window.seconds * 1000;
   const needed = tokens - available;
   let freed = 0;
-  for (const entry of spendInWindow()) {
+  for (const entry of spendInWindow(needed)) {
     freed += entry.tokens;
     if (freed >= needed) {
       const retryAfterSecs = Math.max(1, Math.ceil((entry.timeMs + windowMs - nowMs) / 1000));
