@@ -155,13 +155,14 @@ function completion(model: string, node: string): string {
 /** `cortex.toml` for a gateway in front of the whole fake fleet (static `[[neurons]]`). */
 export function fleetCortexToml(
   neurons: readonly FakeFleetNeuron[],
-  options: { ledgerPath: string; pollIntervalMs?: number },
+  options: { ledgerPath: string; pollIntervalMs?: number; pollTimeoutMs?: number },
 ): string {
   return [
     "[gateway]",
     'listen = "127.0.0.1:0"',
     'metrics_listen = "127.0.0.1:0"',
     ...(options.pollIntervalMs === undefined ? [] : [`poll_interval_ms = ${options.pollIntervalMs}`]),
+    ...(options.pollTimeoutMs === undefined ? [] : [`poll_timeout_ms = ${options.pollTimeoutMs}`]),
     "[ledger]",
     `path = ${JSON.stringify(options.ledgerPath)}`,
     ...neurons.flatMap((neuron) => ["[[neurons]]", `name = "${neuron.name}"`, `endpoint = "${neuron.url}"`]),

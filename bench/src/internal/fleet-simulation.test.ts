@@ -15,7 +15,16 @@ let simulation: FleetSimulation;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "helexa-fleet-sim-"));
-  simulation = await startFleetSimulation({ root, scratch, neurons: 200, gateways: 3, pollIntervalMs: 1000 });
+  // A generous poll timeout: this process answers all 200 neurons' polls while it holds the bursts, and on a
+  // loaded machine that outlasts cortex's default 5 s (every neuron marked down, every request a 503).
+  simulation = await startFleetSimulation({
+    root,
+    scratch,
+    neurons: 200,
+    gateways: 3,
+    pollIntervalMs: 1000,
+    pollTimeoutMs: 60_000,
+  });
   await simulation.waitUntilHealthy();
 }, 180_000);
 

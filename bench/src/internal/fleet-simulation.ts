@@ -4,6 +4,13 @@ import { type FakeNeuronFleet, fleetCortexToml, startFakeNeuronFleet } from "./f
 import { cortexCliPath } from "./start-cortex.js";
 import { listeningLine, type StartedProcess, startProcess } from "./start-process.js";
 
+/**
+ * Each request to a gateway on a connection of its own. A pooled keep-alive connection that sat idle close
+ * to cortex's keep-alive timeout can be closed by cortex just as fetch reuses it ("other side closed"): on a
+ * loaded machine a few of a burst's requests failed that way, which says nothing about routing.
+ */
+const fresh = { connection: "close" } as const;
+
 /** The model every fake neuron serves. */
 export const simulatedModel = "sim-model";
 
@@ -45,6 +52,11 @@ export async function startFleetSimulation(options: {
   neurons: number;
   gateways: number;
   pollIntervalMs?: number;
+  /**
+   * Absent = cortex's default. The fake neurons answer from one process that also holds every burst's
+   * requests, so on a loaded machine a poll can outlast the default and mark the whole fleet down.
+   */
+  pollTimeoutMs?: number;
 }): Promise<FleetSimulation> {
   const fleet = await startFakeNeuronFleet({ count: options.neurons, model: simulatedModel, sequences: 4 });
   const gateways: SimulatedGateway[] = [];
@@ -56,6 +68,7 @@ export async function startFleetSimulation(options: {
         fleetCortexToml(fleet.neurons, {
           ledgerPath: join(options.scratch, `fleet-ledger-${index}.sqlite`),
           ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+          ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
         }),
       );
       const process_ = await startProcess({
@@ -76,12 +89,14 @@ export async function startFleetSimulation(options: {
 
   const healthyCount = async (gateway: SimulatedGateway) => {
     try {
-      const body = (await (await fetch(`${gateway.url}/health`)).json()) as { nodes: { healthy: number } };
+      const body = (await (await fetch(`${gateway.url}/health`, { headers: fresh })).json()) as {
+        nodes: { healthy: number };
+      };
       return body.nodes.healthy;
     } catch (error) {
       if (gateway.process.child.exitCode !== null)
         throw new Error(`${gateway.process.name} exited:\n${gateway.process.recentOutput()}`);
-      throw new Error(`${gateway.process.name} /health: ${String(error)}`);
+      throw new Error(`${gateway.process.name} /health: ${describeFetchFailure(error)}`);
     }
   };
 
@@ -103,7 +118,7 @@ export async function startFleetSimulation(options: {
         Array.from({ length: perGateway }, () =>
           fetch(`${gateway.url}/v1/chat/completions`, {
             method: "POST",
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", ...fresh },
             body: JSON.stringify({
               model: simulatedModel,
               messages: [{ role: "user", content: "hi" }],
@@ -115,7 +130,7 @@ export async function startFleetSimulation(options: {
               // A refusal keeps its reason, so a failing spread says why.
               return response.status === 200 ? 200 : `${response.status} ${text.slice(0, 200)}`;
             },
-            (error: unknown) => `fetch failed: ${String(error)}`,
+            (error: unknown) => `fetch failed: ${describeFetchFailure(error)}`,
           ),
         ),
       );
@@ -134,4 +149,12 @@ export async function startFleetSimulation(options: {
       await fleet.close();
     },
   };
+}
+
+/** fetch's own message ("fetch failed") says nothing: add its cause's code and message. */
+function describeFetchFailure(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!(cause instanceof Error)) return String(error);
+  const code = (cause as { code?: unknown }).code;
+  return `${String(error)} (${typeof code === "string" ? `${code}: ` : ""}${cause.message})`;
 }
