@@ -73,7 +73,7 @@ async function workerPid(url: string): Promise<number> {
       }>;
       return models[0]?.status === "loaded" ? models[0].worker_pid : undefined;
     },
-    60_000,
+    180_000,
     "the preload",
   );
 }
@@ -85,7 +85,9 @@ function run(args: string[]): { child: ChildProcess; exited: Promise<number | nu
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // `close`, not `exit`: Node may fire `exit` while the pipes still hold the child's last output (the stderr
+  // line the tests compare).
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return { child, exited, stderr: () => stderr };
 }
 
@@ -112,7 +114,7 @@ describe("neuron process lifecycle", () => {
     cleanups.push(() => killQuietly(-group));
     const url = await waitFor(
       async () => /"url":"([^"]+)"/.exec(await readFile(out, "utf8").catch(() => ""))?.[1],
-      60_000,
+      180_000,
       "the listening line",
     );
     const pid = Number(
@@ -122,10 +124,11 @@ describe("neuron process lifecycle", () => {
     );
     const worker = await workerPid(url);
     process.kill(-group, "SIGINT");
-    await waitFor(() => (alive(pid) ? undefined : true), 30_000, "the neuron's exit");
+    await waitFor(() => (alive(pid) ? undefined : true), 60_000, "the neuron's exit");
     expect(await refused(url)).toBe(true);
-    await waitFor(() => (alive(worker) ? undefined : true), 10_000, "the worker's exit");
-  });
+    await waitFor(() => (alive(worker) ? undefined : true), 60_000, "the worker's exit");
+    // Every wait is for a condition; the bounds (its own and the test's) are against hangs only.
+  }, 600_000);
 
   it("exits at once on a second SIGTERM while the first drains a running request, ending its worker", async () => {
     const neuron = run(["serve", "--config", join(dir, "neuron.toml"), "--port", "0"]);
@@ -150,14 +153,15 @@ describe("neuron process lifecycle", () => {
     await waitFor(
       async () =>
         ((await (await fetch(`${url}/health`)).json()) as { draining?: boolean }).draining || undefined,
-      10_000,
+      60_000,
       "draining",
     );
     neuron.child.kill("SIGTERM");
     expect(await neuron.exited).toBe(1);
     await reader?.cancel().catch(() => undefined);
-    await waitFor(() => (alive(worker) ? undefined : true), 10_000, "the worker's exit");
-  });
+    await waitFor(() => (alive(worker) ? undefined : true), 60_000, "the worker's exit");
+    // A start and a preload inside the test: over a minute on a loaded 2-core host (seen under load).
+  }, 600_000);
 
   it("refuses a port in use with one line on stderr and exit code 2", async () => {
     const squatter: Server = createServer();

@@ -25,7 +25,9 @@ function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // `close`, not `exit`: Node may fire `exit` while the pipes still hold the child's last output, which the
+  // tests read once this resolves.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
@@ -78,7 +80,7 @@ describe("neuron CLI", () => {
             .find((row) => row.includes('"event":"listening"'));
           return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
         },
-        60_000,
+        180_000,
         "the listening line",
       );
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -87,7 +89,7 @@ describe("neuron CLI", () => {
           const health = (await (await fetch(`${url}/health`)).json()) as { activation: { state: string } };
           return health.activation.state === "ready" ? true : undefined;
         },
-        60_000,
+        180_000,
         "preload",
       );
       const stream = await postJson(`${url}/v1/chat/completions`, {
@@ -108,7 +110,7 @@ describe("neuron CLI", () => {
           async () =>
             ((await (await fetch(`${url}/health`)).json()) as { draining?: boolean }).draining === true ||
             undefined,
-          10_000,
+          60_000,
           "draining",
         );
         duringDrain = (
@@ -130,5 +132,7 @@ describe("neuron CLI", () => {
     } finally {
       child?.kill("SIGKILL");
     }
-  });
+    // Starting, loading and generating 1,500 tokens on one thread: over a minute on a loaded 2-core host. The
+    // bound is against a hang only.
+  }, 600_000);
 });

@@ -104,6 +104,7 @@ describe("shipped neuron configs", () => {
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
     },
-    120_000,
+    // A start and its preloads: past 120 s on a loaded 2-core host (seen under load). A bound against hangs.
+    300_000,
   );
 });
