@@ -1,3 +1,4 @@
+export { createServiceGroup, type ServiceGroup } from "./create-service-group.js";
 export { documentedTomlKeys } from "./documented-toml-keys.js";
 export { fetchModelRow, type ModelRow } from "./fetch-model-row.js";
 export { type FuzzSettings, fuzzSettings } from "./fuzz-settings.js";

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
+import { createServiceGroup, waitFor } from "@helexa/test-support";
 import type { ScriptedModelOptions } from "@helexa/tiny-model";
 import { ensureTinyModel, generateScriptedModel } from "@helexa/tiny-model";
 
@@ -37,12 +36,8 @@ export async function startClientFleet(
   scripted: Record<string, ScriptedModelOptions>,
   options: { tiny: boolean },
 ): Promise<ClientFleet> {
-  const folder = await mkdtemp(join(tmpdir(), "helexa-clients-"));
-  const services: SpawnedService[] = [];
-  const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop();
-    await rm(folder, { recursive: true, force: true });
-  };
+  const group = await createServiceGroup("helexa-clients-");
+  const { folder } = group;
   try {
     const models: Array<{ id: string; path: string; context: number }> = [];
     if (options.tiny) {
@@ -55,34 +50,32 @@ export async function startClientFleet(
       models.push({ id, path, context: SCRIPTED_CONTEXT });
     }
     await writeFile(join(folder, "neuron.toml"), neuronToml(models));
-    const neuron = await spawnService({
+    const neuron = await group.spawn({
       name: "neuron",
       cli: cliOf("@helexa/neuron"),
       args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
       env: { NEURON_LOG_LEVEL: "info" },
       timeoutMs: 60_000,
     });
-    services.push(neuron);
     await writeFile(join(folder, "cortex.toml"), cortexToml(neuron.listening.url));
-    const cortex = await spawnService({
+    const cortex = await group.spawn({
       name: "cortex",
       cli: cliOf("@helexa/gateway"),
       args: ["serve", "--config", join(folder, "cortex.toml")],
       env: { CORTEX_LOG_LEVEL: "info" },
       timeoutMs: 60_000,
     });
-    services.push(cortex);
     const cortexUrl = cortex.listening.url;
     const ids = models.map((model) => model.id);
     await waitFor(() => allLoaded(cortexUrl, ids), 180_000, "cortex listing every model as loaded");
     return {
       cortexUrl,
       metricsUrl: cortex.listening.metrics_url ?? "",
-      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
-      stop,
+      logs: group.logs,
+      stop: group.stop,
     };
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
 }

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
+import { createServiceGroup, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
 
 /** The model every test talks to: two sequences, default admission. */
@@ -60,24 +59,19 @@ const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
  * resolves once cortex's `/v1/models` lists both models as loaded. Needs `pnpm build` of the apps.
  */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
-  const folder = await mkdtemp(join(tmpdir(), "helexa-e2e-"));
-  const services: SpawnedService[] = [];
-  const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop();
-    await rm(folder, { recursive: true, force: true });
-  };
+  const group = await createServiceGroup("helexa-e2e-");
+  const { folder } = group;
   try {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
     const onDemand = options.onDemandModels === true ? { folder } : undefined;
     await writeFile(join(folder, "neuron.toml"), neuronToml(model.path, options.neuronToken, onDemand));
-    const neuron = await spawnService({
+    const neuron = await group.spawn({
       name: "neuron",
       cli: cliOf("@helexa/neuron"),
       args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
       env: { NEURON_LOG_LEVEL: "info" },
       timeoutMs: 60_000,
     });
-    services.push(neuron);
     // On-demand models need cortex's catalogue too: it loads only what it knows of.
     if (onDemand !== undefined) await writeFile(join(folder, "models.toml"), onDemandCatalogue());
     await writeFile(
@@ -85,14 +79,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       (onDemand === undefined ? "" : `models_config = "models.toml"\n\n`) +
         cortexToml(neuron.listening.url, options.apiKey, options.neuronToken, options.cappedKeys ?? []),
     );
-    const cortex = await spawnService({
+    const cortex = await group.spawn({
       name: "cortex",
       cli: cliOf("@helexa/gateway"),
       args: ["serve", "--config", join(folder, "cortex.toml")],
       env: { CORTEX_LOG_LEVEL: "info" },
       timeoutMs: 60_000,
     });
-    services.push(cortex);
     const cortexUrl = cortex.listening.url;
     await waitFor(
       () => bothLoaded(cortexUrl, options.apiKey),
@@ -105,19 +98,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       cortexMetricsUrl: cortex.listening.metrics_url ?? "",
       neuronUrl: neuron.listening.url,
       neuronHeaders: authHeaders(options.neuronToken),
-      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
-      assertRunning() {
-        for (const service of services) {
-          const how = service.ended();
-          if (how === undefined) continue;
-          const tail = service.output.slice(-30).join("\n");
-          throw new Error(`${service.name} is no longer running (${how}); its last output:\n${tail}`);
-        }
-      },
-      stop,
+      logs: group.logs,
+      assertRunning: group.assertRunning,
+      stop: group.stop,
     };
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
 }

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
+import { createServiceGroup, type SpawnedService, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
 
 /** The model both neurons serve. */
@@ -39,38 +38,32 @@ const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
 
 /** Starts `neuron serve` twice and `cortex serve` in front of both, in a temp folder. Needs the apps built. */
 export async function startFaultFleet(): Promise<FaultFleet> {
-  const folder = await mkdtemp(join(tmpdir(), "helexa-faults-"));
-  const services: SpawnedService[] = [];
-  const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop();
-    await rm(folder, { recursive: true, force: true });
-  };
+  const group = await createServiceGroup("helexa-faults-");
+  const { folder } = group;
   try {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 4096 });
     const neurons: FaultNeuron[] = [];
     for (const name of ["a", "b"]) {
       const config = join(folder, `neuron-${name}.toml`);
       await writeFile(config, neuronToml(model.path));
-      const service = await spawnService({
+      const service = await group.spawn({
         name: `neuron-${name}`,
         cli: cliOf("@helexa/neuron"),
         args: ["serve", "--config", config, "--port", "0"],
         env: { NEURON_LOG_LEVEL: "info" },
         timeoutMs: 120_000,
       });
-      services.push(service);
       const url = service.listening.url;
       neurons.push({ name, url, service, model: () => modelOn(url) });
     }
     await writeFile(join(folder, "cortex.toml"), cortexToml(neurons));
-    const cortex = await spawnService({
+    const cortex = await group.spawn({
       name: "cortex",
       cli: cliOf("@helexa/gateway"),
       args: ["serve", "--config", join(folder, "cortex.toml")],
       env: { CORTEX_LOG_LEVEL: "info" },
       timeoutMs: 120_000,
     });
-    services.push(cortex);
     const cortexUrl = cortex.listening.url;
     const headers = { authorization: `Bearer ${API_KEY}` };
     const fleet: FaultFleet = {
@@ -95,13 +88,13 @@ export async function startFaultFleet(): Promise<FaultFleet> {
         // cortex polls every 200 ms: a few polls and it has seen every replica as it is now.
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       },
-      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
-      stop,
+      logs: group.logs,
+      stop: group.stop,
     };
     await fleet.ready();
     return fleet;
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
 }

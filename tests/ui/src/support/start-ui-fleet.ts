@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type SpawnedService, spawnService, waitFor } from "@helexa/test-support";
+import { createServiceGroup, waitFor } from "@helexa/test-support";
 import { ensureTinyModel } from "@helexa/tiny-model";
 
 /** Preloaded on the neuron. */
@@ -30,12 +29,8 @@ const cliOf = (pkg: string) => join(dirname(require.resolve(pkg)), "cli.js");
  * loaded. Needs `pnpm build` of the apps.
  */
 export async function startUiFleet(): Promise<UiFleet> {
-  const folder = await mkdtemp(join(tmpdir(), "helexa-ui-"));
-  const services: SpawnedService[] = [];
-  const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop();
-    await rm(folder, { recursive: true, force: true });
-  };
+  const group = await createServiceGroup("helexa-ui-");
+  const { folder } = group;
   try {
     const model = await ensureTinyModel(join(folder, "tiny.gguf"), { contextLength: 2048 });
     const path = JSON.stringify(model.path);
@@ -61,13 +56,12 @@ export async function startUiFleet(): Promise<UiFleet> {
         ``,
       ].join("\n"),
     );
-    const neuron = await spawnService({
+    const neuron = await group.spawn({
       name: "neuron",
       cli: cliOf("@helexa/neuron"),
       args: ["serve", "--config", join(folder, "neuron.toml"), "--port", "0"],
       timeoutMs: 120_000,
     });
-    services.push(neuron);
     await writeFile(join(folder, "models.toml"), `[[models]]\nid = "${TINY_COLD}"\n`);
     await writeFile(
       join(folder, "cortex.toml"),
@@ -98,13 +92,12 @@ export async function startUiFleet(): Promise<UiFleet> {
         ``,
       ].join("\n"),
     );
-    const cortex = await spawnService({
+    const cortex = await group.spawn({
       name: "cortex",
       cli: cliOf("@helexa/gateway"),
       args: ["serve", "--config", join(folder, "cortex.toml")],
       timeoutMs: 60_000,
     });
-    services.push(cortex);
     const cortexUrl = cortex.listening.url;
     await waitFor(
       async () => {
@@ -119,11 +112,11 @@ export async function startUiFleet(): Promise<UiFleet> {
     );
     return {
       cortexUrl,
-      logs: () => services.map((service) => `--- ${service.name}\n${service.output.join("\n")}`).join("\n"),
-      stop,
+      logs: group.logs,
+      stop: group.stop,
     };
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
 }
