@@ -3,6 +3,7 @@ import { access, constants, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { invalidRequest } from "@helexa/core";
 import type { Logger } from "pino";
+import { removeOrphanedHostStates } from "../ipc/host-states-directory.js";
 import type {
   SupervisorMessage,
   WorkerLoadSpec,
@@ -22,6 +23,8 @@ export interface ForkWorkerOptions {
 
 /** A `BackendFactory` that runs each model in its own forked worker process. */
 export function createForkWorkerFactory(options: ForkWorkerOptions): BackendFactory {
+  const removed = removeOrphanedHostStates();
+  if (removed > 0) options.logger.info({ removed }, "removed kept KV states left by workers that are gone");
   return (spec, onProgress) => startWorker(spec, onProgress, options);
 }
 
