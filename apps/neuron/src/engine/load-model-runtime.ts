@@ -79,7 +79,8 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
   const hostBytes = spec.hostStateBytes ?? 0;
   const hostStates = hostBytes > 0 ? new HostStateCache(hostBytes) : undefined;
   // A worker ends by process.exit when its supervisor goes (no dispose then): its kept states go with it.
-  if (hostStates !== undefined) process.once("exit", () => hostStates.dispose());
+  const disposeHostStates = () => hostStates?.dispose();
+  if (hostStates !== undefined) process.once("exit", disposeHostStates);
   const pool = new SequencePool(context, chatWrapper, {
     hostStates,
     onHeld: (held) => report({ type: "prefix-cache", sequences: held.map(summarizePrefixBlocks) }),
@@ -111,7 +112,8 @@ export async function loadModelRuntime(spec: WorkerLoadSpec, report: Report): Pr
     grammars: new GrammarCache(llama),
     info,
     async dispose() {
-      hostStates?.dispose();
+      process.off("exit", disposeHostStates);
+      disposeHostStates();
       await context.dispose();
       await model.dispose();
       await llama.dispose();

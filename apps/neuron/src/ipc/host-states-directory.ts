@@ -17,14 +17,24 @@ export function hostStatesDirectoryPrefix(pid: number): string {
 
 /** Removes the kept states of worker `pid` (it exited, maybe killed before it could clean up). */
 export function removeHostStates(pid: number): void {
+  removeHostStatesWhere((owner) => owner === pid);
+}
+
+/** Removes every kept-state directory whose worker pid `matches`; returns how many went. */
+function removeHostStatesWhere(matches: (pid: number) => boolean): number {
   const root = hostStatesRoot();
-  const prefix = `helexa-kv-${pid}-`;
+  let removed = 0;
   try {
-    for (const name of readdirSync(root))
-      if (name.startsWith(prefix)) rmSync(join(root, name), { recursive: true, force: true });
+    for (const name of readdirSync(root)) {
+      const pid = /^helexa-kv-(\d+)-/.exec(name)?.[1];
+      if (pid === undefined || !matches(Number(pid))) continue;
+      rmSync(join(root, name), { recursive: true, force: true });
+      removed++;
+    }
   } catch {
     // Nothing to remove, or not ours to remove.
   }
+  return removed;
 }
 
 /** Whether a process with this pid exists here (one owned by another user counts: EPERM). */
@@ -45,17 +55,5 @@ function isAlive(pid: number): boolean {
  * a lost cache entry (the sequence pool recomputes when a save or restore fails). Returns how many went.
  */
 export function removeOrphanedHostStates(): number {
-  const root = hostStatesRoot();
-  let removed = 0;
-  try {
-    for (const name of readdirSync(root)) {
-      const pid = /^helexa-kv-(\d+)-/.exec(name)?.[1];
-      if (pid === undefined || isAlive(Number(pid))) continue;
-      rmSync(join(root, name), { recursive: true, force: true });
-      removed++;
-    }
-  } catch {
-    // Nothing to remove, or not ours to remove.
-  }
-  return removed;
+  return removeHostStatesWhere((pid) => !isAlive(pid));
 }
