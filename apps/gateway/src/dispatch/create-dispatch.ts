@@ -97,14 +97,15 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
 
   // Re-indexing reuses the last index for nodes (and model groups) that did not change since.
   let indexed: IndexedFleet | undefined;
+  const planOptions = {
+    evictionStrategy: settings.evictionStrategy,
+    // A cold load is tried on at most this many nodes: the planner builds no more candidates than that.
+    maxColdCandidates: settings.maxAttempts,
+    ...(settings.tieBreakSalt === undefined ? {} : { tieBreakSalt: settings.tieBreakSalt }),
+  };
   const plan = (requested: string): { model: string; candidates: RouteCandidate[] } => {
     indexed = indexFleet(buildFleetSnapshot(fleet), indexed);
-    const result = planRoute(indexed, requested, catalogue.models, catalogue.aliases, {
-      evictionStrategy: settings.evictionStrategy,
-      // A cold load is tried on at most this many nodes: the planner builds no more candidates than that.
-      maxColdCandidates: settings.maxAttempts,
-      ...(settings.tieBreakSalt === undefined ? {} : { tieBreakSalt: settings.tieBreakSalt }),
-    });
+    const result = planRoute(indexed, requested, catalogue.models, catalogue.aliases, planOptions);
     if (result.ok) return result.plan;
     const refusal = result.refusal;
     const error =
@@ -199,7 +200,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         body: buildUpstreamBody(request, model, outputLimit),
         requestId,
         clientRequestId,
-        metered: reservation !== null,
         clientHeaders: request.headers,
         identity: request.identity,
         signal: request.signal,
@@ -276,7 +276,7 @@ function loadedCandidates(replanned: RouteCandidate[], loadedOn: string): RouteC
  * Usage options are the client's own: metering asks the neuron for usage separately
  * (`GET /v1/requests/{id}/usage`), so a stream carries a usage chunk only when the client asked.
  */
-export function buildUpstreamBody(request: DispatchRequest, model: string, outputLimit?: number): string {
+function buildUpstreamBody(request: DispatchRequest, model: string, outputLimit?: number): string {
   const body = withOutputLimit(request, outputLimit);
   const unchanged = body === request.body && body.model === model;
   if (unchanged && request.rawBody !== undefined) return request.rawBody;
@@ -320,7 +320,7 @@ const NOOP: SettleGuard = {
   reservedUsage: (promptEstimate) => ({ promptTokens: promptEstimate, completionTokens: 0 }),
 };
 
-export function createSettleGuard(
+function createSettleGuard(
   entitlements: Entitlements | undefined,
   reservation: Reservation | null,
   model: string,

@@ -176,7 +176,7 @@ export interface TapOptions {
  * passing through: its tail (usage lives there), first / last data times, data chunk count, one idle timer,
  * and the single `onFinish` call.
  */
-export class StreamTap {
+class StreamTap {
   readonly #options: TapOptions;
   readonly #tail: TailBuffer;
   #firstDataAt: number | null = null;
@@ -191,10 +191,6 @@ export class StreamTap {
     this.#options = options;
     this.#tail = new TailBuffer(options.tailBytes);
     this.#arm(options.idleTimeoutMs);
-  }
-
-  get finished(): boolean {
-    return this.#finished;
   }
 
   /** Records a chunk on its way to the client. */

@@ -52,7 +52,7 @@ type Stamped = IncomingMessage & { [ARRIVED_AT]?: number };
  * Records `performance.now()` on a request the moment cortex's HTTP listener receives it (headers parsed,
  * before Hono builds anything), so `Server-Timing` and the overhead histogram start where cortex does.
  */
-export function stampArrival(incoming: IncomingMessage): void {
+function stampArrival(incoming: IncomingMessage): void {
   (incoming as Stamped)[ARRIVED_AT] = performance.now();
 }
 
@@ -182,7 +182,7 @@ const decoder = new TextDecoder("utf-8");
  * declared `Content-Length` (before reading) or the bytes read (without one) pass the limit; 499 when the
  * client goes away before the body ended. The read stops at the first of these.
  */
-export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+function readIncomingBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = incoming.headers["content-length"];
   if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(payloadTooLarge(maxBytes));
   return new Promise((resolve, reject) => {
@@ -229,7 +229,7 @@ export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): P
  * other body whole with its `Content-Length`. A body that fails midway destroys the connection, so the
  * client sees a cut response rather than a complete-looking one.
  */
-export async function writeWebResponse(response: Response, outgoing: ServerResponse): Promise<void> {
+async function writeWebResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   const headers: OutgoingHttpHeaders = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;

@@ -171,7 +171,7 @@ function stampOverhead(
  * prompt bound and the output part; what was delivered is not known exactly). That charge is returned for
  * the closing error frame to say (when a hold is behind the request: unmetered, nothing is charged).
  */
-export function settleStream(
+function settleStream(
   result: TapResult,
   deps: ForwardDeps,
   request: RequestState,
@@ -217,7 +217,7 @@ export function settleStream(
  * Settles with the neuron's own count of the request. When the neuron never ran it (404) the request is
  * charged `ifUnknown` (null: released); when it cannot tell, the whole reservation.
  */
-export function settleFromNeuron(
+function settleFromNeuron(
   deps: ForwardDeps,
   request: RequestState,
   attempt: ReplyAttempt,
@@ -238,7 +238,7 @@ export function settleFromNeuron(
   request.guard.settleWhenKnown(learned, reserved, attempt.node, outcome);
 }
 
-export function recordTokens(
+function recordTokens(
   deps: ForwardDeps,
   request: RequestState,
   attempt: ReplyAttempt,
@@ -252,10 +252,10 @@ export function recordTokens(
 }
 
 /** How long one lookup waits for a neuron to finish (and report) a generation. */
-export const USAGE_LOOKUP_WAIT_MS = 5_000;
+const USAGE_LOOKUP_WAIT_MS = 5_000;
 
 /** Lookups made while the neuron says the request is still running (the hold stays meanwhile). */
-export const USAGE_LOOKUP_ATTEMPTS = 12;
+const USAGE_LOOKUP_ATTEMPTS = 12;
 
 /** A neuron's answer: what the request used, that it never ran there (404), or null (cannot tell). */
 export type RequestUsageAnswer = { state: "finished"; usage: Usage } | { state: "unknown" } | null;

@@ -44,8 +44,6 @@ export interface RequestState {
   requestId: string;
   /** Returned to the client as `x-request-id`: the client's own when it sent one, else `requestId`. */
   clientRequestId: string;
-  /** Whether budget is held for this request (then usage missing from a reply is asked of the neuron). */
-  metered: boolean;
   clientHeaders: ClientHeaders;
   identity: Identity | null;
   signal: ClientSignal;
@@ -103,7 +101,7 @@ export async function forward(deps: ForwardDeps, request: RequestState): Promise
     // The neuron echoes it in the Response objects it writes (it never sees the chain itself).
     const previous = request.responsesTurn?.previousResponseId;
     if (previous != null) headers["x-helexa-previous-response-id"] = previous;
-    const lookupUsage = request.metered
+    const lookupUsage = request.guard.metered
       ? () => fetchRequestUsage(node.endpoint, node.authToken, request.requestId)
       : undefined;
     const { call, reply } = startUpstreamCall(
