@@ -4,6 +4,7 @@ import { ensureTinyModel, type TinyModelOptions } from "@helexa/tiny-model";
 import { type BenchGroup, type Measurement, SkipGroup } from "../bench-types.js";
 import { percentile } from "../internal/percentile.js";
 import { meanNeuronTimings, readNeuronTimings } from "../internal/read-neuron-timings.js";
+import { rotateOrder } from "../internal/rotate-order.js";
 import {
   type ConversationWorkload,
   runConversations,
@@ -20,6 +21,28 @@ import { hasCortex } from "../internal/start-cortex.js";
 import { hasNeuron } from "../internal/start-neuron.js";
 
 type Strategy = "least_busy" | "cache_aware";
+
+/**
+ * One column of the comparison: a routing strategy over a set of neurons. `least_busy` and `cache_aware` run
+ * over neurons that keep evicted sequences' states in host memory (`[prefix_cache] host_memory_mb = 512`), so
+ * least-busy is a partial cache too; `least_busy_no_host_memory` runs least-busy over a second set of neurons
+ * with `host_memory_mb = 0` (plain llama.cpp sequences: a turn finds its prefix only on the replica whose
+ * sequence still holds it), the baseline that keeps about 1/replicas of its prefixes.
+ */
+type Arm = "least_busy" | "cache_aware" | "least_busy_no_host_memory";
+const arms: readonly Arm[] = ["least_busy", "cache_aware", "least_busy_no_host_memory"];
+const armStrategy: Record<Arm, Strategy> = {
+  least_busy: "least_busy",
+  cache_aware: "cache_aware",
+  least_busy_no_host_memory: "least_busy",
+};
+type NeuronSet = "host_memory" | "no_host_memory";
+const armNeurons: Record<Arm, NeuronSet> = {
+  least_busy: "host_memory",
+  cache_aware: "host_memory",
+  least_busy_no_host_memory: "no_host_memory",
+};
+const hostMemoryMb: Record<NeuronSet, number> = { host_memory: 512, no_host_memory: 0 };
 
 /**
  * A generated model whose prompt evaluation dominates time to first token, as a real model's does: 256 wide,
@@ -53,9 +76,76 @@ function summarize(result: WorkloadResult) {
   };
 }
 
+/** One arm's figures for one fleet size. */
+function armMeasurements(
+  label: string,
+  arm: Arm,
+  figure: ReturnType<typeof summarize>,
+  split: ReturnType<typeof meanNeuronTimings>,
+): Measurement[] {
+  return [
+    {
+      name: `cache hit ratio, turns 2+ (${label})`,
+      unit: "ratio",
+      value: figure.hitRatio,
+      ...(arm === "cache_aware"
+        ? { target: { comparison: ">=", value: 0.8, description: "issue 16: ≥ 0.8" } }
+        : {}),
+    },
+    { name: `TTFT mean, turns 2+ (${label})`, unit: "ms", value: figure.ttftMean },
+    { name: `TTFT p95, turns 2+ (${label})`, unit: "ms", value: figure.ttftP95 },
+    { name: `neuron queue wait mean, all turns (${label})`, unit: "ms", value: split.queueWaitMs },
+    {
+      name: `neuron admission to first token mean, all turns (${label})`,
+      unit: "ms",
+      value: split.firstTokenMs,
+    },
+    { name: `output throughput (${label})`, unit: "tok/s", value: figure.outputPerSecond },
+    { name: `prompt tokens per turn, turns 2+ (${label})`, unit: "tokens", value: figure.promptTokensMean },
+  ];
+}
+
+/**
+ * Cache-aware against each least-busy baseline at one fleet size. The TTFT target (at most half of
+ * least-busy's) is judged against both, each figure naming its baseline: least-busy over the same neurons
+ * (with host memory), and least-busy over neurons without host memory.
+ */
+function ratioMeasurements(
+  size: number,
+  figures: ReadonlyMap<Arm, ReturnType<typeof summarize>>,
+): Measurement[] {
+  const aware = figures.get("cache_aware")!;
+  const measurements: Measurement[] = [];
+  for (const [baseline, description] of [
+    ["least_busy", "least-busy with host memory"],
+    ["least_busy_no_host_memory", "least-busy without host memory"],
+  ] as const) {
+    const least = figures.get(baseline)!;
+    measurements.push(
+      {
+        name: `TTFT mean cache_aware / ${baseline}, turns 2+ (${size} neurons)`,
+        unit: "ratio",
+        value: aware.ttftMean / least.ttftMean,
+        target: {
+          comparison: "<=",
+          value: 0.5,
+          description: `issue 16: at most half of least-busy's (baseline: ${description})`,
+        },
+      },
+      {
+        name: `output throughput cache_aware / ${baseline} (${size} neurons)`,
+        unit: "ratio",
+        value: aware.outputPerSecond / least.outputPerSecond,
+      },
+    );
+  }
+  return measurements;
+}
+
 /**
  * Cache-aware against least-busy routing in the same run (docs/decisions/0007-cache-aware-routing.md):
- * agent-like conversations that resend a growing history over 2 and 4 neurons with 2 sequences each,
+ * agent-like conversations that resend a growing history over 2 and 4 neurons with 2 sequences each, with
+ * least-busy twice as a baseline (over neurons with and without host memory, see {@link Arm}),
  * then unrelated one-turn requests for throughput, on {@link cacheModelOptions}. Each run's time to first token
  * is split by the neurons' own histograms into waiting for a sequence and admission to first token.
  */
@@ -78,34 +168,41 @@ export const cacheGroup: BenchGroup = {
     const unrelated = context.quick
       ? { requests: 8, concurrency: 4, promptChars: 750 }
       : { requests: 48, concurrency: 8, promptChars: 750 };
-    const settings = {
-      modelPath: model.path,
-      contextSize: 8192,
-      sequences: 2,
-      threads: 1,
-      hostMemoryMb: 512,
-    };
+    const settings = { modelPath: model.path, contextSize: 8192, sequences: 2, threads: 1 };
     const started: RunningProcess[] = [];
     const stopAll = async () => {
       for (const running of started.reverse()) await running.process.stop(15_000);
     };
     const fleets = new Map<string, string>();
-    const neuronUrls: string[] = [];
+    // Two sets of 4 neurons rather than restarting one set between arms: an idle neuron costs a few hundred
+    // MB and no CPU beyond answering cortex's polls, while a restart per arm and round would add model loads
+    // to every round and leave the arms' neurons in different states of warmth.
+    const neuronUrls = new Map<NeuronSet, string[]>();
     try {
-      for (let index = 0; index < 4; index++)
-        started.push(await startCacheNeuron(context.root, context.scratch, index, settings));
-      neuronUrls.push(...started.map((running) => running.baseUrl));
+      for (const set of ["host_memory", "no_host_memory"] as const) {
+        const urls: string[] = [];
+        for (let index = 0; index < 4; index++) {
+          const name = set === "host_memory" ? `neuron-${index}` : `neuron-${index}-no-host-memory`;
+          const neuron = await startCacheNeuron(context.root, context.scratch, name, {
+            ...settings,
+            hostMemoryMb: hostMemoryMb[set],
+          });
+          started.push(neuron);
+          urls.push(neuron.baseUrl);
+        }
+        neuronUrls.set(set, urls);
+      }
       for (const size of [2, 4]) {
-        for (const strategy of strategies) {
+        for (const arm of arms) {
           const cortex = await startCacheCortex(
             context.root,
             context.scratch,
-            `${size}-${strategy}`,
-            neuronUrls.slice(0, size),
-            strategy,
+            `${size}-${arm}`,
+            neuronUrls.get(armNeurons[arm])!.slice(0, size),
+            armStrategy[arm],
           );
           started.push(cortex);
-          fleets.set(`${size}-${strategy}`, cortex.baseUrl);
+          fleets.set(`${size}-${arm}`, cortex.baseUrl);
         }
       }
     } catch (error) {
@@ -113,7 +210,7 @@ export const cacheGroup: BenchGroup = {
       throw error;
     }
     context.note(
-      `${workload.conversations} conversations × ${workload.turns} turns, each turn resending its history (${workload.historyChars} characters of its own, about one token each with the tiny models' vocabulary) plus ${workload.turnChars} characters; replies of ${workload.maxTokens} tokens, greedy, streamed. Hit ratio and time to first token over turns 2–${workload.turns}; output tokens/s over the whole run. Model: ${cacheModelOptions.embeddingLength} wide, ${cacheModelOptions.blockCount} blocks, ff ${cacheModelOptions.feedForwardLength}, ${cacheModelOptions.weightType}. Neurons: ${settings.threads} thread, ${settings.sequences} sequences of ${settings.contextSize} tokens, [prefix_cache] host_memory_mb = ${settings.hostMemoryMb}; cortex polls every 2 s. All processes share this machine's cores. Neuron queue wait (for a free sequence) and admission to first token (counting, state restore, prefill) are the neurons' own histograms over each run, turn 1 included. Then ${unrelated.requests} unrelated one-turn requests of ${unrelated.promptChars} characters, ${unrelated.concurrency} at a time, over 4 neurons. Load average: the machine's 1-minute figure at the start and end of each round.`,
+      `${workload.conversations} conversations × ${workload.turns} turns, each turn resending its history (${workload.historyChars} characters of its own, about one token each with the tiny models' vocabulary) plus ${workload.turnChars} characters; replies of ${workload.maxTokens} tokens, greedy, streamed. Hit ratio and time to first token over turns 2–${workload.turns}; output tokens/s over the whole run. Model: ${cacheModelOptions.embeddingLength} wide, ${cacheModelOptions.blockCount} blocks, ff ${cacheModelOptions.feedForwardLength}, ${cacheModelOptions.weightType}. Neurons: ${settings.threads} thread, ${settings.sequences} sequences of ${settings.contextSize} tokens; least_busy and cache_aware route over 4 neurons with [prefix_cache] host_memory_mb = ${hostMemoryMb.host_memory}, least_busy_no_host_memory over 4 others with host_memory_mb = ${hostMemoryMb.no_host_memory} (no kept states); cortex polls every 2 s. The three run one after another, first in turn by round. All processes share this machine's cores. Neuron queue wait (for a free sequence) and admission to first token (counting, state restore, prefill) are the neurons' own histograms over each run, turn 1 included. Then ${unrelated.requests} unrelated one-turn requests of ${unrelated.promptChars} characters, ${unrelated.concurrency} at a time, over the 4 neurons with host memory, least_busy against cache_aware. Load average: the machine's 1-minute figure at the start and end of each round.`,
     );
     return {
       async measureRound(round) {
@@ -121,73 +218,29 @@ export const cacheGroup: BenchGroup = {
           { name: "load average (1 min) at round start", unit: "load", value: loadavg()[0]! },
         ];
         for (const size of [2, 4]) {
-          // Alternate which strategy runs first, so neither always gets the cooler machine.
-          const order = round % 2 === 0 ? strategies : [...strategies].reverse();
-          const figures = new Map<Strategy, ReturnType<typeof summarize>>();
-          const neurons = neuronUrls.slice(0, size);
-          const split = new Map<Strategy, ReturnType<typeof meanNeuronTimings>>();
-          for (const strategy of order) {
-            const baseUrl = fleets.get(`${size}-${strategy}`) as string;
-            context.log(`${size} neurons, ${strategy}`);
+          // Rotate which arm runs first, so none always gets the cooler machine.
+          const figures = new Map<Arm, ReturnType<typeof summarize>>();
+          const split = new Map<Arm, ReturnType<typeof meanNeuronTimings>>();
+          for (const arm of rotateOrder(arms, round)) {
+            const baseUrl = fleets.get(`${size}-${arm}`) as string;
+            const neurons = neuronUrls.get(armNeurons[arm])!.slice(0, size);
+            context.log(`${size} neurons, ${arm}`);
             const before = await readNeuronTimings(neurons, cacheModelId);
             figures.set(
-              strategy,
-              summarize(await runConversations(baseUrl, workload, `r${round}-${size}-${strategy}`)),
+              arm,
+              summarize(await runConversations(baseUrl, workload, `r${round}-${size}-${arm}`)),
             );
-            split.set(strategy, meanNeuronTimings(before, await readNeuronTimings(neurons, cacheModelId)));
+            split.set(arm, meanNeuronTimings(before, await readNeuronTimings(neurons, cacheModelId)));
           }
-          for (const strategy of strategies) {
-            const figure = figures.get(strategy)!;
-            const label = `${size} neurons, ${strategy}`;
+          for (const arm of arms)
             measurements.push(
-              {
-                name: `cache hit ratio, turns 2+ (${label})`,
-                unit: "ratio",
-                value: figure.hitRatio,
-                ...(strategy === "cache_aware"
-                  ? { target: { comparison: ">=", value: 0.8, description: "issue 16: ≥ 0.8" } }
-                  : {}),
-              },
-              { name: `TTFT mean, turns 2+ (${label})`, unit: "ms", value: figure.ttftMean },
-              { name: `TTFT p95, turns 2+ (${label})`, unit: "ms", value: figure.ttftP95 },
-              {
-                name: `neuron queue wait mean, all turns (${label})`,
-                unit: "ms",
-                value: split.get(strategy)!.queueWaitMs,
-              },
-              {
-                name: `neuron admission to first token mean, all turns (${label})`,
-                unit: "ms",
-                value: split.get(strategy)!.firstTokenMs,
-              },
-              { name: `output throughput (${label})`, unit: "tok/s", value: figure.outputPerSecond },
-              {
-                name: `prompt tokens per turn, turns 2+ (${label})`,
-                unit: "tokens",
-                value: figure.promptTokensMean,
-              },
+              ...armMeasurements(`${size} neurons, ${arm}`, arm, figures.get(arm)!, split.get(arm)!),
             );
-          }
-          const least = figures.get("least_busy")!;
-          const aware = figures.get("cache_aware")!;
-          measurements.push(
-            {
-              name: `TTFT mean cache_aware / least_busy, turns 2+ (${size} neurons)`,
-              unit: "ratio",
-              value: aware.ttftMean / least.ttftMean,
-              target: { comparison: "<=", value: 0.5, description: "issue 16: at most half of least-busy's" },
-            },
-            {
-              name: `output throughput cache_aware / least_busy (${size} neurons)`,
-              unit: "ratio",
-              value: aware.outputPerSecond / least.outputPerSecond,
-            },
-          );
+          measurements.push(...ratioMeasurements(size, figures));
         }
         // Uniform load of unrelated requests: nothing to match, so cache-aware must not cost throughput.
         const throughput = new Map<Strategy, number>();
-        const order = round % 2 === 0 ? strategies : [...strategies].reverse();
-        for (const strategy of order) {
+        for (const strategy of rotateOrder(strategies, round)) {
           const baseUrl = fleets.get(`4-${strategy}`) as string;
           context.log(`unrelated load, 4 neurons, ${strategy}`);
           const result = await runUnrelated(

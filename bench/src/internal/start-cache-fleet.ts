@@ -45,14 +45,14 @@ async function waitForChat(baseUrl: string, started: StartedProcess, what: strin
   }
 }
 
-/** Starts neuron `index` of the fleet (CPU, `settings.threads` threads) and waits until it answers. */
+/** Starts the fleet's neuron `name` (CPU, `settings.threads` threads) and waits until it answers. */
 export async function startCacheNeuron(
   root: string,
   scratch: string,
-  index: number,
+  name: string,
   settings: CacheFleetSettings,
 ): Promise<RunningProcess> {
-  const configPath = join(scratch, `cache-neuron-${index}.toml`);
+  const configPath = join(scratch, `cache-${name}.toml`);
   await writeFile(
     configPath,
     `port = 0
@@ -76,7 +76,7 @@ preload = true
 `,
   );
   const started = await startProcess({
-    name: `neuron-${index}`,
+    name,
     command: process.execPath,
     args: [neuronCliPath(root), "serve", "--config", configPath, "--port", "0"],
     cwd: scratch,
