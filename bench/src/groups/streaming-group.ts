@@ -15,8 +15,10 @@ export const streamingGroup: BenchGroup = {
     const gapMs = context.quick ? 5 : 10;
     const streams = context.quick ? 4 : 20;
     context.note(
-      `Each stream: ${chunks} chunks ${gapMs} ms apart; ${streams} pairs of streams per target per round, ` +
-        "one at a time; the first of a pair finds the target idle, the second (measured) right after it.",
+      `Gapped streams: ${chunks} chunks ${gapMs} ms apart; instant streams: the same chunks written at once. ` +
+        `${streams} times per target per round, one at a time: a gapped stream that finds the target idle, ` +
+        "a gapped one right after it (chunk delays), then two instant ones, the second of which gives the " +
+        "time to first byte.",
     );
     const targets = await startGatewayTargets(context, { chunks, gapMs });
     const agents = new Map(
@@ -28,8 +30,8 @@ export const streamingGroup: BenchGroup = {
     };
     // A peer gateway that cannot stream loses its column (with the reason); direct and cortex must work.
     const active = [...targets];
-    const measure = async (target: (typeof targets)[number]) => {
-      const timing = await measureStream(target, agents.get(target.name)!);
+    const measure = async (target: (typeof targets)[number], instant = false) => {
+      const timing = await measureStream(target, agents.get(target.name)!, instant);
       if (!timing.sawDone || timing.chunkDelaysMs.length !== chunks)
         throw new Error(
           `${target.name}: a stream ended after ${timing.chunkDelaysMs.length}/${chunks} chunks ` +
@@ -39,25 +41,28 @@ export const streamingGroup: BenchGroup = {
     };
     return {
       async measureRound() {
-        const byTarget = new Map<string, StreamTiming[]>(active.map((target) => [target.name, []]));
-        const afterIdle = new Map<string, StreamTiming[]>(active.map((target) => [target.name, []]));
+        const perTarget = () => new Map<string, StreamTiming[]>(active.map((target) => [target.name, []]));
+        const [gapped, afterIdle, instant] = [perTarget(), perTarget(), perTarget()];
         for (let index = 0; index < streams; index += 1) {
           for (const target of [...active]) {
             try {
               // The first stream finds the target idle since its last turn (the others' streams ran
-              // meanwhile); the second, sent at once, finds it awake, as a client with steady traffic does.
+              // meanwhile); the rest, each sent at once, find it awake, as a client with steady traffic does.
+              // A gapped stream lets every process sleep between chunks, so the time to first byte comes
+              // from an instant stream sent right after another (docs/decisions/0009-one-request-path.md).
               afterIdle.get(target.name)!.push(await measure(target));
-              byTarget.get(target.name)!.push(await measure(target));
+              gapped.get(target.name)!.push(await measure(target));
+              await measure(target, true);
+              instant.get(target.name)!.push(await measure(target, true));
             } catch (error) {
               if (target.name === "direct" || target.name === "cortex") throw error;
               context.note(`${target.name} dropped: ${error instanceof Error ? error.message : error}`);
               active.splice(active.indexOf(target), 1);
-              byTarget.delete(target.name);
-              afterIdle.delete(target.name);
+              for (const map of [gapped, afterIdle, instant]) map.delete(target.name);
             }
           }
         }
-        return streamingFigures(byTarget, afterIdle);
+        return streamingFigures({ gapped, afterIdle, instant });
       },
       dispose,
     };

@@ -23,9 +23,12 @@ function writeTime(data: string): number | undefined {
   return Number(content.slice(2));
 }
 
-/** Streams one chat completion from `target` and times every chunk against the stub's stamp in it. */
-export function measureStream(target: ProxyTarget, agent: Agent): Promise<StreamTiming> {
-  const body = chatRequestBody({ stream: true });
+/**
+ * Streams one chat completion from `target` and times every chunk against the stub's stamp in it. `instant`:
+ * the stub writes the whole stream at once (see `chatRequestBody`).
+ */
+export function measureStream(target: ProxyTarget, agent: Agent, instant = false): Promise<StreamTiming> {
+  const body = chatRequestBody({ stream: true, instant });
   return new Promise((resolve, reject) => {
     const timing: StreamTiming = {
       timeToFirstByteMs: Number.NaN,

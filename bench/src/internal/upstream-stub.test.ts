@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { discoverySchema, endpointReplySchema, healthSchema, modelListSchema } from "@helexa/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatRequestBody } from "./chat-request.js";
 import { createSseSplitter } from "./read-sse-events.js";
 import { createUpstreamStub } from "./upstream-stub.js";
 
@@ -53,5 +54,31 @@ describe("upstream stub", () => {
     const stamps = events.slice(0, 3).map((data) => JSON.parse(data).choices[0].delta.content as string);
     for (const stamp of stamps) expect(stamp).toMatch(/^t=\d+(\.\d+)?$/);
     expect(JSON.parse(events[3]!).choices[0].finish_reason).toBe("stop");
+  });
+
+  it("writes an instant stream's chunks at once, a gapped one gapMs apart", async () => {
+    const slow = createUpstreamStub({ chunks: 3, gapMs: 50 });
+    slow.listen(0, "127.0.0.1");
+    await once(slow, "listening");
+    const address = slow.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+    const stamps = async (body: string) => {
+      const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", body });
+      const events: string[] = [];
+      createSseSplitter((data) => events.push(data))(await response.text(), 0);
+      expect(events.at(-1)).toBe("[DONE]");
+      return events.slice(0, 3).map((data) => Number(JSON.parse(data).choices[0].delta.content.slice(2)));
+    };
+    try {
+      const gapped = await stamps(chatRequestBody({ stream: true }));
+      expect(gapped[2]! - gapped[0]!).toBeGreaterThanOrEqual(100);
+      // Written in one synchronous loop: nothing waits 100 ms between them.
+      const instant = await stamps(chatRequestBody({ stream: true, instant: true }));
+      expect(instant).toHaveLength(3);
+      expect(instant[2]! - instant[0]!).toBeLessThan(100);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 });

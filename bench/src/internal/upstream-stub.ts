@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { instantStreamUser } from "./chat-request.js";
 import { buildNeuronLookAlike, stubModelId } from "./neuron-look-alike.js";
 import { wallClockMs } from "./wall-clock.js";
 
@@ -32,12 +33,19 @@ function chunk(delta: Record<string, unknown>, finishReason: string | null): str
 }
 
 /**
- * Streams `chunks` content deltas `gapMs` apart. Each delta's text is `t=<wall clock ms>` at write time, so a
- * client can tell how long each chunk took to reach it and whether anything held chunks back.
+ * Streams `chunks` content deltas `gapMs` apart (all at once when `instant`). Each delta's text is
+ * `t=<wall clock ms>` at write time, so a client can tell how long each chunk took to reach it and whether
+ * anything held chunks back.
  */
-function stream(response: ServerResponse, options: UpstreamStubOptions): void {
+function stream(response: ServerResponse, options: UpstreamStubOptions, instant: boolean): void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   response.write(chunk({ role: "assistant", content: `t=${wallClockMs()}` }, null));
+  if (instant) {
+    for (let written = 1; written < options.chunks; written += 1)
+      response.write(chunk({ content: `t=${wallClockMs()}` }, null));
+    response.end(`${chunk({}, "stop")}data: [DONE]\n\n`);
+    return;
+  }
   let written = 1;
   const timer = setInterval(() => {
     if (written < options.chunks) {
@@ -59,11 +67,14 @@ function sendJson(response: ServerResponse, body: string, status = 200): void {
   response.end(body);
 }
 
-function wantsStream(body: string): boolean {
+/** How the request asks to be answered: whole, streamed `gapMs` apart, or streamed at once. */
+function answerMode(body: string): "whole" | "stream" | "instant" {
   try {
-    return (JSON.parse(body) as { stream?: unknown }).stream === true;
+    const parsed = JSON.parse(body) as { stream?: unknown; user?: unknown };
+    if (parsed.stream !== true) return "whole";
+    return parsed.user === instantStreamUser ? "instant" : "stream";
   } catch {
-    return false;
+    return "whole";
   }
 }
 
@@ -77,8 +88,9 @@ export function createUpstreamStub(options: UpstreamStubOptions): Server {
   const handle = (request: IncomingMessage, response: ServerResponse, body: string) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method === "POST" && path === "/v1/chat/completions") {
-      if (wantsStream(body)) stream(response, options);
-      else sendJson(response, completion);
+      const mode = answerMode(body);
+      if (mode === "whole") sendJson(response, completion);
+      else stream(response, options, mode === "instant");
       return;
     }
     const address = server.address();
