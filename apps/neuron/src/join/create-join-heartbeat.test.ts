@@ -9,15 +9,18 @@ interface Received {
   body: unknown;
 }
 
-/** A stand-in cortex whose answer the test switches: 200 (a registration), 404 or 401. */
+/**
+ * A stand-in cortex whose answer the test switches: 200 (a registration, with `ttlMs` as its `ttl_ms`, or
+ * none when undefined), 404 or 401.
+ */
 async function startCortex(): Promise<{
   url: string;
   received: Received[];
-  answer: { status: number };
+  answer: { status: number; ttlMs: number | undefined };
   close(): Promise<void>;
 }> {
   const received: Received[] = [];
-  const answer = { status: 200 };
+  const answer: { status: number; ttlMs: number | undefined } = { status: 200, ttlMs: 30_000 };
   const server: Server = createServer(async (request: IncomingMessage, response) => {
     let text = "";
     for await (const chunk of request) text += chunk;
@@ -28,7 +31,11 @@ async function startCortex(): Promise<{
     });
     const body =
       answer.status === 200
-        ? { id: "gpu-7", expires_at_ms: Date.now() + 30_000, ttl_ms: 30_000 }
+        ? {
+            id: "gpu-7",
+            expires_at_ms: Date.now() + (answer.ttlMs ?? 30_000),
+            ...(answer.ttlMs === undefined ? {} : { ttl_ms: answer.ttlMs }),
+          }
         : { error: { message: answer.status === 401 ? "invalid or missing join token" : "not found" } };
     response.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(body));
   });
@@ -98,6 +105,60 @@ describe("createJoinHeartbeat", () => {
     });
     // One "joined" line for the whole run, not one per beat.
     expect(logger.lines.filter((line) => line.fields.event === "joined")).toHaveLength(1);
+    // cortex's 30 s ttl is well over three 20 ms beats: the configured interval stands.
+    expect(logger.lines.filter((line) => line.fields.event === "heartbeat_interval_shortened")).toEqual([]);
+  });
+
+  it("renews at a third of cortex's ttl_ms when that is shorter than its interval, and says so once", async () => {
+    const cortex = await startCortex();
+    closers.push(cortex.close);
+    cortex.answer.ttlMs = 60;
+    const logger = recordingLogger();
+    const heartbeat = createJoinHeartbeat({
+      cortexUrl: cortex.url,
+      token: "join-secret",
+      name: "gpu-7",
+      advertiseUrl: "http://127.0.0.1:13131",
+      authToken: null,
+      // Never reached in this test: were the ttl ignored, the second beat would not come before it times out.
+      intervalMs: 600_000,
+      fetch: globalThis.fetch,
+      logger,
+    });
+    closers.push(() => heartbeat.stop());
+    await heartbeat.start();
+    await until(() => cortex.received.length >= 5);
+    expect(heartbeat.joined()).toBe(true);
+    const shortened = logger.lines.filter((line) => line.fields.event === "heartbeat_interval_shortened");
+    expect(shortened).toEqual([
+      {
+        level: "info",
+        fields: expect.objectContaining({ configured_ms: 600_000, ttl_ms: 60, interval_ms: 20 }),
+        message: expect.stringContaining("ttl_ms"),
+      },
+    ]);
+  });
+
+  it("a reply without ttl_ms is still a registration, and leaves the configured interval as it is", async () => {
+    const cortex = await startCortex();
+    closers.push(cortex.close);
+    cortex.answer.ttlMs = undefined;
+    const logger = recordingLogger();
+    const heartbeat = createJoinHeartbeat({
+      cortexUrl: cortex.url,
+      token: "join-secret",
+      name: "gpu-7",
+      advertiseUrl: "http://127.0.0.1:13131",
+      authToken: null,
+      intervalMs: 10,
+      fetch: globalThis.fetch,
+      logger,
+    });
+    closers.push(() => heartbeat.stop());
+    await heartbeat.start();
+    expect(heartbeat.joined()).toBe(true);
+    await until(() => cortex.received.length >= 3);
+    expect(logger.lines.map((line) => line.fields.event)).toEqual(["joined"]);
   });
 
   it("logs a refusal once (without the token) and registers again when cortex accepts (a restart, a 404)", async () => {

@@ -16,6 +16,10 @@ export interface JoinHeartbeatOptions {
   advertiseUrl: string;
   /** This neuron's `auth_token`, handed over so cortex can call it; null when it runs open. */
   authToken: string | null;
+  /**
+   * `[join] heartbeat_interval_ms`: the longest wait between beats. When cortex replies with a `ttl_ms`
+   * shorter than three of these, the neuron renews every `ttl_ms / 3` instead.
+   */
   intervalMs: number;
   fetch: typeof globalThis.fetch;
   logger: HeartbeatLogger;
@@ -24,7 +28,10 @@ export interface JoinHeartbeatOptions {
 }
 
 export interface JoinHeartbeat {
-  /** Registers now, then renews every `intervalMs`; resolves after the first attempt. */
+  /**
+   * Registers now, then renews every `intervalMs` (or a third of cortex's `ttl_ms`, when that is shorter);
+   * resolves after the first attempt.
+   */
   start(): Promise<void>;
   /** Stops renewing and tells cortex the neuron leaves (best effort), so it is dropped before it expires. */
   stop(): Promise<void>;
@@ -32,11 +39,18 @@ export interface JoinHeartbeat {
   joined(): boolean;
 }
 
+/** Beats per ttl: renewing every ttl / 3 leaves a lost beat and a slow one before the registration expires. */
+const TTL_BEATS = 3;
+
 /**
  * Registration with cortex and its renewal. Every beat sends the whole registration (an upsert), so a
  * gateway that restarted, lost its store or answered 404 meanwhile gets the neuron back at the next beat
  * without any special case. Failures are logged when the outcome changes (not every beat), with the
  * status or reason and never the token.
+ *
+ * cortex's reply says how long the registration lives (`ttl_ms`); the neuron cannot trust its own
+ * interval to fit it (cortex's ttl is cortex's config, not the neuron's), so it renews at the shorter of
+ * its interval and a third of that ttl: one lost or late beat then still does not expire it.
  */
 export function createJoinHeartbeat(options: JoinHeartbeatOptions): JoinHeartbeat {
   const timeoutMs = options.timeoutMs ?? 5_000;
@@ -45,6 +59,28 @@ export function createJoinHeartbeat(options: JoinHeartbeatOptions): JoinHeartbea
   let accepted = false;
   let lastOutcome: string | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let intervalMs = options.intervalMs;
+
+  /** Fits the interval to the ttl cortex replied with; says so once each time that shortens it. */
+  const fitToTtl = (ttlMs: number | undefined) => {
+    const next =
+      ttlMs === undefined
+        ? options.intervalMs
+        : Math.min(options.intervalMs, Math.max(1, Math.floor(ttlMs / TTL_BEATS)));
+    if (next === intervalMs) return;
+    intervalMs = next;
+    if (next === options.intervalMs) return;
+    options.logger.info(
+      {
+        event: "heartbeat_interval_shortened",
+        cortex: options.cortexUrl,
+        configured_ms: options.intervalMs,
+        ttl_ms: ttlMs,
+        interval_ms: next,
+      },
+      `cortex's [join] ttl_ms (${ttlMs} ms) is shorter than ${TTL_BEATS} heartbeats: renewing every ${next} ms instead of ${options.intervalMs} ms`,
+    );
+  };
 
   const call = (path: string, body: unknown) =>
     options.fetch(`${options.cortexUrl}${path}`, {
@@ -63,8 +99,11 @@ export function createJoinHeartbeat(options: JoinHeartbeatOptions): JoinHeartbea
         auth_token: options.authToken,
       });
       const text = await response.text();
-      if (response.ok && joinReplySchema.safeParse(parseJson(text)).success) outcome = "ok";
-      else if (response.ok) outcome = "cortex sent a reply that is no registration";
+      const reply = response.ok ? joinReplySchema.safeParse(parseJson(text)) : undefined;
+      if (reply?.success === true) {
+        outcome = "ok";
+        fitToTtl(reply.data.ttl_ms);
+      } else if (response.ok) outcome = "cortex sent a reply that is no registration";
       else outcome = describeRefusal(response.status, text);
     } catch (error) {
       outcome = `cannot reach cortex: ${describeError(error)}`;
@@ -85,7 +124,7 @@ export function createJoinHeartbeat(options: JoinHeartbeatOptions): JoinHeartbea
     if (!running) return;
     timer = setTimeout(() => {
       inFlight = beat().finally(schedule);
-    }, options.intervalMs);
+    }, intervalMs);
     timer.unref();
   };
 

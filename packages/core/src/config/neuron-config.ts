@@ -54,7 +54,10 @@ export const neuronJoinConfigSchema = z.strictObject({
   advertise_url: credentialFreeUrlSchema.optional(),
   /** Name in cortex's routing, metrics and `pinned_on`. Default: this host's name. */
   name: z.string().min(1).optional(),
-  /** How often the registration is renewed; keep it well under cortex's `[join] ttl_ms` (default 30 s). */
+  /**
+   * How often the registration is renewed, at most: when cortex's reply says its `[join] ttl_ms` is shorter
+   * than three of these, the neuron renews every ttl / 3 instead (so one lost beat does not expire it).
+   */
   heartbeat_interval_ms: z.number().int().positive().default(10_000),
 });
 export type NeuronJoinConfig = z.infer<typeof neuronJoinConfigSchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cortexConfigSchema } from "../config/cortex-config.js";
 import { neuronConfigSchema } from "../config/neuron-config.js";
-import { joinRequestSchema, leaveRequestSchema } from "./join.js";
+import { joinReplySchema, joinRequestSchema, leaveRequestSchema } from "./join.js";
 
 describe("joinRequestSchema", () => {
   it("takes a name, an http(s) URL and the neuron's token or null", () => {
@@ -30,6 +30,15 @@ describe("joinRequestSchema", () => {
   it("leave takes the name alone", () => {
     expect(leaveRequestSchema.safeParse({ name: "gpu-7" }).success).toBe(true);
     expect(leaveRequestSchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe("joinReplySchema", () => {
+  it("takes ttl_ms when cortex sends it, and a reply without it is still a registration", () => {
+    expect(joinReplySchema.parse({ id: "gpu-7", expires_at_ms: 5, ttl_ms: 3000 }).ttl_ms).toBe(3000);
+    expect(joinReplySchema.parse({ id: "gpu-7", expires_at_ms: 5 }).ttl_ms).toBeUndefined();
+    expect(joinReplySchema.safeParse({ id: "gpu-7", expires_at_ms: 5, ttl_ms: 0 }).success).toBe(false);
+    expect(joinReplySchema.safeParse({ id: "gpu-7" }).success).toBe(false);
   });
 });
 

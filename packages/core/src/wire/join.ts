@@ -26,8 +26,12 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export const joinReplySchema = z.looseObject({
   id: z.string(),
   expires_at_ms: z.number(),
-  /** How long a registration lives without a heartbeat. */
-  ttl_ms: z.number().int().positive(),
+  /**
+   * How long a registration lives without a heartbeat (cortex's `[join] ttl_ms`). The neuron renews at the
+   * shorter of its `heartbeat_interval_ms` and a third of this. Optional so a reply without it still counts
+   * as a registration (the neuron then keeps its configured interval).
+   */
+  ttl_ms: z.number().int().positive().optional(),
 });
 export type JoinReply = z.infer<typeof joinReplySchema>;
 
