@@ -115,12 +115,20 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       () => response.writeHead(500).end(),
     );
   });
+  // What cortex holds besides its listeners, released the same way on every way out.
+  let syncTimer: NodeJS.Timeout | undefined;
+  const release = async () => {
+    if (syncTimer !== undefined) clearTimeout(syncTimer);
+    syncTimer = undefined;
+    pollFetch.close();
+    cortex.close();
+    responseStore?.close();
+    await entitlements?.dispose();
+    await ledgerStore?.close();
+  };
   const metricsPort = await listen(metricsServer, metricsAddress.hostname, metricsAddress.port).catch(
     async (error: unknown) => {
-      cortex.close();
-      responseStore?.close();
-      await entitlements?.dispose();
-      await ledgerStore?.close();
+      await release();
       throw listenError(error, "gateway.metrics_listen", gateway.metrics_listen);
     },
   );
@@ -129,7 +137,6 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   // live registrations into the fleet every poll interval and after each registration received.
   const staticNames = new Set(config.neurons.map((neuron) => neuron.name));
   let registrations: RegistrationSync | undefined;
-  let syncTimer: NodeJS.Timeout | undefined;
   let api = cortex.app;
   if (config.join !== undefined) {
     const store = ledgerStore?.registrations ?? createMemoryRegistrationStore();
@@ -169,10 +176,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
   const apiPort = await listen(apiServer, apiAddress.hostname, apiAddress.port).catch(
     async (error: unknown) => {
       await closeServer(metricsServer);
-      cortex.close();
-      responseStore?.close();
-      await entitlements?.dispose();
-      await ledgerStore?.close();
+      await release();
       throw listenError(error, "gateway.listen", gateway.listen);
     },
   );
@@ -198,7 +202,6 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
     stopping ??= (async () => {
       logger.info({ event: "stopping" }, "cortex stopping");
       poller.stop();
-      pollFetch.close();
       if (syncTimer !== undefined) clearTimeout(syncTimer);
       syncTimer = undefined;
       const drained = closeServer(apiServer);
@@ -207,10 +210,7 @@ export async function startCortex(options: ServeOptions): Promise<RunningCortex>
       await drained;
       clearTimeout(timer);
       await closeServer(metricsServer);
-      cortex.close();
-      responseStore?.close();
-      await entitlements?.dispose();
-      await ledgerStore?.close();
+      await release();
       logger.info({ event: "stopped" }, "cortex stopped");
     })();
     return stopping;
