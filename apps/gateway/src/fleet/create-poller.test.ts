@@ -8,8 +8,10 @@ import {
   modelInfo,
   startFakeNeuron,
 } from "../test-support/fake-neuron.js";
+import { createGate, waitFor } from "../test-support/gate.js";
 import { createPoller } from "./create-poller.js";
 import { FleetState } from "./fleet-state.js";
+import type { FetchFunction } from "./neuron-client.js";
 
 const neurons: FakeNeuron[] = [];
 afterEach(async () => {
@@ -140,6 +142,50 @@ describe("poller", () => {
     await poller.pollOnce();
     const ticket = fleet.startRequest(node, "test-model", Date.now());
     expect(fleet.replicaLoad(node, "test-model")).toBe(1);
+    await poller.pollOnce();
+    expect(fleet.replicaLoad(node, "test-model")).toBe(0);
+    fleet.finishRequest(ticket);
+    expect(fleet.replicaLoad(node, "test-model")).toBe(0);
+    expect(node.active.get("test-model")).toBeUndefined();
+  });
+
+  it("keeps counting a request started while /health was in flight, until a poll sent after it answers", async () => {
+    const neuron = await startFakeNeuron({});
+    neurons.push(neuron);
+    const fleet = new FleetState([{ name: "poll-node", endpoint: neuron.url }], { models: [], aliases: {} });
+    const gate = createGate();
+    const held = { on: false, asked: false };
+    // Holds /health on its way to the neuron while `held.on`: the reply cannot count what starts meanwhile.
+    const fetch: FetchFunction = async (input, init) => {
+      if (held.on && String(input).endsWith("/health")) {
+        held.asked = true;
+        await gate.promise;
+      }
+      return globalThis.fetch(input, init);
+    };
+    const poller = createPoller({
+      fleet,
+      fetch,
+      logger: silentLogger,
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      unhealthyAfterFailures: 2,
+      now: Date.now,
+    });
+    const node = fleet.node("poll-node");
+    if (node === undefined) throw new Error("node missing");
+    await poller.pollOnce();
+
+    held.on = true;
+    const round = poller.pollOnce();
+    await waitFor(() => held.asked);
+    const ticket = fleet.startRequest(node, "test-model", Date.now());
+    gate.open();
+    await round;
+    // The neuron answered 0 in flight, but this request started after /health was sent.
+    expect(fleet.replicaLoad(node, "test-model")).toBe(1);
+
+    held.on = false;
     await poller.pollOnce();
     expect(fleet.replicaLoad(node, "test-model")).toBe(0);
     fleet.finishRequest(ticket);

@@ -40,10 +40,13 @@ export function createPoller(options: PollerOptions): Poller {
   const pollOne = async (name: string) => {
     const node = fleet.node(name);
     if (node === undefined) return;
+    // pollNode sends /health in this same turn: a request cortex starts after the mark is not in the reply.
+    const healthSent = fleet.markHealthPollSent(node);
     const poll = await pollNode(node, pollOptions);
     const outcome = fleet.recordPoll(node, poll, {
       unhealthyAfterFailures: options.unhealthyAfterFailures,
       now: options.now(),
+      healthSent,
     });
     const state = outcome.healthy ? "healthy" : `unhealthy: ${outcome.error ?? "unknown"}`;
     if (reported.get(name) === state) return;

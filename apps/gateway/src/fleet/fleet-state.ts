@@ -6,6 +6,7 @@ import type { NodePoll, PollOutcome } from "./poll-node.js";
 export interface ReplicaTicket {
   readonly node: NodeState;
   readonly model: string;
+  /** The node's `/health` sends before it started: a reply to a later send counts it. */
   readonly epoch: number;
   finished: boolean;
 }
@@ -15,11 +16,16 @@ export interface ReplicaTicket {
  *
  * `FleetState` owns its nodes. Everyone else reads them through the read-only `NodeState` view and changes
  * them only through the mutators below: `addNode`/`removeNode` (the configured neurons at construction,
- * and any added or removed while cortex runs), `recordPoll` and `markUnreachable` (the poller and a
- * dispatch that could not connect), `startRequest`/`finishRequest` (dispatch's own load bookkeeping),
- * `markLoaded`/`markEvicted` (the cold loader). Each mutator bumps the node's `version`, which is what
- * keeps `buildFleetSnapshot`'s per-node cache right; a mutator given a node this fleet no longer holds
- * (removed meanwhile) changes nothing.
+ * and any added or removed while cortex runs), `markHealthPollSent`, `recordPoll` and `markUnreachable`
+ * (the poller and a dispatch that could not connect), `startRequest`/`finishRequest` (dispatch's own load
+ * bookkeeping), `markLoaded`/`markEvicted` (the cold loader). Each mutator that changes what a snapshot
+ * shows bumps the node's `version` (`markHealthPollSent` changes none), which is what keeps
+ * `buildFleetSnapshot`'s per-node cache right; a mutator given a node this fleet no longer holds (removed
+ * meanwhile) changes nothing.
+ *
+ * Load is the applied `/health` reply's `in_flight + queue_depth` plus the requests cortex started after
+ * that poll's `/health` was sent (the reply cannot count those) and not yet finished. A request started
+ * before the send is the reply's to count, whether or not it finished meanwhile.
  */
 export class FleetState {
   readonly catalogue: ModelsCatalogue;
@@ -95,14 +101,27 @@ export class FleetState {
   }
 
   /**
+   * Call right before sending the node `/health`, and hand what it returns to `recordPoll` with that
+   * poll's result: requests started after it are not in the reply, so they stay counted past it.
+   */
+  markHealthPollSent(node: NodeState): number {
+    const record = this.record(node);
+    if (record === undefined) return 0;
+    record.healthSends++;
+    return record.healthSends;
+  }
+
+  /**
    * Applies one poll (`pollNode`'s result). `/models` alone decides health: a failure counts towards
    * `unhealthyAfterFailures` in a row; a success marks the node healthy, prunes models it stopped
-   * reporting, and (with `/health`) replaces load, devices, activation and draining.
+   * reporting, and (with `/health`) replaces load, devices, activation and draining. `healthSent` is
+   * `markHealthPollSent`'s mark for this poll (without it, the reply counts every request started so
+   * far); a `/health` reply older than the one applied already changes nothing.
    */
   recordPoll(
     node: NodeState,
     poll: NodePoll,
-    options: { unhealthyAfterFailures: number; now: number },
+    options: { unhealthyAfterFailures: number; now: number; healthSent?: number },
   ): PollOutcome {
     const record = this.record(node);
     const wasHealthy = node.healthy;
@@ -123,14 +142,27 @@ export class FleetState {
     record.models = seen;
     for (const id of record.lastAccessed.keys()) if (!seen.has(id)) record.lastAccessed.delete(id);
     const health = poll.health;
-    if (health !== null) {
-      record.draining = health.draining === true;
-      record.devices = health.devices;
-      record.activation = health.activation;
-      record.load = new Map(health.models.map((load) => [load.id, load]));
-      record.sincePoll.clear();
-      record.finishedSincePoll.clear();
-      record.loadEpoch++;
+    if (health === null) return { wasHealthy, healthy: true, error: null };
+    const sent = options.healthSent ?? ++record.healthSends;
+    if (sent <= record.appliedHealthSend) return { wasHealthy, healthy: true, error: null };
+    record.draining = health.draining === true;
+    record.devices = health.devices;
+    record.activation = health.activation;
+    record.load = new Map(health.models.map((load) => [load.id, load]));
+    record.appliedHealthSend = sent;
+    record.finishedSincePoll.clear();
+    // Requests started before the send are the reply's now; those started after it stay cortex's.
+    for (const [model, byEpoch] of record.sincePollByEpoch) {
+      let left = 0;
+      for (const [epoch, count] of byEpoch) {
+        if (epoch < sent) byEpoch.delete(epoch);
+        else left += count;
+      }
+      if (left > 0) record.sincePoll.set(model, left);
+      else {
+        record.sincePoll.delete(model);
+        record.sincePollByEpoch.delete(model);
+      }
     }
     return { wasHealthy, healthy: true, error: null };
   }
@@ -176,15 +208,21 @@ export class FleetState {
   startRequest(node: NodeState, model: string, now: number): ReplicaTicket {
     const record = this.record(node);
     if (record !== undefined) {
+      const byEpoch = record.sincePollByEpoch.get(model) ?? new Map<number, number>();
+      byEpoch.set(record.healthSends, (byEpoch.get(record.healthSends) ?? 0) + 1);
+      record.sincePollByEpoch.set(model, byEpoch);
       record.sincePoll.set(model, (record.sincePoll.get(model) ?? 0) + 1);
       record.active.set(model, (record.active.get(model) ?? 0) + 1);
       record.lastAccessed.set(model, now);
       this.changed(record);
     }
-    return { node, model, epoch: node.loadEpoch, finished: false };
+    return { node, model, epoch: node.healthSends, finished: false };
   }
 
-  /** Idempotent. A request from before the last `/health` poll is already in the polled numbers. */
+  /**
+   * Idempotent. A request started before the applied `/health` reply's send is in its numbers (and counts
+   * in `finishedSincePoll` now); a later one comes off cortex's own count.
+   */
   finishRequest(ticket: ReplicaTicket): void {
     if (ticket.finished) return;
     ticket.finished = true;
@@ -195,16 +233,25 @@ export class FleetState {
     const active = (record.active.get(model) ?? 1) - 1;
     if (active > 0) record.active.set(model, active);
     else record.active.delete(model);
-    if (ticket.epoch !== record.loadEpoch) {
+    if (ticket.epoch < record.appliedHealthSend) {
       record.finishedSincePoll.set(model, (record.finishedSincePoll.get(model) ?? 0) + 1);
       return;
     }
+    const byEpoch = record.sincePollByEpoch.get(model);
+    const count = byEpoch?.get(ticket.epoch);
+    if (byEpoch === undefined || count === undefined) return;
+    if (count > 1) byEpoch.set(ticket.epoch, count - 1);
+    else byEpoch.delete(ticket.epoch);
+    if (byEpoch.size === 0) record.sincePollByEpoch.delete(model);
     const pending = (record.sincePoll.get(model) ?? 1) - 1;
     if (pending > 0) record.sincePoll.set(model, pending);
     else record.sincePoll.delete(model);
   }
 
-  /** Replica load used for routing: polled `in_flight + queue_depth` plus cortex's own since that poll. */
+  /**
+   * Replica load used for routing: polled `in_flight + queue_depth` plus cortex's own requests that poll
+   * could not count (started after its `/health` was sent).
+   */
   replicaLoad(node: NodeState, model: string): number {
     const polled = node.load.get(model);
     return (
@@ -213,7 +260,7 @@ export class FleetState {
   }
 
   /**
-   * `replicaLoad` less the requests cortex sent before the last poll that have finished since: fresher
+   * `replicaLoad` less the requests the last poll counted that have finished since its reply: fresher
    * (what cache-aware routing bounds on), while `replicaLoad` stays conservative until the next poll.
    */
   freshReplicaLoad(node: NodeState, model: string): number {

@@ -25,11 +25,18 @@ export interface NodeRecord {
   models: Map<string, ModelInfo>;
   /** `/health` per-model admission load, keyed by id. */
   load: Map<string, ModelLoad>;
-  /** Requests cortex dispatched per model since the last `/health` poll and not yet finished. */
+  /**
+   * Requests cortex dispatched per model and not yet finished that the applied `/health` reply cannot
+   * count: those started after that poll's `/health` was sent (or all of them before any reply).
+   */
   sincePoll: Map<string, number>;
-  /** Bumped on each `/health` poll, so requests from an older epoch do not decrement `sincePoll`. */
-  loadEpoch: number;
-  /** Requests cortex dispatched before the last `/health` poll (so counted in it) that finished since. */
+  /** `sincePoll` by the `healthSends` count each request started at (its ticket's epoch). */
+  sincePollByEpoch: Map<string, Map<number, number>>;
+  /** `/health` requests sent to this node so far; a request's epoch is this count when it started. */
+  healthSends: number;
+  /** Which send (1-based) the applied `/health` reply answered; 0 before any. Epochs below it are in `load`. */
+  appliedHealthSend: number;
+  /** Requests counted in the applied `/health` reply (started before its send) that finished since it. */
   finishedSincePoll: Map<string, number>;
   /** Requests cortex has in flight per model right now (eviction never touches these). */
   active: Map<string, number>;
@@ -74,7 +81,9 @@ export function createNodeRecord(options: {
     models: new Map(),
     load: new Map(),
     sincePoll: new Map(),
-    loadEpoch: 0,
+    sincePollByEpoch: new Map(),
+    healthSends: 0,
+    appliedHealthSend: 0,
     finishedSincePoll: new Map(),
     active: new Map(),
     lastAccessed: new Map(),
