@@ -82,6 +82,48 @@ describe("readJsonBody", () => {
     expect(reply.written).toBeLessThan(total / 4);
   });
 
+  it("refuses a declared Content-Length over the limit before any of the body arrives", async () => {
+    // Only the headers are sent: a reader that waited for the body would never answer.
+    const reply = await new Promise<{ status: number; connection: unknown; body: string }>(
+      (resolve, reject) => {
+        const request = httpRequest(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(limit + 1) },
+        });
+        request.on("response", (response) => {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (data: string) => {
+            body += data;
+          });
+          response.on("end", () => {
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body });
+            request.destroy();
+          });
+        });
+        request.on("error", reject);
+        request.flushHeaders();
+      },
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.connection).toBe("close");
+    expect(JSON.parse(reply.body)).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+
+  it("reads a declared body of exactly the limit, multi-byte text included", async () => {
+    const text = "é".repeat(100);
+    const frame = Buffer.byteLength(JSON.stringify({ model: "tiny", pad: "", text }));
+    const body = JSON.stringify({ model: "tiny", pad: "x".repeat(limit - frame), text });
+    expect(Buffer.byteLength(body)).toBe(limit);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { text: string }).text).toBe(text);
+  });
+
   it("drops a leading UTF-8 byte-order mark", async () => {
     const response = await fetch(url, {
       method: "POST",

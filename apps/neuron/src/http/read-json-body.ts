@@ -36,9 +36,11 @@ export async function readJsonBody<S extends z.ZodType>(
 }
 
 /**
- * The body as UTF-8 text, read chunk by chunk and abandoned at the first byte past `limitBytes`
- * (declared `Content-Length` or not, so a chunked upload never grows the heap past the limit): 413, and
- * the connection closes after the reply instead of reading the rest.
+ * The body as UTF-8 text, never more than `limitBytes` of it in memory: 413, and the connection closes after
+ * the reply instead of reading the rest. With a declared `Content-Length` (what SDKs send) the length is
+ * checked first and the body read whole through the Node adapter's direct read: Node's parser ends the body
+ * at that length, so it cannot grow past it, and no web stream is built per request. A chunked upload is
+ * read chunk by chunk and abandoned at the first byte past the limit.
  */
 async function readLimitedText(c: Context, limitBytes: number): Promise<string> {
   const tooLarge = () => {
@@ -46,7 +48,11 @@ async function readLimitedText(c: Context, limitBytes: number): Promise<string> 
     if (outgoing !== undefined) outgoing.shouldKeepAlive = false;
     return payloadTooLarge(limitBytes);
   };
-  if (Number(c.req.header("content-length") ?? "0") > limitBytes) throw tooLarge();
+  const declared = c.req.header("content-length");
+  if (declared !== undefined) {
+    if (Number(declared) > limitBytes) throw tooLarge();
+    return await c.req.text();
+  }
   const body = c.req.raw.body;
   if (body === null) return "";
   const reader = body.getReader();
