@@ -28,7 +28,6 @@ import { awaitColdLoad } from "./internal/await-cold-load.js";
 import { commitKeepAlive } from "./internal/commit-keep-alive.js";
 import { type ForwardDeps, forward, type RequestState } from "./internal/forward.js";
 import {
-  buildFleetSnapshot,
   createPrefixCacheRanker,
   planReservation,
   preValidate,
@@ -104,7 +103,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     ...(settings.tieBreakSalt === undefined ? {} : { tieBreakSalt: settings.tieBreakSalt }),
   };
   const plan = (requested: string): { model: string; candidates: RouteCandidate[] } => {
-    indexed = indexFleet(buildFleetSnapshot(fleet), indexed);
+    indexed = indexFleet(fleet.snapshot(), indexed);
     const result = planRoute(indexed, requested, catalogue.models, catalogue.aliases, planOptions);
     if (result.ok) return result.plan;
     const refusal = result.refusal;

@@ -1,6 +1,5 @@
 import { type FleetNode, healthSchema } from "@helexa/core";
 import { describe, expect, it } from "vitest";
-import { buildFleetSnapshot } from "../dispatch/internal/plan-candidates.js";
 import { modelInfo } from "../test-support/fake-neuron.js";
 import { FleetState } from "./fleet-state.js";
 import type { NodePoll } from "./poll-node.js";
@@ -28,7 +27,7 @@ function setup() {
 }
 
 function snapshotOf(fleet: FleetState, name = "n"): FleetNode | undefined {
-  return buildFleetSnapshot(fleet).nodes.find((node) => node.name === name);
+  return fleet.snapshot().nodes.find((node) => node.name === name);
 }
 
 describe("FleetState", () => {
@@ -129,7 +128,7 @@ describe("FleetState", () => {
     expect(added?.endpoint).toBe("http://127.0.0.1:2");
     expect(fleet.addNode({ name: "m", endpoint: "http://127.0.0.1:3" })).toBeNull();
     expect(fleet.nodes.map((node) => node.name)).toEqual(["n", "m"]);
-    expect(buildFleetSnapshot(fleet).nodes.map((node) => node.name)).toEqual(["n", "m"]);
+    expect(fleet.snapshot().nodes.map((node) => node.name)).toEqual(["n", "m"]);
 
     const node = fleet.node("n");
     if (node === undefined) throw new Error("node missing");
@@ -137,7 +136,7 @@ describe("FleetState", () => {
     expect(fleet.removeNode("n")).toBe(true);
     expect(fleet.removeNode("n")).toBe(false);
     expect(fleet.node("n")).toBeUndefined();
-    expect(buildFleetSnapshot(fleet).nodes.map((entry) => entry.name)).toEqual(["m"]);
+    expect(fleet.snapshot().nodes.map((entry) => entry.name)).toEqual(["m"]);
     // A request that was on the removed node finishes without touching anything.
     fleet.finishRequest(ticket);
     fleet.markUnreachable(node, "ECONNREFUSED", 1);

@@ -1,6 +1,14 @@
-import type { CatalogueModel, ModelInfo, ModelsCatalogue, NeuronEndpointConfig } from "@helexa/core";
+import type {
+  CatalogueModel,
+  FleetNode,
+  FleetSnapshot,
+  ModelInfo,
+  ModelsCatalogue,
+  NeuronEndpointConfig,
+} from "@helexa/core";
 import { createNodeRecord, type NodeRecord, type NodeState } from "./node-state.js";
 import type { NodePoll, PollOutcome } from "./poll-node.js";
+import { toFleetNode } from "./to-fleet-node.js";
 
 /** A request cortex has dispatched to one replica; hand it back to `finishRequest` exactly once. */
 export interface ReplicaTicket {
@@ -20,7 +28,7 @@ export interface ReplicaTicket {
  * (the poller and a dispatch that could not connect), `startRequest`/`finishRequest` (dispatch's own load
  * bookkeeping), `markLoaded`/`markEvicted` (the cold loader). Each mutator that changes what a snapshot
  * shows bumps the node's `version` (`markHealthPollSent` changes none), which is what keeps
- * `buildFleetSnapshot`'s per-node cache right; a mutator given a node this fleet no longer holds (removed
+ * `snapshot()`'s per-node cache right; a mutator given a node this fleet no longer holds (removed
  * meanwhile) changes nothing.
  *
  * Load is the applied `/health` reply's `in_flight + queue_depth` plus the requests cortex started after
@@ -35,6 +43,8 @@ export class FleetState {
   private readonly catalogueById: Map<string, CatalogueModel>;
   /** Model id → Unix seconds when `/v1/models` first listed it (its `created`). */
   private readonly firstListed = new Map<string, number>();
+  /** Each node's planner view and the version it was built at (`snapshot`, `fleetNode`). */
+  private readonly views = new WeakMap<NodeRecord, { version: number; node: FleetNode }>();
 
   constructor(neurons: readonly NeuronEndpointConfig[], catalogue: ModelsCatalogue) {
     for (const neuron of neurons) {
@@ -51,6 +61,24 @@ export class FleetState {
 
   node(name: string): NodeState | undefined {
     return this.byName.get(name);
+  }
+
+  /** The fleet as core's `planRoute` takes it, at this instant: every node's `fleetNode`. */
+  snapshot(): FleetSnapshot {
+    return { nodes: this.list.map((node) => this.fleetNode(node)) };
+  }
+
+  /**
+   * One node as core's planner sees it (`toFleetNode`), rebuilt only when a mutator changed the node since
+   * the last view of it.
+   */
+  fleetNode(node: NodeState): FleetNode {
+    const record = node as NodeRecord;
+    const hit = this.views.get(record);
+    if (hit !== undefined && hit.version === record.version) return hit.node;
+    const built = toFleetNode(record);
+    this.views.set(record, { version: record.version, node: built });
+    return built;
   }
 
   /**

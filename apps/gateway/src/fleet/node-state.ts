@@ -45,8 +45,8 @@ export interface NodeRecord {
   /** Successful evictions on this node (the count `defrag_after_cycles` is compared with). */
   evictions: number;
   /**
-   * Bumped by every `FleetState` mutator, so `buildFleetSnapshot` reuses the snapshot of a node whose
-   * version did not move.
+   * Bumped by every `FleetState` mutator that changes what the planner sees, so `FleetState.fleetNode`
+   * reuses the view of a node whose version did not move.
    */
   version: number;
 }

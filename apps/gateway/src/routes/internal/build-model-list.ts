@@ -5,7 +5,6 @@ import {
   type ModelLimit,
   type ModelStatus,
 } from "@helexa/core";
-import { toFleetNode } from "../../dispatch/internal/plan-candidates.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 
 /** Where a model is, as `/v1/models` lists it. */
@@ -80,9 +79,9 @@ export function buildModelList(
     return entry;
   };
   const routable = fleet.nodes.filter((node) => node.healthy);
+  const nodes = routable.filter((node) => !node.draining).map((node) => fleet.fleetNode(node));
   for (const profile of fleet.catalogue.models) {
     const entry = entryFor(profile.id, profile);
-    const nodes = routable.filter((node) => !node.draining).map(toFleetNode);
     entry.feasible_on = nodes.filter((node) => isFeasibleOn(profile, node)).map((node) => node.name);
   }
   for (const node of routable) {

@@ -2,7 +2,6 @@ import { buildLoadSpec, type LoadSpec } from "@helexa/core";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ColdLoader } from "../../cold-load/create-cold-loader.js";
-import { buildFleetSnapshot } from "../../dispatch/internal/plan-candidates.js";
 import type { Entitlements } from "../../entitlements/entitlements.js";
 import type { FleetState } from "../../fleet/fleet-state.js";
 import { type FetchFunction, postNeuronJson } from "../../fleet/neuron-client.js";
@@ -123,8 +122,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AppEnv> {
 /** The catalogue's load spec for this node, or the bare id of a model the neuron itself configures. */
 function loadSpecFor(fleet: FleetState, node: NodeState, model: string): LoadSpec {
   const profile = fleet.catalogueModel(model);
-  const snapshot = buildFleetSnapshot(fleet).nodes.find((entry) => entry.name === node.name);
-  if (profile !== undefined && snapshot !== undefined) return buildLoadSpec(profile, snapshot);
+  if (profile !== undefined) return buildLoadSpec(profile, fleet.fleetNode(node));
   if (node.models.has(model)) return { model_id: model };
   throw unknownTarget(
     "model",
