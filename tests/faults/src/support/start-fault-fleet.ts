@@ -76,17 +76,26 @@ export async function startFaultFleet(): Promise<FaultFleet> {
         return (await response.json()) as { spent: number; reserved: number };
       },
       async ready() {
-        for (const neuron of neurons) {
-          if (neuron.service.child.exitCode !== null || neuron.service.child.signalCode !== null) continue;
+        const running = neurons.filter(
+          (neuron) => neuron.service.child.exitCode === null && neuron.service.child.signalCode === null,
+        );
+        for (const neuron of running) {
           await waitFor(
             async () => ((await neuron.model())?.status === "loaded" ? true : undefined),
             180_000,
             `neuron ${neuron.name} serving ${MODEL}`,
           );
         }
-        await waitFor(() => cortexLists(cortexUrl, headers), 60_000, `cortex listing ${MODEL}`);
-        // cortex polls every 200 ms: a few polls and it has seen every replica as it is now.
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        // Two poll rounds that ended after every running neuron served the model: the second began after the
+        // first ended (rounds run one after another), so cortex sees each replica as it is now.
+        const what = `cortex polling ${running.map((neuron) => neuron.name).join(", ")} serving ${MODEL}`;
+        const servingSince = Date.now();
+        const firstRound = await waitFor(
+          () => cortexSeesServing(cortexUrl, running, servingSince),
+          60_000,
+          what,
+        );
+        await waitFor(() => cortexSeesServing(cortexUrl, running, firstRound), 60_000, what);
       },
       logs: group.logs,
       stop: group.stop,
@@ -109,11 +118,34 @@ async function modelOn(url: string): Promise<{ status: string; worker_pid?: numb
   }
 }
 
-async function cortexLists(url: string, headers: Record<string, string>): Promise<true | undefined> {
-  const response = await fetch(`${url}/v1/models`, { headers });
+/**
+ * When cortex last polled `neurons` (the latest of their `last_poll`, ms), once its `/health` shows each of
+ * them healthy and serving the model in a poll that ended after `afterMs`; undefined until then.
+ */
+async function cortexSeesServing(
+  url: string,
+  neurons: readonly FaultNeuron[],
+  afterMs: number,
+): Promise<number | undefined> {
+  const response = await fetch(`${url}/health`);
   if (!response.ok) return undefined;
-  const list = (await response.json()) as { data: Array<{ id: string; loaded?: boolean }> };
-  return list.data.some((model) => model.id === MODEL && model.loaded === true) ? true : undefined;
+  const health = (await response.json()) as {
+    neurons: Array<{
+      name: string;
+      healthy: boolean;
+      last_poll: string | null;
+      models: Array<{ id: string; status: string }>;
+    }>;
+  };
+  let latest = afterMs;
+  for (const neuron of neurons) {
+    const node = health.neurons.find((entry) => entry.name === neuron.name);
+    const polledAt = node?.last_poll == null ? Number.NaN : Date.parse(node.last_poll);
+    const serving = node?.models.some((model) => model.id === MODEL && model.status === "loaded") === true;
+    if (node?.healthy !== true || !serving || !(polledAt > afterMs)) return undefined;
+    latest = Math.max(latest, polledAt);
+  }
+  return latest;
 }
 
 function neuronToml(modelPath: string): string {
