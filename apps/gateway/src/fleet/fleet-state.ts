@@ -43,8 +43,6 @@ export class FleetState {
   private readonly catalogueById: Map<string, CatalogueModel>;
   /** Model id → Unix seconds when `/v1/models` first listed it (its `created`). */
   private readonly firstListed = new Map<string, number>();
-  /** Each node's planner view and the version it was built at (`snapshot`, `fleetNode`). */
-  private readonly views = new WeakMap<NodeRecord, { version: number; node: FleetNode }>();
 
   constructor(neurons: readonly NeuronEndpointConfig[], catalogue: ModelsCatalogue) {
     for (const neuron of neurons) {
@@ -74,10 +72,10 @@ export class FleetState {
    */
   fleetNode(node: NodeState): FleetNode {
     const record = node as NodeRecord;
-    const hit = this.views.get(record);
-    if (hit !== undefined && hit.version === record.version) return hit.node;
+    if (record.view !== null && record.viewVersion === record.version) return record.view;
     const built = toFleetNode(record);
-    this.views.set(record, { version: record.version, node: built });
+    record.view = built;
+    record.viewVersion = record.version;
     return built;
   }
 

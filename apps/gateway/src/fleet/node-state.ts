@@ -1,4 +1,4 @@
-import type { Activation, DeviceHealth, Discovery, ModelInfo, ModelLoad } from "@helexa/core";
+import type { Activation, DeviceHealth, Discovery, FleetNode, ModelInfo, ModelLoad } from "@helexa/core";
 
 /**
  * cortex's record of one neuron as `FleetState` holds it. Only `FleetState`'s mutators write it (through
@@ -49,6 +49,13 @@ export interface NodeRecord {
    * reuses the view of a node whose version did not move.
    */
   version: number;
+  /**
+   * The planner's view of this node as `FleetState.fleetNode` last built it, and the `version` it was built
+   * at. Fields of the record, not a side table: a view is rebuilt on most requests, and a weak map entry
+   * replaced that often costs the young-generation GC more than a field does.
+   */
+  view: FleetNode | null;
+  viewVersion: number;
 }
 
 /** The read-only view of a node that `FleetState` hands out: change it through `FleetState`'s mutators. */
@@ -89,6 +96,8 @@ export function createNodeRecord(options: {
     lastAccessed: new Map(),
     evictions: 0,
     version: 0,
+    view: null,
+    viewVersion: -1,
   };
 }
 
