@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createJoinHeartbeat } from "./create-join-heartbeat.js";
+import { createJoinHeartbeat, type JoinHeartbeatOptions } from "./create-join-heartbeat.js";
 
 interface Received {
   path: string;
@@ -65,6 +65,27 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
+/** A heartbeat for `gpu-7` with the test's join token, stopped after the test; `options` override. */
+function heartbeatTo(
+  cortexUrl: string,
+  logger: JoinHeartbeatOptions["logger"],
+  options: Partial<JoinHeartbeatOptions> = {},
+) {
+  const heartbeat = createJoinHeartbeat({
+    cortexUrl,
+    token: "join-secret",
+    name: "gpu-7",
+    advertiseUrl: "http://127.0.0.1:13131",
+    authToken: null,
+    intervalMs: 10,
+    fetch: globalThis.fetch,
+    logger,
+    ...options,
+  });
+  closers.push(() => heartbeat.stop());
+  return heartbeat;
+}
+
 async function until(predicate: () => boolean): Promise<void> {
   while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
@@ -74,15 +95,9 @@ describe("createJoinHeartbeat", () => {
     const cortex = await startCortex();
     closers.push(cortex.close);
     const logger = recordingLogger();
-    const heartbeat = createJoinHeartbeat({
-      cortexUrl: cortex.url,
-      token: "join-secret",
-      name: "gpu-7",
-      advertiseUrl: "http://127.0.0.1:13131",
+    const heartbeat = heartbeatTo(cortex.url, logger, {
       authToken: "neuron-secret",
       intervalMs: 20,
-      fetch: globalThis.fetch,
-      logger,
     });
     await heartbeat.start();
     expect(heartbeat.joined()).toBe(true);
@@ -114,18 +129,10 @@ describe("createJoinHeartbeat", () => {
     closers.push(cortex.close);
     cortex.answer.ttlMs = 60;
     const logger = recordingLogger();
-    const heartbeat = createJoinHeartbeat({
-      cortexUrl: cortex.url,
-      token: "join-secret",
-      name: "gpu-7",
-      advertiseUrl: "http://127.0.0.1:13131",
-      authToken: null,
+    const heartbeat = heartbeatTo(cortex.url, logger, {
       // Never reached in this test: were the ttl ignored, the second beat would not come before it times out.
       intervalMs: 600_000,
-      fetch: globalThis.fetch,
-      logger,
     });
-    closers.push(() => heartbeat.stop());
     await heartbeat.start();
     await until(() => cortex.received.length >= 5);
     expect(heartbeat.joined()).toBe(true);
@@ -144,17 +151,7 @@ describe("createJoinHeartbeat", () => {
     closers.push(cortex.close);
     cortex.answer.ttlMs = undefined;
     const logger = recordingLogger();
-    const heartbeat = createJoinHeartbeat({
-      cortexUrl: cortex.url,
-      token: "join-secret",
-      name: "gpu-7",
-      advertiseUrl: "http://127.0.0.1:13131",
-      authToken: null,
-      intervalMs: 10,
-      fetch: globalThis.fetch,
-      logger,
-    });
-    closers.push(() => heartbeat.stop());
+    const heartbeat = heartbeatTo(cortex.url, logger);
     await heartbeat.start();
     expect(heartbeat.joined()).toBe(true);
     await until(() => cortex.received.length >= 3);
@@ -166,17 +163,7 @@ describe("createJoinHeartbeat", () => {
     closers.push(cortex.close);
     cortex.answer.status = 404;
     const logger = recordingLogger();
-    const heartbeat = createJoinHeartbeat({
-      cortexUrl: cortex.url,
-      token: "join-secret",
-      name: "gpu-7",
-      advertiseUrl: "http://127.0.0.1:13131",
-      authToken: null,
-      intervalMs: 10,
-      fetch: globalThis.fetch,
-      logger,
-    });
-    closers.push(() => heartbeat.stop());
+    const heartbeat = heartbeatTo(cortex.url, logger);
     await heartbeat.start();
     expect(heartbeat.joined()).toBe(false);
     await until(() => cortex.received.length >= 4);
@@ -193,15 +180,8 @@ describe("createJoinHeartbeat", () => {
 
   it("an unreachable cortex is a logged failure, not a crash", async () => {
     const logger = recordingLogger();
-    const heartbeat = createJoinHeartbeat({
-      cortexUrl: "http://127.0.0.1:9",
-      token: "join-secret",
-      name: "gpu-7",
-      advertiseUrl: "http://127.0.0.1:13131",
-      authToken: null,
+    const heartbeat = heartbeatTo("http://127.0.0.1:9", logger, {
       intervalMs: 60_000,
-      fetch: globalThis.fetch,
-      logger,
     });
     await heartbeat.start();
     await heartbeat.stop();
