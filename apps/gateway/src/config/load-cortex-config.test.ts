@@ -128,6 +128,15 @@ describe("loadCortexConfig refuses config mistakes", () => {
     expect(fromEnv).not.toContain("hunter2");
   });
 
+  it("refuses a [join] ttl_ms under a second, saying why", async () => {
+    const path = await writeConfig({
+      "cortex.toml": `${MINIMAL}\n[join]\ntoken = "a-join-token-of-16+chars"\nttl_ms = 300\n`,
+    });
+    await expect(loadCortexConfig(path)).rejects.toThrow(
+      /cortex\.toml: join\.ttl_ms: expected at least 1000 \(ms\): neurons renew every ttl_ms \/ 3/,
+    );
+  });
+
   it("refuses an unknown key in the catalogue", async () => {
     const path = await writeConfig({
       "cortex.toml": `models_config = "models.toml"\n${MINIMAL}`,

@@ -127,7 +127,7 @@ describe("createJoinHeartbeat", () => {
   it("renews at a third of cortex's ttl_ms when that is shorter than its interval, and says so once", async () => {
     const cortex = await startCortex();
     closers.push(cortex.close);
-    cortex.answer.ttlMs = 60;
+    cortex.answer.ttlMs = 600;
     const logger = recordingLogger();
     const heartbeat = heartbeatTo(cortex.url, logger, {
       // Never reached in this test: were the ttl ignored, the second beat would not come before it times out.
@@ -140,9 +140,23 @@ describe("createJoinHeartbeat", () => {
     expect(shortened).toEqual([
       {
         level: "info",
-        fields: expect.objectContaining({ configured_ms: 600_000, ttl_ms: 60, interval_ms: 20 }),
+        fields: expect.objectContaining({ configured_ms: 600_000, ttl_ms: 600, interval_ms: 200 }),
         message: expect.stringContaining("ttl_ms"),
       },
+    ]);
+  });
+
+  it("never beats more often than every 100 ms, whatever ttl_ms cortex replies with", async () => {
+    const cortex = await startCortex();
+    closers.push(cortex.close);
+    cortex.answer.ttlMs = 30;
+    const logger = recordingLogger();
+    const heartbeat = heartbeatTo(cortex.url, logger, { intervalMs: 600_000 });
+    await heartbeat.start();
+    await until(() => cortex.received.length >= 2);
+    const shortened = logger.lines.filter((line) => line.fields.event === "heartbeat_interval_shortened");
+    expect(shortened).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ ttl_ms: 30, interval_ms: 100 }) }),
     ]);
   });
 

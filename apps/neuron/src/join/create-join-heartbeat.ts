@@ -41,6 +41,8 @@ export interface JoinHeartbeat {
 
 /** Beats per ttl: renewing every ttl / 3 leaves a lost beat and a slow one before the registration expires. */
 const TTL_BEATS = 3;
+/** However short a ttl cortex replies with, the neuron does not beat more often than this. */
+const MIN_INTERVAL_MS = 100;
 
 /**
  * Registration with cortex and its renewal. Every beat sends the whole registration (an upsert), so a
@@ -66,7 +68,7 @@ export function createJoinHeartbeat(options: JoinHeartbeatOptions): JoinHeartbea
     const next =
       ttlMs === undefined
         ? options.intervalMs
-        : Math.min(options.intervalMs, Math.max(1, Math.floor(ttlMs / TTL_BEATS)));
+        : Math.min(options.intervalMs, Math.max(MIN_INTERVAL_MS, Math.floor(ttlMs / TTL_BEATS)));
     if (next === intervalMs) return;
     intervalMs = next;
     if (next === options.intervalMs) return;

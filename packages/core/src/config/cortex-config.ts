@@ -52,8 +52,15 @@ export type NeuronEndpointConfig = z.infer<typeof neuronEndpointConfigSchema>;
  */
 export const joinConfigSchema = z.strictObject({
   token: z.string().min(16, "expected at least 16 characters (a shared secret)"),
-  /** A registration not renewed for this long expires and the neuron leaves the fleet. */
-  ttl_ms: z.number().int().positive().default(30_000),
+  /**
+   * A registration not renewed for this long expires and the neuron leaves the fleet. Neurons renew every
+   * ttl / 3 at least, so at least a second: below that they would beat faster than a poll can see them.
+   */
+  ttl_ms: z
+    .number()
+    .int()
+    .min(1_000, "expected at least 1000 (ms): neurons renew every ttl_ms / 3")
+    .default(30_000),
 });
 export type JoinConfig = z.infer<typeof joinConfigSchema>;
 
