@@ -30,18 +30,14 @@ type Strategy = "least_busy" | "cache_aware";
  * sequence still holds it), the baseline that keeps about 1/replicas of its prefixes.
  */
 type Arm = "least_busy" | "cache_aware" | "least_busy_no_host_memory";
-const arms: readonly Arm[] = ["least_busy", "cache_aware", "least_busy_no_host_memory"];
-const armStrategy: Record<Arm, Strategy> = {
-  least_busy: "least_busy",
-  cache_aware: "cache_aware",
-  least_busy_no_host_memory: "least_busy",
-};
 type NeuronSet = "host_memory" | "no_host_memory";
-const armNeurons: Record<Arm, NeuronSet> = {
-  least_busy: "host_memory",
-  cache_aware: "host_memory",
-  least_busy_no_host_memory: "no_host_memory",
+/** Each arm's routing strategy and the set of neurons it routes over. */
+const armSettings: Record<Arm, { strategy: Strategy; neurons: NeuronSet }> = {
+  least_busy: { strategy: "least_busy", neurons: "host_memory" },
+  cache_aware: { strategy: "cache_aware", neurons: "host_memory" },
+  least_busy_no_host_memory: { strategy: "least_busy", neurons: "no_host_memory" },
 };
+const arms = Object.keys(armSettings) as Arm[];
 const hostMemoryMb: Record<NeuronSet, number> = { host_memory: 512, no_host_memory: 0 };
 
 /**
@@ -198,8 +194,8 @@ export const cacheGroup: BenchGroup = {
             context.root,
             context.scratch,
             `${size}-${arm}`,
-            neuronUrls.get(armNeurons[arm])!.slice(0, size),
-            armStrategy[arm],
+            neuronUrls.get(armSettings[arm].neurons)!.slice(0, size),
+            armSettings[arm].strategy,
           );
           started.push(cortex);
           fleets.set(`${size}-${arm}`, cortex.baseUrl);
@@ -223,7 +219,7 @@ export const cacheGroup: BenchGroup = {
           const split = new Map<Arm, ReturnType<typeof meanNeuronTimings>>();
           for (const arm of rotateOrder(arms, round)) {
             const baseUrl = fleets.get(`${size}-${arm}`) as string;
-            const neurons = neuronUrls.get(armNeurons[arm])!.slice(0, size);
+            const neurons = neuronUrls.get(armSettings[arm].neurons)!.slice(0, size);
             context.log(`${size} neurons, ${arm}`);
             const before = await readNeuronTimings(neurons, cacheModelId);
             figures.set(

@@ -21,17 +21,17 @@ const ttfb = (timing: StreamTiming) => timing.timeToFirstByteMs;
 const firstChunk = (timing: StreamTiming) => timing.chunkDelaysMs[0] ?? Number.NaN;
 const chunks = (timing: StreamTiming) => timing.chunkDelaysMs;
 
-/** One round's streams, per target name (`direct` included). */
+/** One round's streams, per target name (`direct` included); every map holds the same targets. */
 export interface StreamRound {
   /** Gapped streams sent right after another: chunk delays, buffering, and a context time to first byte. */
   gapped: Map<string, StreamTiming[]>;
   /** Gapped streams that found every process idle since the target's last turn (context). */
-  afterIdle?: Map<string, StreamTiming[]>;
+  afterIdle: Map<string, StreamTiming[]>;
   /**
    * Streams the stub writes at once, each sent right after another: the time to first byte a client of a
-   * gateway with steady traffic sees. Absent: the gapped streams stand in.
+   * gateway with steady traffic sees.
    */
-  instant?: Map<string, StreamTiming[]>;
+  instant: Map<string, StreamTiming[]>;
 }
 
 /**
@@ -39,36 +39,24 @@ export interface StreamRound {
  * leg (client → stub) and the first chunk's leg (stub → client); the same after a gapped stream and after
  * idle, as context; added per-chunk delay p99 and the share of unbuffered streams (from the gapped streams).
  */
-export function streamingFigures({
-  gapped,
-  afterIdle = new Map(),
-  instant = gapped,
-}: StreamRound): Measurement[] {
-  const direct = gapped.get("direct")!;
-  const directInstant = instant.get("direct")!;
+export function streamingFigures({ gapped, afterIdle, instant }: StreamRound): Measurement[] {
   const base = {
-    ttfb: over(directInstant, ttfb, 50),
-    firstChunk: over(directInstant, firstChunk, 50),
-    gappedTtfb: over(direct, ttfb, 50),
-    chunk: over(direct, chunks, 99),
+    ttfb: over(instant.get("direct")!, ttfb, 50),
+    firstChunk: over(instant.get("direct")!, firstChunk, 50),
+    gappedTtfb: over(gapped.get("direct")!, ttfb, 50),
+    idleTtfb: over(afterIdle.get("direct")!, ttfb, 50),
+    chunk: over(gapped.get("direct")!, chunks, 99),
   };
-  const idleDirect = afterIdle.get("direct") ?? [];
-  const idleBase = over(idleDirect, ttfb, 50);
-  const separate = instant !== gapped;
   const figures: Measurement[] = [
     { name: "direct time to first byte p50", unit: "ms", value: base.ttfb },
-    ...(separate
-      ? [{ name: "direct time to first byte after a gapped stream p50", unit: "ms", value: base.gappedTtfb }]
-      : []),
-    ...(idleDirect.length > 0
-      ? [{ name: "direct time to first byte after idle p50", unit: "ms", value: idleBase }]
-      : []),
+    { name: "direct time to first byte after a gapped stream p50", unit: "ms", value: base.gappedTtfb },
+    { name: "direct time to first byte after idle p50", unit: "ms", value: base.idleTtfb },
     { name: "direct chunk delay p99", unit: "ms", value: base.chunk },
   ];
   for (const [name, timings] of gapped) {
     if (name === "direct") continue;
     const isCortex = name === "cortex";
-    const quick = instant.get(name) ?? [];
+    const quick = instant.get(name)!;
     // A stream counts as unbuffered when its first chunk arrived before the stub wrote its last one.
     const unbuffered = timings.filter((timing) => timing.firstArrivalWallMs < timing.lastWriteWallMs).length;
     figures.push(
@@ -83,24 +71,16 @@ export function streamingFigures({
         unit: "ms",
         value: over(quick, firstChunk, 50) - base.firstChunk,
       },
-      ...(separate
-        ? [
-            {
-              name: `${name} added time to first byte after a gapped stream p50 (context)`,
-              unit: "ms",
-              value: over(timings, ttfb, 50) - base.gappedTtfb,
-            },
-          ]
-        : []),
-      ...((afterIdle.get(name)?.length ?? 0) > 0
-        ? [
-            {
-              name: `${name} added time to first byte after idle p50 (context)`,
-              unit: "ms",
-              value: over(afterIdle.get(name)!, ttfb, 50) - idleBase,
-            },
-          ]
-        : []),
+      {
+        name: `${name} added time to first byte after a gapped stream p50 (context)`,
+        unit: "ms",
+        value: over(timings, ttfb, 50) - base.gappedTtfb,
+      },
+      {
+        name: `${name} added time to first byte after idle p50 (context)`,
+        unit: "ms",
+        value: over(afterIdle.get(name)!, ttfb, 50) - base.idleTtfb,
+      },
       { name: `${name} added chunk delay p99`, unit: "ms", value: over(timings, chunks, 99) - base.chunk },
       {
         name: `${name} unbuffered streams`,
