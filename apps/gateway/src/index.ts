@@ -30,7 +30,9 @@ export { openLedgerStore } from "./ledger-store/open-ledger-store.js";
 export { type RunningCortex, type ServeOptions, startCortex } from "./main.js";
 export { type CortexMetrics, createCortexMetrics } from "./metrics/create-cortex-metrics.js";
 export {
+  type BodyReader,
   createUpstreamClient,
+  type UpstreamBody,
   type UpstreamClient,
   type UpstreamReply,
 } from "./proxy/create-upstream-client.js";

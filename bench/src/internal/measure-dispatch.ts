@@ -1,13 +1,13 @@
 import type { ServerResponse } from "node:http";
-import { PassThrough, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { cortexConfigSchema } from "@helexa/core";
 import {
   createCortexApp,
   createPoller,
   FleetState,
   toAppConfig,
+  type UpstreamBody,
   type UpstreamClient,
-  type UpstreamReply,
 } from "@helexa/gateway";
 import { Registry } from "prom-client";
 import { chatRequestBody } from "./chat-request.js";
@@ -29,16 +29,29 @@ const reply = Buffer.from(
   }),
 );
 
+/** The stub's reply body, whole from the start. */
+const memoryBody: UpstreamBody = {
+  complete: true,
+  read(reader) {
+    reader.data(reply);
+    reader.end();
+  },
+  pause() {},
+  resume() {},
+  cancel() {},
+  async *[Symbol.asyncIterator]() {
+    yield reply;
+  },
+};
+
 /** An upstream client that answers at once from memory: no socket, no event-loop turn. */
 const memoryUpstream: UpstreamClient = {
   post() {
-    const message = Object.assign(new PassThrough(), { complete: true });
-    message.end(reply);
     const answer = {
       status: 200,
       headers: { "content-type": "application/json", "content-length": String(reply.byteLength) },
-      message,
-    } as unknown as UpstreamReply;
+      message: memoryBody,
+    };
     return { reply: Promise.resolve(answer), abort() {} };
   },
   close() {},

@@ -144,6 +144,8 @@ describe("createUpstreamClient", () => {
     const body = await readMessage((await first.reply).message);
     expect(JSON.parse(new TextDecoder().decode(body))).toEqual({ hits: 1 });
     first.abort(new Error("client disconnected"));
+    // undici hands a connection back to its pool once the turn that completed its reply has ended.
+    await settle();
     const next = await upstream.post(target.url, {}, "{}").reply;
     expect(JSON.parse(new TextDecoder().decode(await readMessage(next.message)))).toEqual({ hits: 2 });
     await second.promise;
@@ -151,5 +153,39 @@ describe("createUpstreamClient", () => {
     expect(target.closed).toBe(0);
     expect(target.connections).toBe(1);
     expect(uncaught).toEqual([]);
+  });
+  it("retries once on a fresh connection when the neuron closes the connection before replying", async () => {
+    const target = await server((response, hits) => {
+      if (hits === 2)
+        response.socket?.destroy(); // the kept-alive connection, closed under the request
+      else response.end(JSON.stringify({ hits }));
+    });
+    const upstream = client();
+    await readMessage((await upstream.post(target.url, {}, "{}").reply).message);
+    await settle();
+    const retried = await upstream.post(target.url, {}, "{}").reply;
+    expect(JSON.parse(new TextDecoder().decode(await readMessage(retried.message)))).toEqual({ hits: 3 });
+    expect(target.connections).toBe(2);
+  });
+
+  it("gives up after one retry when every connection is closed before a reply", async () => {
+    const target = await server((response) => response.socket?.destroy());
+    const request = client().post(target.url, {}, "{}");
+    await expect(request.reply).rejects.toMatchObject({ code: "UND_ERR_SOCKET" });
+    expect(target.received).toBe(2);
+  });
+
+  it("holds a long body nobody reads yet, and hands all of it over in order once read", async () => {
+    const frame = `data: ${"x".repeat(1000)}\n\n`;
+    const target = await server((response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      for (let index = 0; index < 300; index++) response.write(frame);
+      response.end("data: [DONE]\n\n");
+    });
+    const reply = await client().post(target.url, {}, "{}").reply;
+    await waitFor(() => target.received === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = new TextDecoder().decode(await readMessage(reply.message));
+    expect(text).toBe(`${frame.repeat(300)}data: [DONE]\n\n`);
   });
 });

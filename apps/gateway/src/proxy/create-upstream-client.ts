@@ -1,28 +1,47 @@
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type RequestOptions,
-} from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { urlToHttpOptions } from "node:url";
+import type { IncomingHttpHeaders } from "node:http";
+import { Agent, type Dispatcher } from "undici";
 import type { ClientSignal } from "../dispatch/dispatch.js";
 import type { Identity } from "../entitlements/entitlements.js";
 import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
 
 /*
  * The call to a neuron: the headers cortex sends (`buildUpstreamHeaders`), the keep-alive request with its
- * timeout and the client's signal (`createUpstreamClient`, `startUpstreamCall`), and the neuron's headers as
- * forwarded back (`buildDownstreamHeaders`).
+ * timeout and the client's signal (`createUpstreamClient`, `startUpstreamCall`), the reply's body as it
+ * arrives (`UpstreamBody`), and the neuron's headers as forwarded back (`buildDownstreamHeaders`).
  */
 
 /** A neuron's answer: status and headers, with the body still on the wire. */
 export interface UpstreamReply {
   status: number;
   headers: IncomingHttpHeaders;
-  message: IncomingMessage;
+  message: UpstreamBody;
+}
+
+/**
+ * A reply body as it arrives from the neuron, handed to one reader: chunks in order, then `end` or `fail`.
+ * Backpressure is `pause` / `resume`; `cancel` drops the rest of the body (and the request with it). It is
+ * also async-iterable, for a WHATWG stream to pull from.
+ */
+export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+  /** Whether the whole body has arrived. */
+  readonly complete: boolean;
+  /**
+   * Gives the body to `reader`: the chunks that arrived before it at once (in this call), then the rest as
+   * they come. A body has one reader.
+   */
+  read(reader: BodyReader): void;
+  /** Holds further chunks back until `resume` (the reader's client cannot take more yet). */
+  pause(): void;
+  resume(): void;
+  /** Aborts the request and drops what is left of the body; nothing once it is complete. */
+  cancel(reason: Error): void;
+}
+
+/** What reads an `UpstreamBody`. Exactly one of `end` and `fail` is called, once, after the last chunk. */
+export interface BodyReader {
+  data(chunk: Buffer): void;
+  end(): void;
+  fail(error: Error): void;
 }
 
 /** One request in flight; `abort` destroys it (and its reply body) at any point. */
@@ -33,37 +52,42 @@ export interface UpstreamRequest {
 
 /** Keep-alive HTTP client for inference calls to neurons. */
 export interface UpstreamClient {
-  /** `headers` belongs to the call from here on (its `content-length` is set). */
+  /** `headers` belongs to the call from here on. */
   post(url: string, headers: Record<string, string>, body: string): UpstreamRequest;
   close(): void;
 }
 
 /**
- * Node's `http.request` over keep-alive agents: several times cheaper per request than `fetch`, which
- * matters on a proxy's hot path. A request that fails on a reused keep-alive socket the neuron had just
- * closed (`ECONNRESET` before any reply) is retried once on a fresh socket: nothing reached the neuron.
+ * undici's dispatcher over keep-alive connection pools, one per neuron. Measured on the bench's stub (a
+ * bare proxy each way, `docs/decisions/0010-undici-upstream-client.md`), its dispatch interface costs about
+ * a third less CPU per proxied request than Node's `http.request` with a keep-alive agent, which costs
+ * several times less than `fetch`. cortex times each call itself (`startUpstreamCall`, the stream tap's idle
+ * cut), so undici's own header and body timeouts are off. A request that fails on a connection the neuron
+ * had just closed (a socket error before any reply) is retried once on a fresh connection.
  */
 export function createUpstreamClient(options: { maxSockets?: number } = {}): UpstreamClient {
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: options.maxSockets ?? 1024,
-    scheduling: "lifo" as const,
-  };
-  const http = new HttpAgent(agentOptions);
-  const https = new HttpsAgent(agentOptions);
+  const agent = new Agent({
+    connections: options.maxSockets ?? 1024,
+    pipelining: 1,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
   // Neuron endpoints × routes: a handful of URLs, parsed once each (the bound only guards against misuse).
   const targets = new Map<string, Target>();
   const parse = (url: string): Target => {
     let target = targets.get(url);
     if (target === undefined) {
       if (targets.size >= 1024) targets.clear();
-      const parsed = urlToHttpOptions(new URL(url));
+      const parsed = new URL(url);
+      const credentials =
+        parsed.username === "" && parsed.password === ""
+          ? undefined
+          : `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
       target = {
-        secure: parsed.protocol === "https:",
-        host: parsed.hostname ?? "localhost",
-        port: parsed.port,
-        path: parsed.path ?? "/",
-        auth: parsed.auth ?? undefined,
+        origin: parsed.origin,
+        path: `${parsed.pathname}${parsed.search}`,
+        basicAuth:
+          credentials === undefined ? undefined : `Basic ${Buffer.from(credentials).toString("base64")}`,
       };
       targets.set(url, target);
     }
@@ -73,35 +97,58 @@ export function createUpstreamClient(options: { maxSockets?: number } = {}): Ups
   return {
     post(url, headers, body) {
       const target = parse(url);
-      headers["content-length"] = String(Buffer.byteLength(body));
-      return new Post(target, target.secure ? https : http, headers, body);
+      // Credentials in a neuron's URL stand in for its token, as `http.request`'s `auth` did.
+      if (target.basicAuth !== undefined && headers.authorization === undefined) {
+        headers.authorization = target.basicAuth;
+      }
+      return new Post(agent, target, headers, body);
     },
     close() {
-      http.destroy();
-      https.destroy();
+      agent.destroy().catch(() => {});
     },
   };
 }
 
+/** A neuron URL, parsed once into what a dispatch needs. */
+interface Target {
+  origin: string;
+  path: string;
+  basicAuth: string | undefined;
+}
+
+/** Chunks kept for a body nobody reads yet before the connection is paused. */
+const UNREAD_LIMIT_BYTES = 64 * 1024;
+
 /**
- * One POST in flight. A class, so what each request needs is one object and two bound callbacks rather
- * than a closure per step.
+ * One POST in flight: undici's dispatch handler, the request's `reply` and, once headers came, its body. A
+ * class, so a request is one object and no closure per step. It implements the handler interface undici's
+ * own `request()` implements in 7.x (`onConnect` … `onComplete` / `onError`).
  */
-class Post implements UpstreamRequest {
+class Post implements UpstreamRequest, UpstreamBody, Dispatcher.DispatchHandler {
   readonly reply: Promise<UpstreamReply>;
+  complete = false;
   #resolve!: (reply: UpstreamReply) => void;
   #reject!: (error: Error) => void;
-  #current: ClientRequest | undefined;
-  #aborted: Error | undefined;
-  #retried = false;
+  readonly #agent: Agent;
   readonly #target: Target;
-  readonly #agent: HttpAgent;
   readonly #headers: Record<string, string>;
   readonly #body: string;
+  #abortDispatch: ((reason: Error) => void) | null = null;
+  #resumeDispatch: (() => void) | null = null;
+  #aborted: Error | undefined;
+  #retried = false;
+  #replied = false;
+  #paused = false;
+  #reader: BodyReader | null = null;
+  #unread: Buffer[] | null = null;
+  #unreadBytes = 0;
+  /** Paused because nobody read the chunks that came (`UNREAD_LIMIT_BYTES`), not by the reader. */
+  #heldForReader = false;
+  #failure: Error | undefined;
 
-  constructor(target: Target, agent: HttpAgent, headers: Record<string, string>, body: string) {
-    this.#target = target;
+  constructor(agent: Agent, target: Target, headers: Record<string, string>, body: string) {
     this.#agent = agent;
+    this.#target = target;
     this.#headers = headers;
     this.#body = body;
     this.reply = new Promise<UpstreamReply>((resolve, reject) => {
@@ -113,78 +160,200 @@ class Post implements UpstreamRequest {
 
   #send(): void {
     const target = this.#target;
-    const requestOptions: RequestOptions = {
-      host: target.host,
-      port: target.port,
-      path: target.path,
-      method: "POST",
-      agent: this.#agent,
-      headers: this.#headers,
-    };
-    if (target.auth !== undefined) requestOptions.auth = target.auth;
-    const request = (target.secure ? httpsRequest : httpRequest)(requestOptions, this.#onResponse);
-    this.#current = request;
-    // `on`, not `once`: a request destroyed after its first error may emit again.
-    request.on("error", this.#onError);
-    request.end(this.#body);
+    this.#agent.dispatch(
+      { origin: target.origin, path: target.path, method: "POST", headers: this.#headers, body: this.#body },
+      this,
+    );
   }
 
-  readonly #onResponse = (message: IncomingMessage): void => {
-    // A body cut short (abort, neuron gone) errors here; its readers see that through their own
-    // listeners, and this one keeps a late error from becoming an uncaught exception.
-    message.on("error", ignoreLateError);
-    this.#resolve({ status: message.statusCode ?? 502, headers: message.headers, message });
-  };
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.#aborted !== undefined) abort(this.#aborted);
+    else this.#abortDispatch = abort;
+  }
 
-  readonly #onError = (error: NodeJS.ErrnoException): void => {
-    const request = this.#current;
-    if (
-      this.#aborted === undefined &&
-      !this.#retried &&
-      request?.reusedSocket === true &&
-      error.code === "ECONNRESET"
-    ) {
-      // A request that failed on a reused keep-alive socket the neuron had just closed: nothing reached it.
-      request.off("error", this.#onError);
-      request.on("error", ignoreLateError);
-      this.#retried = true;
-      this.#send();
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx: the reply is still to come
+    this.#replied = true;
+    this.#resumeDispatch = resume;
+    this.#resolve({ status, headers: headerRecord(rawHeaders), message: this });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const reader = this.#reader;
+    if (reader !== null) reader.data(chunk);
+    else {
+      if (this.#unread === null) this.#unread = [chunk];
+      else this.#unread.push(chunk);
+      this.#unreadBytes += chunk.byteLength;
+      if (this.#unreadBytes >= UNREAD_LIMIT_BYTES && !this.#paused) {
+        this.#paused = true;
+        this.#heldForReader = true;
+      }
+    }
+    return !this.#paused;
+  }
+
+  onComplete(): void {
+    this.complete = true;
+    this.#abortDispatch = null;
+    this.#reader?.end();
+  }
+
+  onError(error: Error): void {
+    this.#abortDispatch = null;
+    if (!this.#replied) {
+      if (this.#aborted === undefined && !this.#retried && isClosedConnection(error)) {
+        // The neuron closed a kept-alive connection as the request went out on it: try a fresh one, once.
+        this.#retried = true;
+        this.#send();
+        return;
+      }
+      this.#reject(this.#aborted ?? error);
       return;
     }
-    this.#reject(this.#aborted ?? error);
-  };
+    const failure = this.#aborted ?? error;
+    this.#failure = failure;
+    this.#reader?.fail(failure);
+  }
 
   abort(reason: Error): void {
-    if (this.#aborted !== undefined) return;
+    if (this.#aborted !== undefined || this.complete) return;
     this.#aborted = reason;
-    // No error argument: the reply promise already rejects with `aborted`, and a request whose reply
-    // has finished must not re-emit the reason on a socket nobody listens to.
-    this.#current?.destroy();
     this.#reject(reason);
+    this.#abortDispatch?.(reason);
+  }
+
+  read(reader: BodyReader): void {
+    if (this.#reader !== null) throw new Error("an upstream body has one reader");
+    this.#reader = reader;
+    const unread = this.#unread;
+    const held = this.#heldForReader;
+    if (held) {
+      this.#heldForReader = false;
+      this.#paused = false; // the reader may pause again while it takes what was kept
+    }
+    if (unread !== null) {
+      this.#unread = null;
+      this.#unreadBytes = 0;
+      for (const chunk of unread) reader.data(chunk);
+    }
+    if (this.#failure !== undefined) reader.fail(this.#failure);
+    else if (this.complete) reader.end();
+    else if (held && !this.#paused) this.#resumeDispatch?.();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#resumeDispatch?.();
+  }
+
+  cancel(reason: Error): void {
+    this.abort(reason);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return new BodyIterator(this);
   }
 }
 
-/** A neuron URL, parsed once into what `http.request` needs. */
-interface Target {
-  secure: boolean;
-  host: string;
-  port: string | number | null | undefined;
-  path: string;
-  auth: string | undefined;
+/** A socket error before any reply: what a kept-alive connection the neuron had just closed gives. */
+function isClosedConnection(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
 }
 
-function ignoreLateError(): void {}
+/** Raw header lines as Node's `IncomingMessage.headers` has them: lower-case names, repeats joined. */
+function headerRecord(raw: Buffer[]): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = (raw[index] as Buffer).toString("latin1").toLowerCase();
+    const value = (raw[index + 1] as Buffer).toString("latin1");
+    const seen = headers[name];
+    if (name === "set-cookie") headers[name] = seen === undefined ? [value] : [...seen, value];
+    else headers[name] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  return headers;
+}
 
-/** An `IncomingMessage` body as one byte array. */
-export function readMessage(message: IncomingMessage): Promise<Buffer> {
+/**
+ * An `UpstreamBody` pulled chunk by chunk: the body is paused while a chunk waits for its `next()`.
+ * `return()` before the end cancels the body.
+ */
+class BodyIterator implements AsyncIterator<Uint8Array>, BodyReader {
+  readonly #body: UpstreamBody;
+  readonly #queue: Uint8Array[] = [];
+  #ended = false;
+  #failure: Error | undefined;
+  #waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: Error) => void } | null =
+    null;
+
+  constructor(body: UpstreamBody) {
+    this.#body = body;
+    body.read(this);
+  }
+
+  data(chunk: Buffer): void {
+    const waiting = this.#waiting;
+    if (waiting !== null) {
+      this.#waiting = null;
+      waiting.resolve({ done: false, value: chunk });
+      return;
+    }
+    this.#queue.push(chunk);
+    this.#body.pause();
+  }
+
+  end(): void {
+    this.#ended = true;
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.resolve({ done: true, value: undefined });
+  }
+
+  fail(error: Error): void {
+    this.#failure = error;
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.reject(error);
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.#queue.shift();
+    if (chunk !== undefined) {
+      if (this.#queue.length === 0) this.#body.resume();
+      return Promise.resolve({ done: false, value: chunk });
+    }
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.#queue.length = 0;
+    if (!this.#ended && this.#failure === undefined) {
+      this.#ended = true;
+      this.#body.cancel(new Error("the body's reader left"));
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+}
+
+/** An upstream body as one byte array. */
+export function readMessage(body: UpstreamBody): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    // `on`, not `once`: each fires once for a message anyway, and `once` would wrap every listener.
-    message.on("data", (chunk: Buffer) => chunks.push(chunk));
-    message.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    message.on("error", reject);
-    message.on("close", () => {
-      if (!message.complete) reject(new Error("upstream closed the connection mid-body"));
+    body.read({
+      data: (chunk) => chunks.push(chunk),
+      end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+      fail: reject,
     });
   });
 }

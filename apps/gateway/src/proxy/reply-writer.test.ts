@@ -1,9 +1,12 @@
-import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createUpstreamClient } from "./create-upstream-client.js";
 import { pipeTapped, type TapOptions, type TapResult } from "./reply-writer.js";
 
 const servers: Server[] = [];
+const upstreamClient = createUpstreamClient();
+afterAll(() => upstreamClient.close());
 afterEach(async () => {
   await Promise.all(
     servers.splice(0).map(
@@ -33,20 +36,20 @@ async function proxyOver(frames: string[], onFinish: TapOptions["onFinish"]): Pr
   );
   return listen(
     createServer((_incoming, outgoing) => {
-      const upstreamRequest = request(`${upstream}/`, { method: "POST" }, (message: IncomingMessage) => {
+      const upstreamRequest = upstreamClient.post(`${upstream}/`, {}, "{}");
+      void upstreamRequest.reply.then((reply) => {
         pipeTapped(
-          message,
+          reply.message,
           outgoing,
           { status: 200, headers: { "content-type": "text/event-stream" } },
           {
             idleTimeoutMs: 5000,
-            abortUpstream: () => upstreamRequest.destroy(),
+            abortUpstream: (reason) => upstreamRequest.abort(new Error(reason)),
             errorFrame: () => new TextEncoder().encode("data: error\n\n"),
             onFinish,
           },
         );
       });
-      upstreamRequest.end();
     }),
   );
 }

@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Usage } from "../entitlements/entitlements.js";
+import type { BodyReader, UpstreamBody } from "./create-upstream-client.js";
 
 /*
  * How the chosen neuron's reply reaches the client: a writer per output mode (`nodeReplyWriter`,
@@ -23,7 +24,7 @@ export type WrittenReply = Response | typeof RESPONSE_ALREADY_SENT;
  */
 export interface ReplyWriter {
   /** An SSE body, passed through a tap (usage tail, data times, idle cut) as it comes. */
-  stream(message: IncomingMessage, head: ReplyHead, tap: TapOptions): WrittenReply;
+  stream(body: UpstreamBody, head: ReplyHead, tap: TapOptions): WrittenReply;
   /** A body read whole, sent with its length. */
   whole(head: ReplyHead, bytes: Uint8Array): WrittenReply;
 }
@@ -31,8 +32,8 @@ export interface ReplyWriter {
 /** Writes straight into the client's Node response (the production path): nothing is built per reply. */
 export function nodeReplyWriter(outgoing: ServerResponse): ReplyWriter {
   return {
-    stream(message, head, tap) {
-      pipeTapped(message, outgoing, head, tap);
+    stream(body, head, tap) {
+      pipeTapped(body, outgoing, head, tap);
       return RESPONSE_ALREADY_SENT;
     },
     whole(head, bytes) {
@@ -49,8 +50,8 @@ export function nodeReplyWriter(outgoing: ServerResponse): ReplyWriter {
  * stream's keep-alives, which wrap it).
  */
 export const webReplyWriter: ReplyWriter = {
-  stream(message, head, tap) {
-    return new Response(tapStream(message[Symbol.asyncIterator](), tap), head);
+  stream(body, head, tap) {
+    return new Response(tapStream(body[Symbol.asyncIterator](), tap), head);
   },
   whole(head, bytes) {
     return new Response(bytes, head);
@@ -65,41 +66,44 @@ export const webReplyWriter: ReplyWriter = {
  * the headers ends the body with `errorFrame`; a client that goes away aborts the upstream.
  */
 export function pipeTapped(
-  message: IncomingMessage,
+  body: UpstreamBody,
   outgoing: ServerResponse,
   head: { status: number; headers: Record<string, string> },
   options: TapOptions,
 ): void {
   const tap = new StreamTap(options);
+  const onDrain = () => body.resume();
   const finish = (outcome: TapResult["outcome"], error: unknown = undefined) => {
     if (!tap.finish(outcome, error)) return false;
-    message.off("data", onData);
     outgoing.off("drain", onDrain);
     return true;
   };
-  const onData = (chunk: Buffer) => {
-    tap.observe(chunk);
-    if (!outgoing.write(chunk)) message.pause();
-  };
-  const onDrain = () => message.resume();
-  const fail = (error: unknown) => {
-    const text = tap.failureMessage();
-    if (finish("error", error) && !outgoing.destroyed) outgoing.end(options.errorFrame(text, tap.tail()));
+  let written = false;
+  const reader: BodyReader = {
+    data(chunk) {
+      if (tap.finished) return;
+      written = true;
+      tap.observe(chunk);
+      if (!outgoing.write(chunk)) body.pause();
+    },
+    end() {
+      if (finish("ok")) outgoing.end();
+    },
+    fail(error) {
+      // A client that went away aborts the upstream, which fails the body: that stream was abandoned.
+      if (outgoing.destroyed) {
+        finish("aborted", error);
+        return;
+      }
+      const text = tap.failureMessage();
+      if (finish("error", error)) outgoing.end(options.errorFrame(text, tap.tail()));
+    },
   };
 
   outgoing.writeHead(head.status, head.headers);
-  const first = message.readableLength > 0 ? (message.read() as Buffer | null) : null;
-  if (first !== null) onData(first);
-  else outgoing.flushHeaders();
-  message.on("data", onData);
+  body.read(reader);
+  if (!written && !tap.finished) outgoing.flushHeaders();
   outgoing.on("drain", onDrain);
-  message.once("end", () => {
-    if (finish("ok")) outgoing.end();
-  });
-  message.once("error", fail);
-  message.once("close", () => {
-    if (!message.complete) fail(new Error("upstream closed the connection mid-body"));
-  });
   outgoing.once("close", () => {
     if (finish("aborted")) options.abortUpstream("client disconnected");
   });
@@ -205,6 +209,11 @@ class StreamTap {
       this.#lastDataAt = now;
       this.#dataChunks++;
     }
+  }
+
+  /** Whether `finish` was called. */
+  get finished(): boolean {
+    return this.#finished;
   }
 
   /** The last bytes that passed through, as text. */
