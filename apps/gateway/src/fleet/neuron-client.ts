@@ -122,14 +122,20 @@ export function describeFetchError(error: unknown): string {
   return redactUrlCredentials(fetchErrorReason(error));
 }
 
+/** undici's codes for what Node's own errors would name: the words a log or an error body shows instead. */
+const UNDICI_REASONS: Readonly<Record<string, string>> = {
+  UND_ERR_SOCKET: "connection closed by the neuron",
+  UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+};
+
 function fetchErrorReason(error: unknown): string {
   if (!(error instanceof Error)) return "request failed";
   if (error.name === "TimeoutError") return "timed out";
   if (error.name === "AbortError") return "aborted";
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") return code;
+  if (typeof code === "string") return UNDICI_REASONS[code] ?? code;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (cause && typeof cause.code === "string") return cause.code;
+  if (cause && typeof cause.code === "string") return UNDICI_REASONS[cause.code] ?? cause.code;
   if (cause && typeof cause.message === "string") return cause.message;
   return error.message;
 }

@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { describeFetchError } from "../fleet/neuron-client.js";
 import { createGate, waitFor } from "../test-support/gate.js";
 import { createUpstreamClient, readMessage } from "./create-upstream-client.js";
 
@@ -168,11 +169,16 @@ describe("createUpstreamClient", () => {
     expect(target.connections).toBe(2);
   });
 
-  it("gives up after one retry when every connection is closed before a reply", async () => {
+  it("gives up after one retry when every connection is closed before a reply, and says so in words", async () => {
     const target = await server((response) => response.socket?.destroy());
-    const request = client().post(target.url, {}, "{}");
-    await expect(request.reply).rejects.toMatchObject({ code: "UND_ERR_SOCKET" });
+    const failure = await client()
+      .post(target.url, {}, "{}")
+      .reply.then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(target.received).toBe(2);
+    expect(describeFetchError(failure)).toBe("connection closed by the neuron");
   });
 
   it("holds a long body nobody reads yet, and hands all of it over in order once read", async () => {

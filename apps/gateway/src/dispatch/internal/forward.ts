@@ -74,7 +74,14 @@ export interface ReplyAttempt {
 }
 
 /** Errors that mean nothing is listening there: the node is marked unhealthy at once. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "connect timed out",
+]);
 
 /**
  * Sends the request to the candidates in order. Backpressure (503/429) or an unreachable neuron, before
