@@ -55,9 +55,14 @@ function sequentialFigures({ latencies, serverTimings }: SequentialResult): Meas
   return figures;
 }
 
+/**
+ * Steady traffic before the first round, as a gateway in service has: cortex's code takes thousands of
+ * requests to be fully compiled (its added p99 at one connection fell from 3.3 to 0.6 ms over the first
+ * 15,000 sequential requests while the bare proxy's stayed under 1 ms; docs/decisions/0009-one-request-path.md).
+ */
 async function warmUp(targets: readonly ProxyTarget[], quick: boolean): Promise<void> {
-  await measureSequential(targets, { requests: quick ? 50 : 500, blocks: 1 });
-  for (const target of targets) await measureLoad(target, 16, quick ? 0.3 : 1);
+  await measureSequential(targets, { requests: quick ? 50 : 5000, blocks: 1 });
+  for (const target of targets) await measureLoad(target, 16, quick ? 0.3 : 2);
 }
 
 /** Non-streaming gateway overhead: sequential added latency, then throughput and latency under load. */
