@@ -126,6 +126,7 @@ export function describeFetchError(error: unknown): string {
 const UNDICI_REASONS: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: "connection closed by the neuron",
   UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+  UND_ERR_HEADERS_OVERFLOW: "reply headers too large",
 };
 
 function fetchErrorReason(error: unknown): string {
