@@ -101,12 +101,13 @@ export function pipeTapped(
   };
 
   outgoing.writeHead(head.status, head.headers);
-  body.read(reader);
-  if (!written && !tap.finished) outgoing.flushHeaders();
   outgoing.on("drain", onDrain);
   outgoing.once("close", () => {
     if (finish("aborted")) options.abortUpstream("client disconnected");
   });
+  // What already arrived is handed over now, so headers and first chunk go out in one write.
+  body.read(reader);
+  if (!written && !tap.finished) outgoing.flushHeaders();
 }
 
 /**
