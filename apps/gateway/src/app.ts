@@ -32,7 +32,7 @@ export interface AppDeps {
   fleet: FleetState;
   /** Control calls to neurons (load, unload). */
   fetch: FetchFunction;
-  /** Inference calls to neurons; default a keep-alive `http.request` client owned by the app. */
+  /** Inference calls to neurons; default a keep-alive client (undici's dispatcher) owned by the app. */
   upstream?: UpstreamClient;
   clock: { now(): number };
   registry: Registry;

@@ -59,7 +59,7 @@ export interface DispatchSettings {
 
 export interface DispatchDeps {
   fleet: FleetState;
-  /** Inference calls to neurons (keep-alive `http.request`). */
+  /** Inference calls to neurons (keep-alive, on undici's dispatcher). */
   upstream: UpstreamClient;
   clock: { now(): number };
   metrics: CortexMetrics;
