@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { Agent, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Dispatcher, Agent as UndiciAgent } from "undici";
 import type { ClientSignal } from "../dispatch/dispatch.js";
 import type { Identity } from "../entitlements/entitlements.js";
 import { type ClientHeaders, clientHeader } from "../internal/client-headers.js";
@@ -9,6 +10,13 @@ import { type ClientHeaders, clientHeader } from "../internal/client-headers.js"
  * timeout and the client's signal (`createUpstreamClient`, `startUpstreamCall`), the reply's body as it
  * arrives (`UpstreamBody`), and the neuron's headers as forwarded back (`buildDownstreamHeaders`).
  */
+
+/**
+ * undici's `Agent` alone. The package's entry point also loads its `fetch`, WebSocket, cache and mock
+ * modules, which cortex does not use and which cost several MB of memory in every gateway.
+ */
+const Agent = createRequire(import.meta.url)("undici/lib/dispatcher/agent.js") as typeof UndiciAgent;
+type Agent = UndiciAgent;
 
 /** A neuron's answer: status and headers, with the body still on the wire. */
 export interface UpstreamReply {
