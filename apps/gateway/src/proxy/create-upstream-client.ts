@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import type { Dispatcher, Agent as UndiciAgent } from "undici";
 import type { ClientSignal } from "../dispatch/dispatch.js";
@@ -21,7 +20,8 @@ type Agent = UndiciAgent;
 /** A neuron's answer: status and headers, with the body still on the wire. */
 export interface UpstreamReply {
   status: number;
-  headers: IncomingHttpHeaders;
+  /** The neuron's headers as forwarded to the client (`buildDownstreamHeaders`); the caller may add to them. */
+  headers: Record<string, string>;
   message: UpstreamBody;
 }
 
@@ -183,7 +183,7 @@ class Post implements UpstreamRequest, UpstreamBody, Dispatcher.DispatchHandler 
     if (status < 200) return true; // 1xx: the reply is still to come
     this.#replied = true;
     this.#resumeDispatch = resume;
-    this.#resolve({ status, headers: headerRecord(rawHeaders), message: this });
+    this.#resolve({ status, headers: buildDownstreamHeaders(rawHeaders), message: this });
     return true;
   }
 
@@ -274,19 +274,6 @@ class Post implements UpstreamRequest, UpstreamBody, Dispatcher.DispatchHandler 
 function isClosedConnection(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
-}
-
-/** Raw header lines as Node's `IncomingMessage.headers` has them: lower-case names, repeats joined. */
-function headerRecord(raw: Buffer[]): IncomingHttpHeaders {
-  const headers: IncomingHttpHeaders = {};
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = (raw[index] as Buffer).toString("latin1").toLowerCase();
-    const value = (raw[index + 1] as Buffer).toString("latin1");
-    const seen = headers[name];
-    if (name === "set-cookie") headers[name] = seen === undefined ? [value] : [...seen, value];
-    else headers[name] = seen === undefined ? value : `${seen}, ${value}`;
-  }
-  return headers;
 }
 
 /**
@@ -521,14 +508,18 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/** The neuron's response headers as forwarded to the client: everything but hop-by-hop ones. */
-export function buildDownstreamHeaders(upstream: IncomingHttpHeaders): Record<string, string> {
+/**
+ * The neuron's response headers as forwarded to the client, from the reply's raw header lines: lower-case
+ * names, a repeated header's values joined with ", ", hop-by-hop headers left out.
+ */
+export function buildDownstreamHeaders(rawHeaders: readonly Buffer[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const name in upstream) {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] as Buffer).toString("latin1").toLowerCase();
     if (HOP_BY_HOP.has(name)) continue;
-    const value = upstream[name];
-    if (value === undefined) continue;
-    headers[name] = typeof value === "string" ? value : value.join(", ");
+    const value = (rawHeaders[index + 1] as Buffer).toString("latin1");
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : `${seen}, ${value}`;
   }
   return headers;
 }

@@ -1,10 +1,6 @@
 import { upstreamError } from "@helexa/core";
 import type { Usage } from "../../entitlements/entitlements.js";
-import {
-  buildDownstreamHeaders,
-  readMessage,
-  type UpstreamReply,
-} from "../../proxy/create-upstream-client.js";
+import { readMessage, type UpstreamReply } from "../../proxy/create-upstream-client.js";
 import {
   nodeReplyWriter,
   readUsage,
@@ -51,7 +47,7 @@ export async function finishResponse(
   const headersAt = performance.now();
   metrics.requests.inc(labels);
   metrics.requestDuration.observe(labels, (headersAt - attempt.attemptStartedAt) / 1000);
-  const headers = buildDownstreamHeaders(upstream.headers);
+  const headers = upstream.headers;
   headers["x-request-id"] = request.clientRequestId;
   const ok = upstream.status >= 200 && upstream.status < 300;
   const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream");

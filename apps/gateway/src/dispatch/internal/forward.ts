@@ -7,7 +7,6 @@ import type { ClientHeaders } from "../../internal/client-headers.js";
 import type { Logger } from "../../internal/logger.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
 import {
-  buildDownstreamHeaders,
   buildUpstreamHeaders,
   readMessage,
   startUpstreamCall,
@@ -159,7 +158,7 @@ export async function forward(deps: ForwardDeps, request: RequestState): Promise
       request.waitedMs += performance.now() - attemptStartedAt;
       call.dispose();
       fleet.finishRequest(ticket);
-      backpressure = { status: upstream.status, headers: buildDownstreamHeaders(upstream.headers), bytes };
+      backpressure = { status: upstream.status, headers: upstream.headers, bytes };
       metrics.retries.inc({ ...labels, reason: "backpressure" });
       continue;
     }
