@@ -87,7 +87,10 @@ export function pipeTapped(
       if (!outgoing.write(chunk)) body.pause();
     },
     end() {
-      if (finish("ok")) outgoing.end();
+      if (tap.finished) return;
+      // The last bytes go out first (\`end\` uncorks the socket); the bookkeeping follows in the same turn.
+      outgoing.end();
+      finish("ok");
     },
     fail(error) {
       // A client that went away aborts the upstream, which fails the body: that stream was abandoned.
