@@ -17,12 +17,14 @@ export const streamingGroup: BenchGroup = {
     // Steady traffic, as a gateway in service has: cortex's code takes thousands of requests to be fully
     // compiled, and a stream timed before that measures the JIT (docs/decisions/0009-one-request-path.md).
     const warmUpStreams = context.quick ? 20 : 2000;
+    const leadInMs = context.quick ? 100 : 1000;
     context.note(
       `Gapped streams: ${chunks} chunks ${gapMs} ms apart; instant streams: the same chunks written at once. ` +
         `First ${warmUpStreams} instant streams per target, untimed (warm-up). Then ` +
-        `${streams} times per target per round, one at a time: a gapped stream that finds the target idle, ` +
-        "a gapped one right after it (chunk delays), then two instant ones, the second of which gives the " +
-        "time to first byte.",
+        `${streams} times per target per round, targets taking turns, one stream at a time: a gapped stream ` +
+        "that finds the target idle and a gapped one right after it (chunk delays); after those, " +
+        `${leadInMs} ms of untimed instant streams, targets taking turns (steady traffic), then ${streams} ` +
+        "times per target: two instant streams, the second of which gives the time to first byte.",
     );
     const targets = await startGatewayTargets(context, { chunks, gapMs });
     const agents = new Map(
@@ -64,23 +66,36 @@ export const streamingGroup: BenchGroup = {
       async measureRound() {
         const perTarget = () => new Map<string, StreamTiming[]>(active.map((target) => [target.name, []]));
         const [gapped, afterIdle, instant] = [perTarget(), perTarget(), perTarget()];
-        for (let index = 0; index < streams; index += 1) {
-          for (const target of [...active]) {
-            try {
-              // The first stream finds the target idle since its last turn (the others' streams ran
-              // meanwhile); the rest, each sent at once, find it awake, as a client with steady traffic does.
-              // A gapped stream lets every process sleep between chunks, so the time to first byte comes
-              // from an instant stream sent right after another (docs/decisions/0009-one-request-path.md).
+        const turn = async (target: (typeof targets)[number], step: () => Promise<void>) => {
+          try {
+            await step();
+          } catch (error) {
+            drop(target, error);
+            for (const map of [gapped, afterIdle, instant]) map.delete(target.name);
+          }
+        };
+        // Gapped streams: the first finds the target idle since its last turn (the others' streams ran
+        // meanwhile), the second is sent at once. Between chunks 10 ms apart every process sleeps.
+        for (let index = 0; index < streams; index += 1)
+          for (const target of [...active])
+            await turn(target, async () => {
               afterIdle.get(target.name)!.push(await measure(target));
               gapped.get(target.name)!.push(await measure(target));
+            });
+        // Then the time to first byte, from instant streams only, after `leadInMs` of them untimed: the
+        // gapped streams let every process sleep, and this VM takes hundreds of ms of steady traffic to
+        // answer at full speed again (docs/decisions/0009-one-request-path.md, "Steady traffic"). Each timed
+        // stream is sent right after another to the same target, as under a client's steady traffic.
+        const leadInEnd = performance.now() + leadInMs;
+        while (performance.now() < leadInEnd)
+          for (const target of [...active])
+            await turn(target, async () => void (await measure(target, true)));
+        for (let index = 0; index < streams; index += 1)
+          for (const target of [...active])
+            await turn(target, async () => {
               await measure(target, true);
               instant.get(target.name)!.push(await measure(target, true));
-            } catch (error) {
-              drop(target, error);
-              for (const map of [gapped, afterIdle, instant]) map.delete(target.name);
-            }
-          }
-        }
+            });
         return streamingFigures({ gapped, afterIdle, instant });
       },
       dispose,
