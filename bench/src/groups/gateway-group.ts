@@ -84,6 +84,7 @@ export const gatewayGroup: BenchGroup = {
         const sequential = await measureSequential(targets, {
           requests: options.sequentialRequests,
           blocks: 10,
+          leadIn: 20,
         });
         const table: LoadTable = new Map();
         for (const connections of options.connectionLevels) {

@@ -7,6 +7,12 @@ export interface SequentialOptions {
   requests: number;
   /** Targets take turns in this many blocks, so drift in machine load spreads over all of them. */
   blocks: number;
+  /**
+   * Untimed requests at the start of each block. A block's first requests find its target idle since its
+   * last block (the other targets' blocks ran meanwhile) and time waking it, which a gateway with steady
+   * traffic does not do (docs/decisions/0009-one-request-path.md, "Steady traffic").
+   */
+  leadIn?: number;
 }
 
 export interface SequentialResult {
@@ -52,6 +58,8 @@ export async function measureSequential(
         const samples = latencies.get(target.name)!;
         const timings = serverTimings.get(target.name)!;
         globalThis.gc?.();
+        for (let count = 0; count < (options.leadIn ?? 0); count += 1)
+          await timedPost(clients[index]!, target, urls[index]!, body);
         for (let count = 0; count < perBlock; count += 1) {
           const { elapsed, serverTiming } = await timedPost(clients[index]!, target, urls[index]!, body);
           samples.push(elapsed);
