@@ -88,7 +88,7 @@ export function pipeTapped(
     },
     end() {
       if (tap.finished) return;
-      // The last bytes go out first (\`end\` uncorks the socket); the bookkeeping follows in the same turn.
+      // The last bytes go out first (`end` uncorks the socket); the bookkeeping follows in the same turn.
       outgoing.end();
       finish("ok");
     },
