@@ -38,14 +38,17 @@ describe("a simulated fleet of 200 neurons behind three gateways", () => {
     for (const neuron of simulation.fleet.neurons) expect(neuron.polls).toBeGreaterThanOrEqual(9);
   });
 
-  it("spreads a burst of held requests by load: every neuron used, none more than a few", async () => {
+  it("spreads a burst of held requests by load: most neurons used, none more than a few", async () => {
     const { perNeuron, statuses } = await simulation.spread(100);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(perNeuron.reduce((sum, count) => sum + count, 0)).toBe(300);
     // 300 requests over 200 equally idle neurons: least-busy routing gives each one or two; three
-    // gateways deciding between polls may each pick the same neuron once more, never a pile-up.
+    // gateways deciding between polls may each pick the same neuron once more, never a pile-up. Each
+    // gateway orders equally idle replicas its own way (a random tie-break salt), so gateways that saw no
+    // poll of each other's requests leave about 1 neuron in 8 unused (175 used; 170-200 measured on a busy
+    // machine, once 149 in CI). Gateways sharing one order would use only 100.
     expect(Math.max(...perNeuron)).toBeLessThanOrEqual(4);
-    expect(perNeuron.filter((count) => count > 0).length).toBeGreaterThanOrEqual(150);
+    expect(perNeuron.filter((count) => count > 0).length).toBeGreaterThanOrEqual(130);
   }, 120_000);
 
   it("a second burst after the first finished spreads again (finished requests no longer count)", async () => {
