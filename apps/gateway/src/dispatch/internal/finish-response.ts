@@ -90,21 +90,24 @@ export async function finishResponse(
   const bodyRead = performance.now();
   attempt.call.dispose();
   deps.fleet.finishRequest(attempt.ticket);
+  const received = bytes;
+  if (ok && request.responsesTurn !== undefined) bytes = recordWhole(bytes, request.responsesTurn, headers);
+  stampOverhead(headers, deps, request, attempt, headersAt, bodyRead - headersAt);
+  const written = writer.whole({ status: upstream.status, headers }, bytes);
+  // The client has its reply; usage is settled after it, in the same turn.
   if (ok) {
     // Usage keys and numbers are ASCII, which latin1 keeps byte for byte (no UTF-8 validation needed).
-    const usage = readUsage(bytes.toString("latin1", Math.max(0, bytes.byteLength - TAIL_BYTES)));
+    const usage = readUsage(received.toString("latin1", Math.max(0, received.byteLength - TAIL_BYTES)));
     recordTokens(deps, request, attempt, usage);
     request.guard.settle(
       usage ?? { promptTokens: request.promptEstimate(), completionTokens: 0 },
       node,
       "ok",
     );
-    if (request.responsesTurn !== undefined) bytes = recordWhole(bytes, request.responsesTurn, headers);
   } else {
     request.guard.release(node, "error");
   }
-  stampOverhead(headers, deps, request, attempt, headersAt, bodyRead - headersAt);
-  return writer.whole({ status: upstream.status, headers }, bytes);
+  return written;
 }
 
 /**
