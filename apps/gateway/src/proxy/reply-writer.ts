@@ -89,8 +89,11 @@ export function pipeTapped(
     end() {
       if (tap.finished) return;
       // The last bytes go out first (`end` uncorks the socket); the bookkeeping follows in the same turn.
-      outgoing.end();
-      finish("ok");
+      try {
+        outgoing.end();
+      } finally {
+        finish("ok");
+      }
     },
     fail(error) {
       // A client that went away aborts the upstream, which fails the body: that stream was abandoned.

@@ -93,21 +93,23 @@ export async function finishResponse(
   const received = bytes;
   if (ok && request.responsesTurn !== undefined) bytes = recordWhole(bytes, request.responsesTurn, headers);
   stampOverhead(headers, deps, request, attempt, headersAt, bodyRead - headersAt);
-  const written = writer.whole({ status: upstream.status, headers }, bytes);
-  // The client has its reply; usage is settled after it, in the same turn.
-  if (ok) {
-    // Usage keys and numbers are ASCII, which latin1 keeps byte for byte (no UTF-8 validation needed).
-    const usage = readUsage(received.toString("latin1", Math.max(0, received.byteLength - TAIL_BYTES)));
-    recordTokens(deps, request, attempt, usage);
-    request.guard.settle(
-      usage ?? { promptTokens: request.promptEstimate(), completionTokens: 0 },
-      node,
-      "ok",
-    );
-  } else {
-    request.guard.release(node, "error");
+  try {
+    return writer.whole({ status: upstream.status, headers }, bytes);
+  } finally {
+    // The client has its reply; usage is settled after it, in the same turn (also if writing threw).
+    if (ok) {
+      // Usage keys and numbers are ASCII, which latin1 keeps byte for byte (no UTF-8 validation needed).
+      const usage = readUsage(received.toString("latin1", Math.max(0, received.byteLength - TAIL_BYTES)));
+      recordTokens(deps, request, attempt, usage);
+      request.guard.settle(
+        usage ?? { promptTokens: request.promptEstimate(), completionTokens: 0 },
+        node,
+        "ok",
+      );
+    } else {
+      request.guard.release(node, "error");
+    }
   }
-  return written;
 }
 
 /**
