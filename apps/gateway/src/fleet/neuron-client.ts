@@ -122,12 +122,29 @@ export function describeFetchError(error: unknown): string {
   return redactUrlCredentials(fetchErrorReason(error));
 }
 
+const CONNECT_TIMED_OUT = "connect timed out";
+
 /** undici's codes for what Node's own errors would name: the words a log or an error body shows instead. */
 const UNDICI_REASONS: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: "connection closed by the neuron",
-  UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+  UND_ERR_CONNECT_TIMEOUT: CONNECT_TIMED_OUT,
   UND_ERR_HEADERS_OVERFLOW: "reply headers too large",
 };
+
+/** `describeFetchError` reasons that mean nothing is listening there (no neuron at that address). */
+const UNREACHABLE_REASONS: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  CONNECT_TIMED_OUT,
+]);
+
+/** Whether a `describeFetchError` reason means the neuron cannot be reached at all. */
+export function isUnreachable(reason: string): boolean {
+  return UNREACHABLE_REASONS.has(reason);
+}
 
 function fetchErrorReason(error: unknown): string {
   if (!(error instanceof Error)) return "request failed";

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { clientClosedRequest, type RouteCandidate, upstreamError, upstreamTimeout } from "@helexa/core";
 import type { Identity } from "../../entitlements/entitlements.js";
 import type { FleetState, ReplicaTicket } from "../../fleet/fleet-state.js";
-import { describeFetchError } from "../../fleet/neuron-client.js";
+import { describeFetchError, isUnreachable } from "../../fleet/neuron-client.js";
 import type { ClientHeaders } from "../../internal/client-headers.js";
 import type { Logger } from "../../internal/logger.js";
 import type { CortexMetrics } from "../../metrics/create-cortex-metrics.js";
@@ -72,16 +72,6 @@ export interface ReplyAttempt {
   lookupUsage?: (() => Promise<RequestUsageAnswer>) | undefined;
 }
 
-/** Errors that mean nothing is listening there: the node is marked unhealthy at once. */
-const UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "connect timed out",
-]);
-
 /**
  * Sends the request to the candidates in order. Backpressure (503/429) or an unreachable neuron, before
  * anything reached the client, moves it to the next candidate (at most `maxAttempts`). The last
@@ -147,7 +137,8 @@ export async function forward(deps: ForwardDeps, request: RequestState): Promise
       metrics.requestErrors.inc(labels);
       if (call.abortReason !== null) throw upstreamTimeout(node.name);
       const reason = describeFetchError(error);
-      if (UNREACHABLE.has(reason)) fleet.markUnreachable(node, reason, deps.unhealthyAfterFailures);
+      // Nothing is listening there: the node is marked unhealthy at once.
+      if (isUnreachable(reason)) fleet.markUnreachable(node, reason, deps.unhealthyAfterFailures);
       deps.logger.warn({ event: "upstream_failed", model, node: node.name, reason }, "neuron unreachable");
       lastFailure = `${node.name}: ${reason}`;
       if (!isLast) metrics.retries.inc({ ...labels, reason: "unreachable" });
