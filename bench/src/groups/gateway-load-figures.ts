@@ -32,9 +32,10 @@ function ratioFigures(connections: number, row: Map<string, LoadResult>): Measur
   if (bare !== undefined)
     figures.push(
       {
-        name: `c=${connections}: cortex/bare-node throughput (context: the Node floor)`,
+        name: `c=${connections}: cortex/bare-node throughput (the Node floor)`,
         unit: "ratio",
         value: cortex.requestsPerSecond / bare.requestsPerSecond,
+        target: { comparison: ">=", value: 0.8, description: "issue 13" },
       },
       {
         name: `c=${connections}: cortex/bare-node CPU per request (context)`,
