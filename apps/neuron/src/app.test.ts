@@ -1,4 +1,7 @@
+import { connect } from "node:net";
 import { buildInfoSchema, discoverySchema, healthSchema, modelListSchema } from "@helexa/core";
+import { rawHttpExchange } from "@helexa/test-support";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GenerationEvent } from "./ipc/generation-event.js";
 import type { RunningNeuron } from "./start-neuron.js";
@@ -125,6 +128,36 @@ describe("bad input becomes an OpenAI envelope", () => {
       messages: [{ role: "user", content: "REFUSE" }],
     });
     expect(engineRefusal.status).toBe(400);
+  });
+});
+
+describe("requests that never became one", () => {
+  it("malformed HTTP is a 400 OpenAI envelope; a body its client cut off is not logged as an error", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    neuron = await startTestNeuron(testConfig([{ id: "fake", path: "/models/fake.gguf", preload: true }]), {
+      factory: fakeFactory({}),
+      logger,
+    });
+    const malformed = await rawHttpExchange(neuron.port, "NOT HTTP AT ALL\r\n\r\n");
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({
+      error: { type: "invalid_request_error", code: "malformed_http_request" },
+    });
+    const port = neuron.port;
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(
+          "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n" +
+            'content-length: 100\r\n\r\n{"model"',
+          () => setTimeout(() => socket.destroy(), 50),
+        );
+      });
+      socket.on("close", () => setTimeout(resolve, 200));
+    });
+    expect(lines.filter((line) => line.includes('"level":50'))).toEqual([]);
+    const health = await fetch(`${neuron.url}/health`);
+    expect(health.status).toBe(200);
   });
 });
 

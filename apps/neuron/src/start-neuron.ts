@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { type BuildInfo, cudaUnavailable } from "@helexa/core";
+import { type BuildInfo, createClientErrorListener, cudaUnavailable } from "@helexa/core";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { type Logger, pino } from "pino";
@@ -114,6 +114,8 @@ export async function startNeuron(options: StartNeuronOptions): Promise<RunningN
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const created = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(created));
     created.once("error", reject);
+    // Malformed HTTP, headers too large, a request not received in time: an OpenAI error, not a bare status line.
+    created.on("clientError", createClientErrorListener());
   });
   port = (server.address() as AddressInfo).port;
   if (options.probe !== false && config.gpu !== "cpu") {

@@ -49,6 +49,13 @@ export {
 } from "./config/neuron-config.js";
 export { type ParseConfigResult, parseConfig } from "./config/parse-config.js";
 export {
+  type ClientError,
+  type ClientErrorSocket,
+  createClientErrorListener,
+  errorForClientError,
+  rawErrorResponse,
+} from "./errors/client-error-listener.js";
+export {
   chainedConversationNotSupported,
   clientClosedRequest,
   conflict,
@@ -58,12 +65,15 @@ export {
   invalidAnthropicBody,
   invalidApiKey,
   invalidRequest,
+  malformedHttpRequest,
   methodNotAllowed,
   missingModelField,
   modelNotFound,
   type PromptField,
   payloadTooLarge,
   rateLimitExceeded,
+  requestHeadersTooLarge,
+  requestTimeout,
   responseNotFound,
   routeNotFound,
   templateRenderFailed,

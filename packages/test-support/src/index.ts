@@ -14,6 +14,7 @@ export {
 export { isGrammarFailure } from "./is-grammar-failure.js";
 export { killLeftovers } from "./kill-leftovers.js";
 export { leakPattern } from "./leak-pattern.js";
+export { type RawHttpReply, rawHttpExchange } from "./raw-http-exchange.js";
 export { schemaKeyPaths } from "./schema-key-paths.js";
 export {
   type ListeningLine,

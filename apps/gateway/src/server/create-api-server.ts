@@ -5,12 +5,13 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { clientClosedRequest, payloadTooLarge } from "@helexa/core";
+import { clientClosedRequest, createClientErrorListener, payloadTooLarge } from "@helexa/core";
 import { getRequestListener } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Hono } from "hono";
 import type { ClientSignal, UpstreamRoute } from "../dispatch/dispatch.js";
 import type { Entitlements } from "../entitlements/entitlements.js";
+import { dialectOfPath } from "../errors/render-error-response.js";
 import type { AppEnv } from "../internal/app-env.js";
 import { PASS_THROUGH_ROUTES } from "../routes/route-table.js";
 import { createServePassThrough, type PassThroughDeps } from "../routes/serve-pass-through.js";
@@ -31,17 +32,24 @@ export interface ApiHandlers {
 /**
  * The HTTP server for cortex's API. Each request's arrival time is stamped first (the start of
  * `Server-Timing`) and its path made canonical (`normalizeRequestPath`); the OpenAI pass-through routes are served by `serveDirect` on Node's own request and
- * response; everything else goes through @hono/node-server's listener and the app.
+ * response; everything else goes through @hono/node-server's listener and the app. What Node refuses before
+ * any of that (malformed HTTP, headers too large, a request not received in time) is answered in the
+ * client's dialect by core's `createClientErrorListener`.
  */
 export function createApiServer(handlers: ApiHandlers): Server {
   const listener = getRequestListener(handlers.app.fetch);
   const direct = handlers.serveDirect;
-  return createServer((incoming, outgoing) => {
+  const server = createServer((incoming, outgoing) => {
     stampArrival(incoming);
     if (incoming.url !== undefined) incoming.url = normalizeRequestPath(incoming.url);
     if (direct?.(incoming, outgoing) === true) return;
     void listener(incoming, outgoing);
   });
+  server.on(
+    "clientError",
+    createClientErrorListener((path) => dialectOfPath(path) === "anthropic"),
+  );
+  return server;
 }
 
 const ARRIVED_AT = Symbol("helexa.arrivedAt");

@@ -1,4 +1,10 @@
-import { formatZodIssue, invalidRequest, payloadTooLarge } from "@helexa/core";
+import {
+  clientClosedRequest,
+  formatZodIssue,
+  HelexaError,
+  invalidRequest,
+  payloadTooLarge,
+} from "@helexa/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { nodeOutgoing } from "./node-outgoing.js";
@@ -15,7 +21,11 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
   limitBytes: number,
 ): Promise<z.output<S>> {
-  const text = await readLimitedText(c, limitBytes);
+  const text = await readLimitedText(c, limitBytes).catch((error: unknown) => {
+    if (HelexaError.is(error)) throw error;
+    // The client went away (or its request timed out) before the body ended: its doing, not logged as ours.
+    throw clientClosedRequest();
+  });
   if (text.trim() === "") throw invalidRequest("request body is empty; expected a JSON object");
   let data: unknown;
   try {

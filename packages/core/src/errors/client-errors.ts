@@ -161,6 +161,40 @@ export function conflict(code: string, message: string, param: string | null = n
   return new HelexaError({ statusCode: 409, type: "invalid_request_error", code, message, param });
 }
 
+/**
+ * 400 `malformed_http_request`: the bytes were not an HTTP/1.1 request (a bad request line, header or chunk),
+ * so no route was reached. `reason` is the HTTP parser's fixed wording, never the bytes sent.
+ */
+export function malformedHttpRequest(reason: string) {
+  return new HelexaError({
+    statusCode: 400,
+    type: "invalid_request_error",
+    code: "malformed_http_request",
+    message: `the request is not valid HTTP/1.1: ${reason}`,
+  });
+}
+
+/** 408 `request_timeout`: the request's headers and body did not all arrive within the server's limit. */
+export function requestTimeout() {
+  return new HelexaError({
+    statusCode: 408,
+    type: "invalid_request_error",
+    code: "request_timeout",
+    message:
+      "the request did not arrive in time: its headers and body must be sent within the server's limit",
+  });
+}
+
+/** 431 `request_header_fields_too_large`: the request's headers are over the HTTP parser's limit. */
+export function requestHeadersTooLarge() {
+  return new HelexaError({
+    statusCode: 431,
+    type: "invalid_request_error",
+    code: "request_header_fields_too_large",
+    message: "the request's headers are too large",
+  });
+}
+
 /** 413 for a body over the configured limit. */
 export function payloadTooLarge(limitBytes: number) {
   return new HelexaError({

@@ -60,7 +60,8 @@ export function renderOpenAiError(error: HelexaError): RenderedError<OpenAiError
  */
 export function toAnthropicErrorType(status: number, isOverload: boolean): { status: number; type: string } {
   if (isOverload && (status === 503 || status === 429)) return { status: 529, type: "overloaded_error" };
-  if (status === 400 || status === 413 || status === 422) return { status, type: "invalid_request_error" };
+  if (status === 400 || status === 408 || status === 413 || status === 422 || status === 431)
+    return { status, type: "invalid_request_error" };
   if (status === 401) return { status, type: "authentication_error" };
   if (status === 403) return { status, type: "permission_error" };
   if (status === 404) return { status, type: "not_found_error" };

@@ -1,4 +1,4 @@
-import { payloadTooLarge } from "@helexa/core";
+import { clientClosedRequest, HelexaError, payloadTooLarge } from "@helexa/core";
 import { type JsonBody, parseJsonBody } from "../serve-pass-through.js";
 
 const decoder = new TextDecoder();
@@ -18,13 +18,19 @@ export async function readJsonBody(
 
 /**
  * A WHATWG request's body as text of at most `maxBytes`: 413 when a declared `Content-Length` (before
- * reading) or the bytes read (without one) pass the limit.
+ * reading) or the bytes read (without one) pass the limit; 499 when the client went away (or its request
+ * timed out) before the body ended, which is the client's doing and not logged as cortex's error.
  */
 export async function readRequestText(request: Request, maxBytes: number): Promise<string> {
-  const declared = request.headers.get("content-length");
-  if (declared === null) return readLimited(request, maxBytes);
-  if (Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-  return request.text();
+  try {
+    const declared = request.headers.get("content-length");
+    if (declared === null) return await readLimited(request, maxBytes);
+    if (Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
+    return await request.text();
+  } catch (error) {
+    if (HelexaError.is(error)) throw error;
+    throw clientClosedRequest();
+  }
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
