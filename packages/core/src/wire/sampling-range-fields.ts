@@ -16,7 +16,9 @@ export const samplingRangeFields = {
   repeat_penalty: z.number().positive().nullable().optional(),
   repetition_penalty: z.number().positive().nullable().optional(),
   stop: z
-    .union([z.string(), z.array(z.string()).max(16)])
+    .union([z.string(), z.array(z.string()).max(16)], {
+      error: "expected a string or an array of at most 16 strings",
+    })
     .nullable()
     .optional(),
 };
