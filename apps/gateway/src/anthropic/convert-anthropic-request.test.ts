@@ -358,6 +358,32 @@ describe("parseAnthropicMessagesRequest refusals", () => {
       "messages.0.content.0.type",
       /only text/,
     ],
+    [
+      {
+        ...ok,
+        messages: [
+          { role: "user", content: "go" },
+          { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "noop", input: {} }] },
+          {
+            role: "user",
+            content: [
+              { type: "tool_result", tool_use_id: "toolu_1", content: "done" },
+              { type: "tool_result", tool_use_id: "toolu_9", content: "?" },
+            ],
+          },
+        ],
+      },
+      "messages.2.content.1.tool_use_id",
+      /unexpected `tool_use_id` found in `tool_result` blocks: toolu_9\. Each `tool_result` block must have a corresponding `tool_use` block/,
+    ],
+    [
+      {
+        ...ok,
+        messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "r" }] }],
+      },
+      "messages.0.content.0.tool_use_id",
+      /: t\. Each/,
+    ],
   ])("refuses what validates but cannot be served: %j", (body, param, message) => {
     const error = refusal(body);
     expect(error.statusCode).toBe(400);

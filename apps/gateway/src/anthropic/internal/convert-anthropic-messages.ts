@@ -24,14 +24,18 @@ export function convertAnthropicMessages(
   );
   if (topLevel) systemParts.push(topLevel);
   const converted: OpenAiChatMessage[] = [];
+  // Every tool_use id of the assistant turns so far: a tool_result must answer one of them.
+  const toolUseIds = new Set<string>();
   messages.forEach((message, index) => {
     if (message.role === "system") {
       const text = systemText(message.content, index);
       if (text) systemParts.push(text);
     } else if (message.role === "user") {
-      converted.push(...convertUser(message.content, index));
+      converted.push(...convertUser(message.content, index, toolUseIds));
     } else {
       converted.push(...convertAssistant(message.content, index));
+      if (typeof message.content !== "string")
+        for (const block of message.content) if (block.type === "tool_use") toolUseIds.add(block.id);
     }
   });
   return systemParts.length === 0
@@ -50,7 +54,11 @@ function systemText(content: AnthropicMessage["content"], index: number): string
     .join("\n");
 }
 
-function convertUser(content: AnthropicMessage["content"], index: number): OpenAiChatMessage[] {
+function convertUser(
+  content: AnthropicMessage["content"],
+  index: number,
+  toolUseIds: ReadonlySet<string>,
+): OpenAiChatMessage[] {
   if (typeof content === "string") return [{ role: "user", content }];
   const out: OpenAiChatMessage[] = [];
   let parts: OpenAiContentPart[] = [];
@@ -69,14 +77,13 @@ function convertUser(content: AnthropicMessage["content"], index: number): OpenA
       case "image":
         parts.push(imagePart(block));
         break;
-      case "tool_result":
+      case "tool_result": {
         flush();
-        out.push({
-          role: "tool",
-          tool_call_id: block.tool_use_id,
-          content: toolResultText(block, index, position),
-        });
+        const text = toolResultText(block, index, position);
+        if (!toolUseIds.has(block.tool_use_id)) throw unanswered(index, position, block.tool_use_id);
+        out.push({ role: "tool", tool_call_id: block.tool_use_id, content: text });
         break;
+      }
       case "tool_use":
         throw misplaced(index, position, "tool_use blocks belong in assistant messages");
       default:
@@ -142,6 +149,17 @@ function toolResultText(block: ToolResultBlock, index: number, position: number)
       return part.text;
     })
     .join("\n");
+}
+
+/** A tool_result whose `tool_use_id` no earlier assistant turn's tool_use has, worded as Anthropic's API does. */
+function unanswered(index: number, position: number, id: string) {
+  const param = `messages.${index}.content.${position}.tool_use_id`;
+  return invalidRequest(
+    `${param}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block ` +
+      "must have a corresponding `tool_use` block in an earlier assistant message.",
+    param,
+    "invalid_anthropic_body",
+  );
 }
 
 function misplaced(index: number, position: number, why: string) {

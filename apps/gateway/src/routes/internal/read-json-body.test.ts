@@ -26,7 +26,8 @@ async function refusal(reading: Promise<unknown>): Promise<HelexaError> {
 
 describe("readRequestText", () => {
   it("a body cut off by the client is its 499 (with or without Content-Length), not an error of cortex's", async () => {
-    for (const headers of [{}, { "content-length": "100" }]) {
+    const declared: Record<string, string>[] = [{}, { "content-length": "100" }];
+    for (const headers of declared) {
       const error = await refusal(readRequestText(cutRequest('{"model"', headers), 1000));
       expect(error.statusCode).toBe(499);
       expect(error.code).toBe("client_closed_request");
