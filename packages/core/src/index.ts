@@ -56,14 +56,17 @@ export {
   rawErrorResponse,
 } from "./errors/client-error-listener.js";
 export {
+  adminRequired,
   chainedConversationNotSupported,
   clientClosedRequest,
   conflict,
   contextLengthExceeded,
+  crossOriginRefused,
   imagePartUnsupported,
   insufficientQuota,
   invalidAnthropicBody,
   invalidApiKey,
+  invalidJoinToken,
   invalidRequest,
   malformedHttpRequest,
   methodNotAllowed,
@@ -77,6 +80,7 @@ export {
   responseNotFound,
   routeNotFound,
   templateRenderFailed,
+  unknownTarget,
   visionUnsupported,
 } from "./errors/client-errors.js";
 export { errorFromUpstream } from "./errors/error-from-upstream.js";
@@ -106,6 +110,7 @@ export {
   internalTranslationError,
   modelLoadFailed,
   modelOverloaded,
+  neuronActionFailed,
   serviceUnavailable,
   upstreamError,
   upstreamMalformedResponse,

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import {
   conflict,
   formatZodIssue,
-  HelexaError,
+  invalidJoinToken,
   invalidRequest,
   joinRequestSchema,
   leaveRequestSchema,
@@ -103,14 +103,4 @@ function bearerToken(header: string | undefined): string | null {
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
-}
-
-/** 401 that never echoes what was presented. */
-function invalidJoinToken(): HelexaError {
-  return new HelexaError({
-    statusCode: 401,
-    type: "authentication_error",
-    code: "invalid_join_token",
-    message: "invalid or missing join token ([join] token in cortex.toml)",
-  });
 }

@@ -111,6 +111,49 @@ export function invalidApiKey(message = "invalid or missing API key") {
   });
 }
 
+/** 401 `invalid_join_token`: a neuron's join or leave without cortex's `[join] token`; never echoes what was sent. */
+export function invalidJoinToken() {
+  return new HelexaError({
+    statusCode: 401,
+    type: "authentication_error",
+    code: "invalid_join_token",
+    message: "invalid or missing join token ([join] token in cortex.toml)",
+  });
+}
+
+/** 403 `admin_required`: an `/admin/*` route called without an admin key. */
+export function adminRequired() {
+  return new HelexaError({
+    statusCode: 403,
+    type: "permission_error",
+    code: "admin_required",
+    message: 'this route needs an admin key (role = "admin" in [[entitlements.keys]])',
+    permanent: true,
+  });
+}
+
+/** 403 `cross_origin_refused`: an admin action sent from another site's page. */
+export function crossOriginRefused() {
+  return new HelexaError({
+    statusCode: 403,
+    type: "permission_error",
+    code: "cross_origin_refused",
+    message: "admin actions are accepted only from cortex's own pages",
+    permanent: true,
+  });
+}
+
+/** 404 `node_not_found` / `model_not_found` for a node or model an admin action names that cortex does not know. */
+export function unknownTarget(what: "node" | "model", name: string, hint = "") {
+  return new HelexaError({
+    statusCode: 404,
+    type: "not_found_error",
+    code: what === "node" ? "node_not_found" : "model_not_found",
+    message: `unknown ${what} '${name}'${hint}`,
+    param: what,
+  });
+}
+
 /** 404 `model_not_found`. */
 export function modelNotFound(modelId: string, message = `model '${modelId}' not found`) {
   return new HelexaError({

@@ -142,3 +142,8 @@ export function upstreamTimeout(node: string) {
     message: `neuron '${node}' did not answer in time`,
   });
 }
+
+/** 502 `neuron_action_failed`: a neuron refused or failed an admin action; its reason, without host paths. */
+export function neuronActionFailed(message: string) {
+  return new HelexaError({ statusCode: 502, type: "api_error", code: "neuron_action_failed", message });
+}

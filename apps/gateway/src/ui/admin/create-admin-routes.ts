@@ -1,4 +1,4 @@
-import { buildLoadSpec, type LoadSpec } from "@helexa/core";
+import { buildLoadSpec, type LoadSpec, neuronActionFailed, unknownTarget } from "@helexa/core";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ColdLoader } from "../../cold-load/create-cold-loader.js";
@@ -9,7 +9,7 @@ import type { NodeState } from "../../fleet/node-state.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { redactPaths } from "../../internal/redact-paths.js";
 import { resolveDashboardAccess } from "../dashboard-access.js";
-import { actionConflict, neuronActionFailed, unknownTarget } from "./admin-errors.js";
+import { actionConflict } from "./admin-errors.js";
 import type { ActionLog } from "./create-action-log.js";
 import { pinModel } from "./pin-model.js";
 import { checkAdminRequest, readAdminBody } from "./read-admin-body.js";

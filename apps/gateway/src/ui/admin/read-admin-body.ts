@@ -1,8 +1,9 @@
+import { adminRequired, crossOriginRefused } from "@helexa/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../../internal/app-env.js";
 import type { DashboardAccess } from "../dashboard-access.js";
-import { adminRequired, crossOriginRefused, invalidAdminBody } from "./admin-errors.js";
+import { invalidAdminBody } from "./admin-errors.js";
 
 /** Largest admin request body read. */
 const MAX_BODY_BYTES = 16 * 1024;
