@@ -190,6 +190,7 @@ export {
 } from "./routing/route-plan.js";
 export { routeRefusalToError } from "./routing/route-refusal-to-error.js";
 export { freeVramMb, selectLoadDevices } from "./routing/select-load-devices.js";
+export { type CompletionPrompt, completionPromptSchema } from "./wire/completion-prompt.js";
 export { credentialFreeUrlSchema, hasUrlCredentials } from "./wire/credential-free-url-schema.js";
 export { type DeviceInfo, type Discovery, deviceInfoSchema, discoverySchema } from "./wire/discovery.js";
 export { exceedsJsonDepth, maxJsonSchemaDepth } from "./wire/exceeds-json-depth.js";

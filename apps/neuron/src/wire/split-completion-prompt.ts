@@ -1,4 +1,4 @@
-import type { CompletionPrompt } from "./completion-request.js";
+import type { CompletionPrompt } from "@helexa/core";
 
 /** A completions `prompt` as the list of prompts it holds: one for a string or token ids, else the batch. */
 export function splitCompletionPrompt(prompt: CompletionPrompt): Array<string | number[]> {

@@ -46,8 +46,14 @@ describe("renderAnthropicError", () => {
 describe("toAnthropicErrorType", () => {
   it.each([
     [400, false, 400, "invalid_request_error"],
-    [413, false, 413, "invalid_request_error"],
+    [413, false, 413, "request_too_large"],
     [422, false, 422, "invalid_request_error"],
+    [405, false, 405, "invalid_request_error"],
+    [408, false, 408, "invalid_request_error"],
+    [409, false, 409, "invalid_request_error"],
+    [401, false, 401, "authentication_error"],
+    [404, false, 404, "not_found_error"],
+    [429, false, 429, "rate_limit_error"],
     [403, false, 403, "permission_error"],
     [500, false, 500, "api_error"],
     [502, false, 502, "api_error"],

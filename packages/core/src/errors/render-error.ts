@@ -55,21 +55,22 @@ export function renderOpenAiError(error: HelexaError): RenderedError<OpenAiError
 }
 
 /**
- * Anthropic's error type for a status. Fleet backpressure becomes 529 `overloaded_error`, which
- * Anthropic SDKs retry; a budget 429 stays `rate_limit_error`.
+ * Anthropic's error type for a status, as its API documents them: 401 `authentication_error`, 403
+ * `permission_error`, 404 `not_found_error`, 413 `request_too_large`, 429 `rate_limit_error`, any other 4xx
+ * `invalid_request_error` (400, and 405, 408, 409, 422, 431), 5xx `api_error`. Fleet backpressure becomes 529
+ * `overloaded_error`, which Anthropic SDKs retry; a budget 429 stays `rate_limit_error`.
  */
 export function toAnthropicErrorType(status: number, isOverload: boolean): { status: number; type: string } {
   if (isOverload && (status === 503 || status === 429)) return { status: 529, type: "overloaded_error" };
-  if (status === 400 || status === 408 || status === 413 || status === 422 || status === 431)
-    return { status, type: "invalid_request_error" };
   if (status === 401) return { status, type: "authentication_error" };
   if (status === 403) return { status, type: "permission_error" };
   if (status === 404) return { status, type: "not_found_error" };
+  if (status === 413) return { status, type: "request_too_large" };
   if (status === 429) return { status, type: "rate_limit_error" };
   // Only backpressure is "overloaded" (SDKs retry it); a 503 that is not, such as a model that failed to
   // load, stays a plain api_error so clients do not retry a permanent failure.
   if (status === 529) return { status: 529, type: "overloaded_error" };
-  return { status, type: "api_error" };
+  return { status, type: status >= 400 && status < 500 ? "invalid_request_error" : "api_error" };
 }
 
 /** Renders `{type:"error", error:{type,message}}` with the Anthropic status mapping. */

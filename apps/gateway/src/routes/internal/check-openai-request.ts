@@ -1,4 +1,5 @@
 import {
+  completionPromptSchema,
   formatZodIssue,
   invalidRequest,
   jsonSchemaObjectSchema,
@@ -100,17 +101,9 @@ const chatRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().nullable().optional(),
 });
 
-const tokenIds = z.array(z.number().int().nonnegative()).min(1, "expected at least one token id");
-
 const completionRequestSchema = z.looseObject({
   ...samplingFields,
-  // A string, token ids, or a batch of either (one choice per prompt), as OpenAI takes it.
-  prompt: z.union([
-    z.string(),
-    tokenIds,
-    z.array(z.string()).min(1, "expected at least one prompt"),
-    z.array(tokenIds).min(1, "expected at least one prompt"),
-  ]),
+  prompt: completionPromptSchema,
   echo: z.boolean().nullable().optional(),
   suffix: z.string().nullable().optional(),
   best_of: positiveInteger,
