@@ -48,13 +48,7 @@ export {
   neuronModelConfigSchema,
 } from "./config/neuron-config.js";
 export { type ParseConfigResult, parseConfig } from "./config/parse-config.js";
-export {
-  type ClientError,
-  type ClientErrorSocket,
-  createClientErrorListener,
-  errorForClientError,
-  rawErrorResponse,
-} from "./errors/client-error-listener.js";
+export { createClientErrorListener } from "./errors/client-error-listener.js";
 export {
   adminRequired,
   chainedConversationNotSupported,
@@ -238,6 +232,7 @@ export {
   modelListSchema,
   modelStatusSchema,
 } from "./wire/models.js";
+export { readRequestText } from "./wire/read-request-text.js";
 export { redactUrlCredentials } from "./wire/redact-url-credentials.js";
 export { logitBiasSchema, samplingRangeFields } from "./wire/sampling-range-fields.js";
 export { type BuildInfo, buildInfoSchema } from "./wire/version.js";

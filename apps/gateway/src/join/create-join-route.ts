@@ -6,13 +6,13 @@ import {
   invalidRequest,
   joinRequestSchema,
   leaveRequestSchema,
+  readRequestText,
 } from "@helexa/core";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { createErrorHandler } from "../errors/create-error-handler.js";
 import type { AppEnv } from "../internal/app-env.js";
 import type { Logger } from "../internal/logger.js";
-import { readRequestText } from "../routes/internal/read-json-body.js";
 import { parseJsonBody } from "../routes/serve-pass-through.js";
 import type { RegistrationStore } from "./registration-store.js";
 

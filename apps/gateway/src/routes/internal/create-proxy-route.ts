@@ -1,9 +1,9 @@
+import { readRequestText } from "@helexa/core";
 import { Hono } from "hono";
 import type { UpstreamRoute } from "../../dispatch/dispatch.js";
 import type { AppEnv } from "../../internal/app-env.js";
 import { arrivalTime, closeSignal } from "../../server/create-api-server.js";
 import type { ServePassThrough } from "../serve-pass-through.js";
-import { readRequestText } from "./read-json-body.js";
 
 /**
  * The Hono adapter of the pass-through core: a sub-app with one `POST route` that hands the request to
